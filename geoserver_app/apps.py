@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: MIT
+from django.apps import AppConfig
+
+
+class GeoserverAppConfig(AppConfig):
+    name = "geoserver_app"
+    verbose_name = "Máy chủ bản đồ nền"

@@ -1,0 +1,233 @@
+# SPDX-License-Identifier: MIT
+"""The project-local PostGIS cluster: create, start, stop, and throwaway clusters for tests.
+
+One module drives every embedded cluster (``make run``'s ``var/pgdata`` and the tests'
+temporary ones), so the two cannot drift apart. PostgreSQL refuses to run as root; when
+we are root the server runs as the ``postgres`` system user that Debian's package creates.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROLE = "basemap"
+DATABASE = "basemap"
+
+
+class ClusterError(RuntimeError):
+    """A cluster operation failed; the message says what to do."""
+
+
+def pg_bindir() -> Path:
+    """The bin directory of the newest installed PostgreSQL server that has PostGIS."""
+    roots = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"),
+                   key=lambda p: int(p.parent.parent.name), reverse=True)
+    for postgres in roots:
+        major = postgres.parent.parent.name
+        if list(Path(f"/usr/share/postgresql/{major}/extension").glob("postgis.control")):
+            return postgres.parent
+    raise ClusterError("no PostgreSQL server with PostGIS found: "
+                       "apt-get install postgresql-15 postgresql-15-postgis-3")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_user() -> pwd.struct_passwd | None:
+    """The account the server runs as when we are root (None: run as ourselves)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError as exc:
+        raise ClusterError("running as root needs the 'postgres' system user "
+                           "(created by the postgresql package)") from exc
+
+
+def _as_server_user() -> dict:
+    """subprocess keyword arguments that drop root privileges to the server account."""
+    user = _server_user()
+    if user is None:
+        return {}
+    return {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
+
+
+def _chown_tree(path: Path) -> None:
+    user = _server_user()
+    if user is None:
+        return
+    for item in [path, *path.rglob("*")]:
+        os.chown(item, user.pw_uid, user.pw_gid)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A PostgreSQL data directory with PostGIS, on 127.0.0.1:port."""
+
+    datadir: Path
+    port: int
+
+    @property
+    def password_file(self) -> Path:
+        return self.datadir.parent / f"{self.datadir.name}.password"
+
+    @property
+    def logfile(self) -> Path:
+        return self.datadir.parent / f"{self.datadir.name}.log"
+
+    @property
+    def password(self) -> str:
+        return self.password_file.read_text().strip()
+
+    @property
+    def url(self) -> str:
+        return f"postgis://{ROLE}:{self.password}@127.0.0.1:{self.port}/{DATABASE}"
+
+    def initialised(self) -> bool:
+        return (self.datadir / "PG_VERSION").exists()
+
+    def running(self) -> bool:
+        result = subprocess.run([str(pg_bindir() / "pg_ctl"), "status", "-D", str(self.datadir)],
+                                capture_output=True, **_as_server_user())
+        return result.returncode == 0
+
+    def init(self) -> None:
+        """initdb with a generated password for the ``basemap`` superuser (scram, TCP only)."""
+        self.datadir.parent.mkdir(parents=True, exist_ok=True)
+        if not self.password_file.exists():
+            self.password_file.write_text(secrets.token_urlsafe(24) + "\n")
+            self.password_file.chmod(0o600)
+        self.datadir.mkdir(mode=0o700, exist_ok=True)
+        _chown_tree(self.datadir)
+        with tempfile.NamedTemporaryFile("w", dir=self.datadir.parent, delete=False) as pwfile:
+            pwfile.write(self.password + "\n")
+        _chown_tree(Path(pwfile.name))
+        try:
+            self._run([str(pg_bindir() / "initdb"), "-D", str(self.datadir), "-U", ROLE,
+                       "--auth=scram-sha-256", f"--pwfile={pwfile.name}", "-E", "UTF8",
+                       "--locale=C.UTF-8"], "initdb")
+        finally:
+            Path(pwfile.name).unlink(missing_ok=True)
+
+    def start(self) -> None:
+        """Start the server on 127.0.0.1 only, and wait until it accepts connections."""
+        if self.running():
+            return
+        if not self.logfile.exists():
+            self.logfile.touch()
+        _chown_tree(self.logfile)
+        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+                   "-c unix_socket_directories='' -c fsync=on")
+        self._run([str(pg_bindir() / "pg_ctl"), "start", "-D", str(self.datadir), "-w",
+                   "-t", "60", "-l", str(self.logfile), "-o", options], "pg_ctl start")
+
+    def stop(self) -> None:
+        if self.initialised() and self.running():
+            self._run([str(pg_bindir() / "pg_ctl"), "stop", "-D", str(self.datadir), "-w",
+                       "-m", "fast"], "pg_ctl stop")
+
+    def ensure_database(self) -> None:
+        """Create the ``basemap`` database with PostGIS when it is not there."""
+        exists = self.psql("postgres", "SELECT 1 FROM pg_database WHERE datname = 'basemap'")
+        if exists.strip() != "1":
+            self.psql("postgres", f"CREATE DATABASE {DATABASE} OWNER {ROLE}")
+        self.psql(DATABASE, "CREATE EXTENSION IF NOT EXISTS postgis")
+
+    def psql(self, database: str, sql: str) -> str:
+        """Run one statement with psql and return its unaligned output."""
+        env = {**os.environ, "PGPASSWORD": self.password}
+        result = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                                 "-h", "127.0.0.1", "-p", str(self.port), "-U", ROLE,
+                                 "-d", database, "-c", sql],
+                                capture_output=True, text=True, env=env)
+        if result.returncode != 0:
+            raise ClusterError(f"psql failed: {result.stderr.strip()}")
+        return result.stdout
+
+    def up(self) -> None:
+        """Everything ``make run`` needs: initialise once, start, create the database."""
+        if not self.initialised():
+            self.init()
+        self.start()
+        self.ensure_database()
+
+    def destroy(self) -> None:
+        self.stop()
+        shutil.rmtree(self.datadir, ignore_errors=True)
+        self.password_file.unlink(missing_ok=True)
+        self.logfile.unlink(missing_ok=True)
+
+    def _run(self, command: list[str], what: str) -> None:
+        result = subprocess.run(command, capture_output=True, text=True, cwd="/",
+                                **_as_server_user())
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()
+            raise ClusterError(f"{what} failed ({detail[-1] if detail else 'no output'}); "
+                               f"see {self.logfile}")
+
+
+@contextlib.contextmanager
+def throwaway_cluster() -> Iterator[Cluster]:
+    """A cluster in a new temporary directory on a free port, removed afterwards."""
+    parent = Path(tempfile.mkdtemp(prefix="basemap-test-"))
+    parent.chmod(0o755)
+    cluster = Cluster(parent / "pgdata", free_port())
+    try:
+        cluster.up()
+        yield cluster
+    finally:
+        cluster.destroy()
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+def _wait_for_children(command: list[str], env: dict) -> int:
+    return subprocess.run(command, env=env).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m geoserver_app.cluster up|stop|url|with-throwaway -- CMD``."""
+    parser = argparse.ArgumentParser(prog="cluster", description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=["up", "stop", "url", "with-throwaway"])
+    parser.add_argument("--datadir", type=Path, default=Path("var/pgdata"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PGPORT", "5433")))
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    cluster = Cluster(args.datadir.resolve(), args.port)
+    try:
+        if args.action == "up":
+            cluster.up()
+            print(f"PostGIS cluster {cluster.datadir} on 127.0.0.1:{cluster.port} is up")
+        elif args.action == "stop":
+            cluster.stop()
+            print(f"PostGIS cluster {cluster.datadir} stopped")
+        elif args.action == "url":
+            print(cluster.url)
+        else:
+            command = [c for c in args.command if c != "--"]
+            with throwaway_cluster() as temp:
+                print(f"throwaway PostGIS cluster on 127.0.0.1:{temp.port}", flush=True)
+                return _wait_for_children(command, {**os.environ, "DATABASE_URL": temp.url})
+    except ClusterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

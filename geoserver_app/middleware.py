@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: MIT
+"""Request middleware: language choice and a 503 (not a 500) when the database is down."""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+
+log = logging.getLogger(__name__)
+LANGUAGE_COOKIE = "django_language"
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the user chose otherwise (``?lang=en`` once, then a cookie).
+
+    Unlike Django's LocaleMiddleware this ignores Accept-Language: the province's staff
+    and citizens get Vietnamese even from an English-configured browser.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.known = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.GET.get("lang")
+        language = chosen if chosen in self.known else request.COOKIES.get(LANGUAGE_COOKIE)
+        if language not in self.known:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        if chosen in self.known:
+            response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a readable message when PostgreSQL cannot be reached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        log.warning("database unavailable: %s", exception)
+        close_broken_connection()
+        return JsonResponse({"code": "ServiceUnavailable",
+                             "description": "Cơ sở dữ liệu tạm thời không truy cập được; "
+                                            "vui lòng thử lại sau ít phút. "
+                                            "(The database is temporarily unavailable.)"},
+                            status=503, headers={"Retry-After": "5"})
+
+
+def close_broken_connection() -> None:
+    """Drop a connection that failed so the next request reconnects."""
+    try:
+        connection.close()
+    except DatabaseError:
+        pass

@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: MIT
+"""URL layout of ARCHITECTURE.md section 2 (``/tiles/`` is dispatched in ``wsgi.py``)."""
+from django.contrib import admin
+from django.urls import path
+
+from geoserver_app import views
+
+admin.site.site_header = "Quản trị bản đồ nền dùng chung"
+admin.site.site_title = "Bản đồ nền"
+admin.site.index_title = "Lớp dữ liệu và người dùng"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("ogcapi/", views.ogcapi_landing, name="ogcapi"),
+    path("admin/", admin.site.urls),
+]

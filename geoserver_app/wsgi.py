@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: MIT
+"""The one WSGI entry point: ``/tiles/`` goes to the tile service, the rest to Django."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoserver_app.settings")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+from geoserver_app import tiles  # noqa: E402
+
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+TILES_PREFIX = "/tiles"
+
+
+def dispatcher(django_app: WSGIApp, tiles_app: WSGIApp) -> WSGIApp:
+    """Route ``/tiles`` and below to ``tiles_app`` with SCRIPT_NAME set, the rest to Django."""
+
+    def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == TILES_PREFIX or path.startswith(TILES_PREFIX + "/"):
+            environ = {**environ,
+                       "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + TILES_PREFIX,
+                       "PATH_INFO": path[len(TILES_PREFIX):] or "/"}
+            return tiles_app(environ, start_response)
+        return django_app(environ, start_response)
+
+    return app
+
+
+def create_application() -> WSGIApp:
+    """Build the whole site (a factory, so tests can build their own)."""
+    return dispatcher(get_wsgi_application(), tiles.create_app())
+
+
+application = create_application()

@@ -1,0 +1,317 @@
+# SPDX-License-Identifier: MIT
+"""GeoDjango models of the standard layers (one per registry entry, table = layer id).
+
+Storage CRS: ``geom`` keeps the native VN-2000 geometry (EPSG:9214, TM-3 107°00', the
+Bắc Giang zone) so what surveyors measure round-trips exactly and planar areas are the
+official ones; ``geom_4326`` is a stored generated column (``ST_Transform(geom, 4326)``,
+EPSG:6960 shift) with its own GiST index, so the web APIs read WGS 84 without transforming
+per request. ``created_at``, ``updated_at`` and ``version`` have database defaults and are
+maintained by triggers (migration 0003), so every write path (admin, API, ingest, QGIS)
+keeps them right.
+"""
+from __future__ import annotations
+
+from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.indexes import GistIndex
+from django.db.models.functions import Now
+
+from layers import registry
+
+STORAGE_SRID = 9214
+WEB_SRID = 4326
+
+_GEOMETRY_FIELDS = {
+    registry.Geometry.POINT: models.PointField,
+    registry.Geometry.LINE: models.MultiLineStringField,
+    registry.Geometry.POLYGON: models.MultiPolygonField,
+}
+
+
+def native_geometry(layer_id: str) -> models.GeometryField:
+    """The stored VN-2000 geometry of a layer, of the registry's type."""
+    kind = _GEOMETRY_FIELDS[registry.get(layer_id).geometry]
+    return kind(srid=STORAGE_SRID, verbose_name="hình học (VN-2000)")
+
+
+def web_geometry(layer_id: str) -> models.GeneratedField:
+    """The generated, indexed WGS 84 copy of ``geom`` that the web APIs serve."""
+    kind = _GEOMETRY_FIELDS[registry.get(layer_id).geometry]
+    return models.GeneratedField(expression=Transform("geom", WEB_SRID),
+                                 output_field=kind(srid=WEB_SRID, spatial_index=False),
+                                 db_persist=True, verbose_name="hình học (WGS 84)")
+
+
+def layer_meta(layer_id: str) -> type:
+    """The Meta every layer model shares: table, names, unique natural key, web index."""
+    layer = registry.get(layer_id)
+    return type("Meta", (), {
+        "db_table": layer.table,
+        "verbose_name": layer.title_vi,
+        "verbose_name_plural": layer.title_vi,
+        "constraints": [models.UniqueConstraint(fields=list(layer.natural_key),
+                                                name=f"{layer.id}_natural_key")],
+        "indexes": [GistIndex(fields=["geom_4326"], name=f"{layer.id}_g4326")],
+    })
+
+
+class IngestBatch(models.Model):
+    """One load of a source file into a layer (ingest, demo data, admin upload)."""
+
+    layer = models.CharField("lớp", max_length=64)
+    source = models.CharField("nguồn", max_length=500)
+    mode = models.CharField("chế độ", max_length=16, default="append")
+    started_at = models.DateTimeField("bắt đầu", db_default=Now())
+    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
+    created_by = models.CharField("người thực hiện", max_length=150, blank=True)
+    report = models.JSONField("báo cáo", default=dict, blank=True)
+
+    class Meta:
+        db_table = "ingest_batches"
+        verbose_name = "Lô nhập dữ liệu"
+        verbose_name_plural = "Lô nhập dữ liệu"
+
+    def __str__(self) -> str:
+        return f"{self.layer} ← {self.source}"
+
+
+class Feature(models.Model):
+    """Columns every feature has; subclasses add ``geom``/``geom_4326`` and attributes."""
+
+    LAYER: str = ""
+
+    created_at = models.DateTimeField("tạo lúc", db_default=Now(), editable=False)
+    updated_at = models.DateTimeField("cập nhật lúc", db_default=Now(), editable=False)
+    version = models.PositiveIntegerField("phiên bản", db_default=1, editable=False)
+    ingest_batch = models.ForeignKey(IngestBatch, models.SET_NULL, null=True, blank=True,
+                                     editable=False, verbose_name="lô nhập")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def layer(cls) -> registry.Layer:
+        return registry.get(cls.LAYER)
+
+
+class AdminUnit(Feature):
+    """Administrative unit with a validity period (units changed on 1 July 2025)."""
+
+    code = models.CharField("mã", max_length=5)
+    name = models.CharField("tên", max_length=100)
+    kind = models.CharField("loại", max_length=40)
+    valid_from = models.DateField("hiệu lực từ")
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} ({self.code})"
+
+
+class AdminProvince(AdminUnit):
+    LAYER = "admin_provinces"
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("admin_provinces")
+
+
+class AdminDistrict(AdminUnit):
+    LAYER = "admin_districts"
+    province_code = models.CharField("mã tỉnh", max_length=2)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("admin_districts")
+
+
+class AdminCommune(AdminUnit):
+    LAYER = "admin_communes"
+    COMMUNE_KINDS = ("xã", "phường", "thị trấn", "đặc khu")
+    province_code = models.CharField("mã tỉnh", max_length=2)
+    district_code = models.CharField("mã huyện", max_length=3, blank=True,
+                                     help_text="trống với đơn vị sau 01/7/2025")
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("admin_communes")
+
+
+class CommuneSuccession(models.Model):
+    """Which pre-2025 commune became (part of) which post-2025 commune."""
+
+    old_code = models.CharField("mã xã cũ", max_length=5)
+    new_code = models.CharField("mã xã mới", max_length=5)
+    effective_on = models.DateField("hiệu lực", default="2025-07-01")
+
+    class Meta:
+        db_table = "admin_commune_successions"
+        verbose_name = "Sắp xếp đơn vị hành chính xã"
+        verbose_name_plural = "Sắp xếp đơn vị hành chính xã"
+        constraints = [models.UniqueConstraint(fields=["old_code", "new_code"],
+                                               name="commune_succession_unique")]
+
+
+class LandParcel(Feature):
+    LAYER = "land_parcels"
+    commune_code = models.CharField("mã xã", max_length=5)
+    sheet_no = models.PositiveIntegerField("số tờ bản đồ")
+    parcel_no = models.PositiveIntegerField("số thửa")
+    land_use_code = models.CharField("loại đất", max_length=10)
+    area_m2 = models.DecimalField("diện tích pháp lý (m²)", max_digits=14, decimal_places=1)
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+    owner_name = models.CharField("người sử dụng đất", max_length=255, blank=True)
+    owner_id_number = models.CharField("số CCCD", max_length=20, blank=True)
+    certificate_number = models.CharField("số giấy chứng nhận", max_length=30, blank=True)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("land_parcels")
+
+    def __str__(self) -> str:
+        return f"Thửa {self.parcel_no}, tờ {self.sheet_no} ({self.commune_code})"
+
+
+class LandUsePlanZone(Feature):
+    LAYER = "land_use_plan_zones"
+    plan_code = models.CharField("mã khoanh quy hoạch", max_length=30)
+    land_use_code = models.CharField("loại đất quy hoạch", max_length=10)
+    period = models.CharField("kỳ quy hoạch", max_length=20)
+    commune_code = models.CharField("mã xã", max_length=5, blank=True)
+    approved_by = models.CharField("cơ quan phê duyệt", max_length=255)
+    approved_on = models.DateField("ngày phê duyệt")
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("land_use_plan_zones")
+
+
+class River(Feature):
+    LAYER = "rivers"
+    name = models.CharField("tên", max_length=100)
+    kind = models.CharField("loại", max_length=20, help_text="sông, suối, kênh")
+    length_m = models.FloatField("chiều dài (m)", null=True, blank=True)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("rivers")
+
+
+class WaterBody(Feature):
+    LAYER = "water_bodies"
+    name = models.CharField("tên", max_length=100)
+    kind = models.CharField("loại", max_length=20, help_text="hồ, ao, đầm")
+    area_m2 = models.FloatField("diện tích (m²)", null=True, blank=True)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("water_bodies")
+
+
+class MineralSite(Feature):
+    LAYER = "mineral_sites"
+    license_number = models.CharField("số giấy phép", max_length=40)
+    mineral = models.CharField("loại khoáng sản", max_length=100)
+    license_status = models.CharField("tình trạng giấy phép", max_length=20)
+    licensee = models.CharField("tổ chức được cấp phép", max_length=255)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("mineral_sites")
+
+
+class ForestArea(Feature):
+    LAYER = "forest_areas"
+    FOREST_TYPES = ("production", "protection", "special_use")
+    plot_code = models.CharField("mã lô rừng", max_length=30,
+                                 help_text="tiểu khu-khoảnh-lô")
+    forest_type = models.CharField("loại rừng", max_length=20)
+    area_m2 = models.FloatField("diện tích (m²)", null=True, blank=True)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("forest_areas")
+
+
+class Road(Feature):
+    LAYER = "roads"
+    ROAD_CLASSES = ("national", "provincial", "district", "commune", "urban")
+    code = models.CharField("mã đường", max_length=20)
+    name = models.CharField("tên", max_length=150, blank=True)
+    road_class = models.CharField("cấp quản lý", max_length=20)
+    surface = models.CharField("kết cấu mặt", max_length=30, blank=True)
+    lanes = models.PositiveSmallIntegerField("số làn xe", null=True, blank=True)
+    width_m = models.FloatField("bề rộng mặt (m)", null=True, blank=True)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("roads")
+
+
+class Bridge(Feature):
+    LAYER = "bridges"
+    name = models.CharField("tên cầu", max_length=100)
+    road_code = models.CharField("mã đường", max_length=20)
+    length_m = models.FloatField("chiều dài (m)", null=True, blank=True)
+    load_limit_t = models.FloatField("tải trọng cho phép (tấn)", null=True, blank=True)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("bridges")
+
+
+class Railway(Feature):
+    LAYER = "railways"
+    name = models.CharField("tên tuyến", max_length=100)
+    gauge = models.CharField("khổ đường", max_length=20, help_text="1000, 1435 hoặc lồng")
+    length_m = models.FloatField("chiều dài (m)", null=True, blank=True)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("railways")
+
+
+class Building(Feature):
+    LAYER = "buildings"
+    code = models.CharField("mã công trình", max_length=30)
+    use = models.CharField("công năng", max_length=50)
+    floors = models.PositiveSmallIntegerField("số tầng", null=True, blank=True)
+    height_m = models.FloatField("chiều cao (m)", null=True, blank=True)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("buildings")
+
+
+class ConstructionPermit(Feature):
+    LAYER = "construction_permits"
+    permit_number = models.CharField("số giấy phép", max_length=40)
+    issued_on = models.DateField("ngày cấp")
+    status = models.CharField("tình trạng", max_length=20)
+    purpose = models.CharField("mục đích", max_length=255)
+    investor_name = models.CharField("chủ đầu tư", max_length=255)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("construction_permits")
+
+
+class UrbanPlanningZone(Feature):
+    LAYER = "urban_planning_zones"
+    zone_code = models.CharField("ký hiệu ô quy hoạch", max_length=30)
+    function = models.CharField("chức năng", max_length=100)
+    max_far = models.FloatField("hệ số sử dụng đất tối đa", null=True, blank=True)
+    max_height_m = models.FloatField("chiều cao tối đa (m)", null=True, blank=True)
+    max_density_pct = models.FloatField("mật độ xây dựng tối đa (%)", null=True, blank=True)
+    geom = native_geometry(LAYER)
+    geom_4326 = web_geometry(LAYER)
+
+    Meta = layer_meta("urban_planning_zones")
+
+
+def model_for(layer_id: str) -> type[Feature]:
+    """The model class of a registry layer."""
+    layer = registry.get(layer_id)
+    return globals()[layer.model]

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# make run: start the embedded PostGIS (unless DATABASE_URL), migrate, load the demo data on
+# first start, and serve everything on 127.0.0.1:${PORT:-8000} in the foreground.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DJANGO_SETTINGS_MODULE=geoserver_app.settings
+VAR_DIR=${BASEMAP_VAR_DIR:-$PWD/var}
+mkdir -p "$VAR_DIR"
+PY=.venv/bin/python
+
+if [[ -z ${DATABASE_URL:-} ]]; then
+    $PY -m geoserver_app.cluster up --datadir "$VAR_DIR/pgdata" --port "${PGPORT:-5433}"
+else
+    echo "run: using DATABASE_URL (external PostGIS); no local cluster is started"
+fi
+$PY manage.py migrate --noinput -v0
+$PY manage.py collectstatic --noinput -v0
+$PY manage.py load_demo
+echo "run: serving http://127.0.0.1:${PORT:-8000}/ (Ctrl-C stops; 'make stop' stops PostGIS)"
+exec .venv/bin/gunicorn geoserver_app.wsgi:application \
+    --bind "127.0.0.1:${PORT:-8000}" --workers "${WEB_WORKERS:-3}" --timeout 60 \
+    --no-control-socket --access-logfile - --error-logfile - --log-level info

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs what is missing, idempotently: Debian packages (when root), the Python >= 3.12
+# virtualenv in .venv, and the pinned requirements. A second run changes nothing and is fast.
+#   scripts/setup.sh            everything
+#   scripts/setup.sh --system   only check/install the Debian packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'setup: %s\n' "$*"; }
+fail() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+# --- Debian packages ---------------------------------------------------------------------
+postgres_major() {  # the newest installed PostgreSQL server major, or nothing
+    local bin major=""
+    for bin in /usr/lib/postgresql/*/bin/postgres; do
+        [[ -e $bin ]] || continue
+        bin=${bin#/usr/lib/postgresql/}; bin=${bin%%/*}
+        if [[ -z $major || $bin -gt $major ]]; then major=$bin; fi
+    done
+    printf '%s' "$major"
+}
+
+missing_packages() {  # Debian packages whose files are absent (uses shell built-ins only)
+    local major missing=()
+    major=$(postgres_major)
+    if [[ -z $major ]]; then
+        missing+=(postgresql postgresql-postgis)
+    elif [[ ! -e /usr/share/postgresql/$major/extension/postgis.control ]]; then
+        missing+=("postgresql-$major-postgis-3")
+    fi
+    command -v psql >/dev/null || missing+=(postgresql-client)
+    command -v gdalinfo >/dev/null || missing+=(gdal-bin)
+    command -v gdal-config >/dev/null || missing+=(libgdal-dev)
+    command -v mapserv >/dev/null || missing+=(mapserver-bin)
+    printf '%s\n' "${missing[@]}"
+}
+
+ensure_system_packages() {
+    local missing
+    missing=$(missing_packages | tr '\n' ' ')
+    missing=${missing% }
+    if [[ -z $missing ]]; then
+        say "Debian packages: all present (PostgreSQL $(postgres_major) + PostGIS, GDAL, MapServer)"
+        return
+    fi
+    if [[ $EUID -ne 0 ]]; then
+        fail "missing Debian packages: $missing. Install them with:
+    sudo apt-get update && sudo apt-get install -y $missing
+then run the command again."
+    fi
+    say "installing Debian packages: $missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq $missing >/dev/null
+    if [[ -n $(missing_packages) ]]; then fail "still missing after apt-get: $(missing_packages | tr '\n' ' ')"; fi
+}
+
+# --- Python ------------------------------------------------------------------------------
+python_ok() { "$1" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; }
+
+find_python() {  # a Python >= 3.12: PATH first, then pyenv's installed versions (newest first)
+    local candidate
+    for candidate in python3.13 python3.12 python3; do
+        if command -v "$candidate" >/dev/null && python_ok "$(command -v "$candidate")"; then
+            command -v "$candidate"; return
+        fi
+    done
+    local root=${PYENV_ROOT:-$HOME/.pyenv}
+    for candidate in $(ls -d "$root"/versions/3.1[2-9]* 2>/dev/null | sort -rV); do
+        if python_ok "$candidate/bin/python3"; then printf '%s\n' "$candidate/bin/python3"; return; fi
+    done
+    return 1
+}
+
+ensure_venv() {
+    if [[ -x .venv/bin/python ]] && python_ok .venv/bin/python; then
+        say "virtualenv .venv: reused ($(.venv/bin/python --version))"
+    else
+        local python
+        python=$(find_python) || fail "Python >= 3.12 not found (pygeoapi needs it). Install it, e.g.
+    sudo apt-get install -y python3.12 python3.12-venv   (or: pyenv install 3.12)
+then run the command again."
+        rm -rf .venv
+        say "creating .venv with $python ($("$python" --version))"
+        "$python" -m venv .venv
+    fi
+}
+
+ensure_requirements() {
+    local stamp=.venv/.requirements.sha256 wanted
+    wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+    if [[ -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
+        say "Python packages: up to date with requirements.txt"
+        return
+    fi
+    say "installing Python packages from requirements.txt"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -r requirements.txt
+    printf '%s\n' "$wanted" > "$stamp"
+}
+
+ensure_system_packages
+[[ ${1:-} == --system ]] && exit 0
+ensure_venv
+ensure_requirements
+say "ready"
