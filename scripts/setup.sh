@@ -4,8 +4,7 @@
 # virtualenv in .venv, and the pinned requirements. A second run changes nothing and is fast.
 #   scripts/setup.sh            everything
 #   scripts/setup.sh --system   only check/install the Debian packages
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# Sourcing it only defines the functions (the tests do that).
 
 say() { printf 'setup: %s\n' "$*"; }
 fail() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -101,8 +100,14 @@ ensure_requirements() {
     printf '%s\n' "$wanted" > "$stamp"
 }
 
-ensure_system_packages
-[[ ${1:-} == --system ]] && exit 0
-ensure_venv
-ensure_requirements
-say "ready"
+main() {
+    set -euo pipefail
+    cd "$(dirname "${BASH_SOURCE[0]}")/.."
+    ensure_system_packages
+    [[ ${1:-} == --system ]] && return 0
+    ensure_venv
+    ensure_requirements
+    say "ready"
+}
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi
