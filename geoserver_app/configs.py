@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: MIT
+"""Files generated from the layer registry and committed (``render_configs``).
+
+Each entry names a file (relative to the repository) and the function that renders its
+text. ``render_configs --check`` fails when a committed file differs from what the registry
+gives, so the files people read are never stale.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    path: str
+    render: Callable[[], str]
+
+    @property
+    def absolute(self) -> Path:
+        return Path(settings.BASE_DIR) / self.path
+
+    def stale(self) -> bool:
+        return not self.absolute.exists() or self.absolute.read_text() != self.render()
+
+    def write(self) -> None:
+        self.absolute.write_text(self.render())
+
+
+def generated_files() -> list[GeneratedFile]:
+    """Every generated file; services append theirs here."""
+    return []

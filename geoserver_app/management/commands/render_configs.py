@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: MIT
+"""render_configs [--check]: write (or check) the files generated from the layer registry."""
+from django.core.management.base import BaseCommand, CommandError
+
+from geoserver_app import configs
+
+
+class Command(BaseCommand):
+    help = "Ghi lại các tệp cấu hình sinh từ danh mục lớp (Write the registry-generated configs)"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true",
+                            help="only check; exit 1 when a committed file is stale")
+
+    def handle(self, *args, check: bool = False, **options):
+        files = configs.generated_files()
+        if check:
+            stale = [f.path for f in files if f.stale()]
+            if stale:
+                raise CommandError(f"stale generated files: {', '.join(stale)}; "
+                                   "run `manage.py render_configs` and commit them")
+            self.stdout.write(f"{len(files)} generated files are up to date")
+            return
+        for generated in files:
+            generated.write()
+            self.stdout.write(f"wrote {generated.path}")
