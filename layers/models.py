@@ -315,3 +315,55 @@ def model_for(layer_id: str) -> type[Feature]:
     """The model class of a registry layer."""
     layer = registry.get(layer_id)
     return globals()[layer.model]
+
+
+class FeatureHistory(models.Model):
+    """One captured version of a feature (written by triggers, migration 0004; read-only)."""
+
+    layer = models.TextField("lớp")
+    feature_id = models.BigIntegerField("mã đối tượng")
+    version = models.IntegerField("phiên bản")
+    operation = models.CharField("thao tác", max_length=1,
+                                 choices=[("I", "thêm"), ("U", "sửa"), ("D", "xóa")])
+    changed_at = models.DateTimeField("thời điểm")
+    actor = models.TextField("người thực hiện")
+    data = models.JSONField("thuộc tính")
+    geom = models.GeometryField("hình học", srid=STORAGE_SRID, null=True)
+
+    class Meta:
+        managed = False
+        db_table = "feature_history"
+        verbose_name = "Lịch sử đối tượng"
+        verbose_name_plural = "Lịch sử đối tượng"
+        ordering = ["layer", "feature_id", "-version"]
+
+
+class FeatureTombstone(models.Model):
+    """A deleted feature, for change feeds (written by triggers; read-only)."""
+
+    pk = models.CompositePrimaryKey("layer", "feature_id")
+    layer = models.TextField("lớp")
+    feature_id = models.BigIntegerField("mã đối tượng")
+    version = models.IntegerField("phiên bản")
+    deleted_at = models.DateTimeField("xóa lúc")
+    actor = models.TextField("người thực hiện")
+
+    class Meta:
+        managed = False
+        db_table = "feature_tombstones"
+        verbose_name = "Đối tượng đã xóa"
+        verbose_name_plural = "Đối tượng đã xóa"
+
+
+class TileInvalidation(models.Model):
+    """A changed bounding box whose tiles must be refreshed (queue; consumers delete rows)."""
+
+    layer = models.TextField("lớp")
+    bbox = models.PolygonField("khung bao", srid=WEB_SRID)
+    created_at = models.DateTimeField("thời điểm")
+
+    class Meta:
+        managed = False
+        db_table = "tile_invalidations"
+        verbose_name = "Vùng ảnh bản đồ cần làm mới"
+        verbose_name_plural = "Vùng ảnh bản đồ cần làm mới"

@@ -27,3 +27,117 @@ def touch_trigger(table: str) -> sql.Composed:
 def drop_touch_trigger(table: str) -> sql.Composed:
     return sql.SQL("DROP TRIGGER IF EXISTS {name} ON {table}").format(
         name=sql.Identifier(f"{table}_touch"), table=sql.Identifier(table))
+
+# --- change capture: history, tombstones, tile invalidation queue ----------------------
+CHANGE_CAPTURE_TABLES = """
+CREATE TABLE IF NOT EXISTS feature_history (
+    id bigserial PRIMARY KEY,
+    layer text NOT NULL,
+    feature_id bigint NOT NULL,
+    version integer NOT NULL,
+    operation char(1) NOT NULL CHECK (operation IN ('I', 'U', 'D')),
+    changed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    actor text NOT NULL,
+    data jsonb NOT NULL,
+    geom geometry
+);
+CREATE INDEX IF NOT EXISTS feature_history_feature ON feature_history (layer, feature_id, version);
+CREATE TABLE IF NOT EXISTS feature_tombstones (
+    layer text NOT NULL,
+    feature_id bigint NOT NULL,
+    version integer NOT NULL,
+    deleted_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    actor text NOT NULL,
+    PRIMARY KEY (layer, feature_id)
+);
+CREATE INDEX IF NOT EXISTS feature_tombstones_time ON feature_tombstones (layer, deleted_at);
+CREATE TABLE IF NOT EXISTS tile_invalidations (
+    id bigserial PRIMARY KEY,
+    layer text NOT NULL,
+    bbox geometry(Polygon, 4326) NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+CREATE OR REPLACE FUNCTION basemap_actor() RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('basemap.actor', true), ''), 'db:' || session_user)
+$$;
+
+CREATE OR REPLACE FUNCTION basemap_history_on() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('basemap.history', true), ''), 'on') <> 'off'
+$$;
+
+-- One function per event; TG_TABLE_NAME is the layer id. Statement-level with transition
+-- tables: a 500k-row ingest is one trigger call and set-based inserts, not 500k calls.
+CREATE OR REPLACE FUNCTION basemap_capture_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF basemap_history_on() THEN
+        INSERT INTO feature_history (layer, feature_id, version, operation, actor, data, geom)
+        SELECT TG_TABLE_NAME, n.id, n.version, 'I', basemap_actor(),
+               to_jsonb(n) - 'geom' - 'geom_4326', n.geom FROM new_rows n;
+    END IF;
+    DELETE FROM feature_tombstones t USING new_rows n
+        WHERE t.layer = TG_TABLE_NAME AND t.feature_id = n.id;
+    INSERT INTO tile_invalidations (layer, bbox)
+        SELECT TG_TABLE_NAME, ST_Envelope(ST_Extent(n.geom_4326)::geometry) FROM new_rows n
+        HAVING count(n.geom_4326) > 0;
+    PERFORM pg_notify('basemap_changes', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION basemap_capture_update() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF basemap_history_on() THEN
+        INSERT INTO feature_history (layer, feature_id, version, operation, actor, data, geom)
+        SELECT TG_TABLE_NAME, n.id, n.version, 'U', basemap_actor(),
+               to_jsonb(n) - 'geom' - 'geom_4326', n.geom FROM new_rows n;
+    END IF;
+    INSERT INTO tile_invalidations (layer, bbox)
+        SELECT TG_TABLE_NAME, ST_Envelope(ST_Extent(g)::geometry)
+        FROM (SELECT geom_4326 AS g FROM old_rows UNION ALL SELECT geom_4326 FROM new_rows) AS b
+        HAVING count(g) > 0;
+    PERFORM pg_notify('basemap_changes', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION basemap_capture_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF basemap_history_on() THEN
+        INSERT INTO feature_history (layer, feature_id, version, operation, actor, data, geom)
+        SELECT TG_TABLE_NAME, o.id, o.version, 'D', basemap_actor(),
+               to_jsonb(o) - 'geom' - 'geom_4326', o.geom FROM old_rows o;
+    END IF;
+    INSERT INTO feature_tombstones (layer, feature_id, version, actor)
+        SELECT TG_TABLE_NAME, o.id, o.version, basemap_actor() FROM old_rows o
+        ON CONFLICT (layer, feature_id) DO UPDATE
+        SET version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor;
+    INSERT INTO tile_invalidations (layer, bbox)
+        SELECT TG_TABLE_NAME, ST_Envelope(ST_Extent(o.geom_4326)::geometry) FROM old_rows o
+        HAVING count(o.geom_4326) > 0;
+    PERFORM pg_notify('basemap_changes', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+"""
+
+_CAPTURE = (
+    ("insert", "INSERT", "NEW TABLE AS new_rows"),
+    ("update", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ("delete", "DELETE", "OLD TABLE AS old_rows"),
+)
+
+
+def capture_triggers(table: str) -> list[sql.Composed]:
+    """The three statement-level change-capture triggers of a layer table."""
+    return [sql.SQL("CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {refs} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION {function}()").format(
+        name=sql.Identifier(f"{table}_capture_{kind}"), event=sql.SQL(event),
+        table=sql.Identifier(table), refs=sql.SQL(refs),
+        function=sql.Identifier(f"basemap_capture_{kind}")) for kind, event, refs in _CAPTURE]
+
+
+def drop_capture_triggers(table: str) -> list[sql.Composed]:
+    return [sql.SQL("DROP TRIGGER IF EXISTS {name} ON {table}").format(
+        name=sql.Identifier(f"{table}_capture_{kind}"), table=sql.Identifier(table))
+        for kind, _event, _refs in _CAPTURE]
