@@ -8,7 +8,10 @@ Anonymous requests get ``PUBLIC``; tokens (security issue) map to their own gran
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from django.http import HttpRequest
 
 from layers import registry
 
@@ -50,6 +53,11 @@ class Grant:
 PUBLIC = Grant(tuple((layer.id, LayerRights()) for layer in registry.LAYERS if layer.public))
 
 
-def grant_for_request(request) -> Grant:
-    """The grant of a Django request or WSGI environ (anonymous: ``PUBLIC``)."""
+def grant_for_environ(environ: Mapping[str, str]) -> Grant:
+    """The grant of a WSGI environ (``Authorization: Bearer``; anonymous: ``PUBLIC``)."""
     return PUBLIC
+
+
+def grant_for_request(request: HttpRequest) -> Grant:
+    """The grant of a Django request."""
+    return grant_for_environ(request.META)
