@@ -8,10 +8,10 @@ parsed into typed objects here, and ``layers.checks`` verifies them against the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Sector(str, Enum):
+class Sector(StrEnum):
     ADMINISTRATIVE = "administrative"
     LAND = "land"
     RESOURCES = "resources"
@@ -28,12 +28,12 @@ SECTOR_TITLES = {
 }
 
 
-class Access(str, Enum):
+class Access(StrEnum):
     PUBLIC = "public"
     INTERNAL = "internal"
 
 
-class Geometry(str, Enum):
+class Geometry(StrEnum):
     POINT = "Point"
     LINE = "MultiLineString"
     POLYGON = "MultiPolygon"
