@@ -121,3 +121,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- public map viewer (issue 8) ------------------------------------------------------------
+# Browser libraries come from node_modules (npm ci in scripts/setup.sh), see geoserver_app/vendor.py.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "geoserver_app.vendor.VendorFinder",
+]
+# VIEWER_FRAME_ANCESTORS: origins allowed to embed /?embed=1 in an iframe (CSP frame-ancestors),
+# separated by spaces or commas, e.g. "https://portal.bacninh.gov.vn"; the page's own origin
+# always may. Every other page, and / without embed=1, refuses framing.
+
+
+def frame_ancestors(value: str) -> list[str]:
+    """Origins of VIEWER_FRAME_ANCESTORS, each checked to be a CSP host source."""
+    import re
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    origins = value.replace(",", " ").split()
+    for origin in origins:
+        if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+            raise ImproperlyConfigured(
+                f"VIEWER_FRAME_ANCESTORS: {origin!r} is not an origin such as "
+                "https://portal.example.gov.vn; fix the variable and start again")
+    return origins
+
+
+VIEWER_FRAME_ANCESTORS = frame_ancestors(os.environ.get("VIEWER_FRAME_ANCESTORS", ""))

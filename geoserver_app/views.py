@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: MIT
-"""Small Django views: health check, home page with the layer catalog, service landings."""
+"""Small Django views: health check, the public map viewer, service landings."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from geoserver_app import access, viewer
 from geoserver_app.middleware import close_broken_connection
-from layers import catalog
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -25,9 +26,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The public home page: the public layer catalog by sector, with feature counts."""
-    sectors = catalog.public_catalog(request.LANGUAGE_CODE)
-    return render(request, "geoserver_app/home.html", {"sectors": sectors})
+    """The public map viewer: public layers only, whoever asks (``?embed=1``: for iframes)."""
+    language, embed = request.LANGUAGE_CODE, request.GET.get("embed") == "1"
+    response = render(request, "geoserver_app/home.html", {
+        "sectors": viewer.sectors(access.PUBLIC, language),
+        "communes": viewer.communes(access.PUBLIC),
+        "config": viewer.client_config(access.PUBLIC, language),
+        "embed": embed,
+    })
+    response["Content-Security-Policy"] = viewer.content_security_policy(
+        embed, settings.VIEWER_FRAME_ANCESTORS)
+    response.xframe_options_exempt = embed  # CSP frame-ancestors decides for embeds
+    return response
 
 
 def ogcapi_landing(request: HttpRequest) -> JsonResponse:
