@@ -28,8 +28,7 @@ HOME_VIEW = {"zoom": 9.4, "lat": 21.36, "lon": 106.44}
 # land-use colours, and the district level ended on 1 July 2025.
 HIDDEN_BY_DEFAULT = frozenset({"admin_districts", "land_use_plan_zones", "urban_planning_zones"})
 
-# Administrative units carry both the pre- and post-2025 units: draw only the current ones.
-CURRENT_UNITS = ["!", ["has", "valid_to"]]
+ADMIN_LAYERS = ("admin_provinces", "admin_districts", "admin_communes")
 
 CLASS_TITLES: dict[tuple[str, str], tuple[str, str]] = {
     ("road_class", "national"): ("Quốc lộ", "National road"),
@@ -122,38 +121,53 @@ def _colour(style: registry.Style, default: str) -> str | list:
     return ["match", ["to-string", ["get", style.classify_by]], *pairs, default]
 
 
-def _base(layer: registry.Layer, suffix: str, kind: str) -> dict:
+def current_unit_dates(layer_id: str) -> list[str]:
+    """The ``valid_from`` dates of a unit layer's current units (those with no ``valid_to``).
+
+    Administrative layers hold the units before and after 1 July 2025; their vector tiles carry
+    the natural key (``code``, ``valid_from``) but not ``valid_to``, so the map draws only the
+    units whose ``valid_from`` is one of these dates. A layer with no current unit (districts)
+    then draws its last units.
+    """
+    from layers.models import model_for
+
+    rows = model_for(layer_id).objects.order_by().values_list("valid_from", "valid_to").distinct()
+    current = sorted({start.isoformat() for start, end in rows if end is None})
+    return current or sorted({start.isoformat() for start, _end in rows})[-1:]
+
+
+def _base(layer: registry.Layer, suffix: str, kind: str, current: dict[str, list[str]]) -> dict:
     spec = {"id": f"{layer.id}-{suffix}", "type": kind, "source": layer.id,
             "source-layer": layer.id, "minzoom": layer.min_zoom, "metadata": {"layer": layer.id}}
-    if layer.sector is registry.Sector.ADMINISTRATIVE:
-        spec["filter"] = CURRENT_UNITS
+    if current.get(layer.id):
+        spec["filter"] = ["in", ["get", "valid_from"], ["literal", current[layer.id]]]
     return spec
 
 
-def _polygon_layers(layer: registry.Layer) -> list[dict]:
+def _polygon_layers(layer: registry.Layer, current: dict[str, list[str]]) -> list[dict]:
     style, specs = layer.style, []
     if style.fill:
-        specs.append({**_base(layer, "fill", "fill"), "paint": {
+        specs.append({**_base(layer, "fill", "fill", current), "paint": {
             "fill-color": _colour(style, style.fill),
             "fill-opacity": FILL_OPACITY.get(layer.id, 0.5)}})
-    specs.append({**_base(layer, "line", "line"), "paint": {
+    specs.append({**_base(layer, "line", "line", current), "paint": {
         "line-color": style.stroke, "line-width": style.width}})
     return specs
 
 
-def _line_layers(layer: registry.Layer) -> list[dict]:
+def _line_layers(layer: registry.Layer, current: dict[str, list[str]]) -> list[dict]:
     style = layer.style
-    casing = {**_base(layer, "casing", "line"), "layout": {"line-cap": "round", "line-join": "round"},
+    casing = {**_base(layer, "casing", "line", current), "layout": {"line-cap": "round", "line-join": "round"},
               "paint": {"line-color": "#5B5B5B" if style.classify_by else "#FFFFFF",
                         "line-width": style.width + 2}}
-    line = {**_base(layer, "line", "line"), "layout": {"line-cap": "round", "line-join": "round"},
+    line = {**_base(layer, "line", "line", current), "layout": {"line-cap": "round", "line-join": "round"},
             "paint": {"line-color": _colour(style, style.stroke), "line-width": style.width}}
     return [casing, line]
 
 
-def _point_layers(layer: registry.Layer) -> list[dict]:
+def _point_layers(layer: registry.Layer, current: dict[str, list[str]]) -> list[dict]:
     style = layer.style
-    return [{**_base(layer, "circle", "circle"), "paint": {
+    return [{**_base(layer, "circle", "circle", current), "paint": {
         "circle-color": _colour(style, style.fill or style.stroke), "circle-radius": 4.5,
         "circle-stroke-color": style.stroke, "circle-stroke-width": style.width}}]
 
@@ -181,6 +195,8 @@ def map_style(grant: Grant) -> dict:
     besides tiles.
     """
     layers = [layer for layer in grant.visible_layers() if layer.tiles]
+    current = {layer.id: current_unit_dates(layer.id) for layer in layers
+               if layer.id in ADMIN_LAYERS}
     sources: dict[str, dict] = {"basemap": {
         "type": "raster", "tiles": [BASEMAP_TILES], "tileSize": 256,
         "maxzoom": BASEMAP_MAX_ZOOM}}
@@ -188,10 +204,10 @@ def map_style(grant: Grant) -> dict:
         {"id": "background", "type": "background", "paint": {"background-color": "#F2EFE9"}},
         {"id": "basemap", "type": "raster", "source": "basemap"}]
     for layer in layers:
-        sources[layer.id] = {"type": "vector", "tiles": [VECTOR_TILES.format(id=layer.id)],
+        sources[layer.id] = {"type": "vector", "tiles": [VECTOR_TILES.replace("{id}", layer.id)],
                              "minzoom": layer.min_zoom, "maxzoom": min(layer.max_zoom, 16)}
     for layer in draw_order(tuple(layers)):
-        style_layers.extend(_LAYER_SPECS[layer.geometry](layer))
+        style_layers.extend(_LAYER_SPECS[layer.geometry](layer, current))
     return {"version": 8, "sources": sources, "layers": style_layers}
 
 

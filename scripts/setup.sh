@@ -32,6 +32,8 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v gdalinfo >/dev/null || missing+=(gdal-bin)
     command -v gdal-config >/dev/null || missing+=(libgdal-dev)
     command -v mapserv >/dev/null || missing+=(mapserver-bin)
+    command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+    command -v chromium >/dev/null || missing+=(chromium)
     printf '%s\n' "${missing[@]}"
 }
 
@@ -100,6 +102,19 @@ ensure_requirements() {
     printf '%s\n' "$wanted" > "$stamp"
 }
 
+# --- browser libraries (npm) -------------------------------------------------------------
+ensure_node_packages() {  # npm ci when node_modules is missing or package-lock.json changed
+    local stamp=node_modules/.package-lock.sha256 wanted
+    wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
+    if [[ -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
+        say "npm packages: up to date with package-lock.json"
+        return
+    fi
+    say "installing npm packages from package-lock.json"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+    printf '%s\n' "$wanted" > "$stamp"
+}
+
 main() {
     set -euo pipefail
     cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -107,6 +122,7 @@ main() {
     [[ ${1:-} == --system ]] && return 0
     ensure_venv
     ensure_requirements
+    ensure_node_packages
     say "ready"
 }
 

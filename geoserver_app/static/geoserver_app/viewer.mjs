@@ -522,7 +522,8 @@ function start() {
   $("#btn-locate").addEventListener("click", () => locate(map));
   $("#btn-export").addEventListener("click", () => exportPng(map));
   $("#btn-print").addEventListener("click", () => printView(map));
-  map.on("load", () => {
+  // "style.load", not "load": "load" waits for every tile and never comes when a tile fails
+  map.once("style.load", () => {
     addHighlight(map);
     wireLayers(map, layers);
     markZoomRange(map);
