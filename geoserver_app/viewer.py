@@ -302,16 +302,34 @@ MAP_LOCALE_VI = {
 
 
 def communes(grant: Grant) -> list[dict]:
-    """Communes for search: current and former units with their WGS 84 bounding boxes."""
+    """Communes for search: current and former units, their WGS 84 boxes, whether they have
+    parcels (the parcel search offers those)."""
     if not grant.can_read("admin_communes"):
         return []
     from django.contrib.gis.db.models.functions import Envelope
 
     from layers.models import AdminCommune
 
+    with_parcels = parcel_communes(grant)
     rows = (AdminCommune.objects.annotate(box=Envelope("geom_4326"))
             .order_by("name", "valid_from").values("id", "code", "name", "kind", "valid_to", "box"))
     return [{"id": row["id"], "code": row["code"], "name": row["name"], "kind": row["kind"],
-             "current": row["valid_to"] is None,
+             "current": row["valid_to"] is None, "parcels": row["code"] in with_parcels,
              "bbox": [round(v, 6) for v in row["box"].extent] if row["box"] else None}
             for row in rows]
+
+
+def parcel_communes(grant: Grant) -> frozenset[str]:
+    """Commune codes that have land parcels (cached five minutes: a scan of the key index)."""
+    if not grant.can_read("land_parcels"):
+        return frozenset()
+    from django.core.cache import cache
+
+    from layers.models import LandParcel
+
+    codes = cache.get("viewer:parcel-communes")
+    if codes is None:
+        codes = frozenset(LandParcel.objects.order_by().values_list("commune_code", flat=True)
+                          .distinct())
+        cache.set("viewer:parcel-communes", codes, 300)
+    return codes

@@ -175,22 +175,29 @@ function markZoomRange(map) {
 function addHighlight(map) {
   map.addSource("highlight", {type: "geojson", data: {type: "FeatureCollection", features: []}});
   map.addLayer({id: "highlight-fill", type: "fill", source: "highlight",
-    filter: ["==", ["geometry-type"], "Polygon"],
+    filter: ["all", ["==", ["geometry-type"], "Polygon"], ["!", ["get", "context"]]],
     paint: {"fill-color": "#00A3FF", "fill-opacity": 0.18}});
   map.addLayer({id: "highlight-casing", type: "line", source: "highlight",
     filter: ["!=", ["geometry-type"], "Point"],
     paint: {"line-color": "#FFFFFF", "line-width": 6}});
   map.addLayer({id: "highlight-line", type: "line", source: "highlight",
     filter: ["!=", ["geometry-type"], "Point"],
-    paint: {"line-color": "#0050B3", "line-width": 3}});
+    paint: {"line-color": ["case", ["get", "context"], "#C51B8A", "#0050B3"],
+      "line-width": ["case", ["get", "context"], 2.5, 3.5],
+      "line-dasharray": ["case", ["get", "context"], ["literal", [2, 1.5]], ["literal", [1, 0]]]}});
   map.addLayer({id: "highlight-point", type: "circle", source: "highlight",
     filter: ["==", ["geometry-type"], "Point"],
     paint: {"circle-color": "#0050B3", "circle-radius": 6, "circle-stroke-color": "#FFFFFF",
       "circle-stroke-width": 2}});
 }
 
-function highlight(map, features) {
-  map.getSource("highlight").setData({type: "FeatureCollection", features});
+function highlight(map, features, context = []) {  // context: outlined only (plan zones)
+  const mark = (feature, isContext) => ({type: "Feature", geometry: feature.geometry,
+    properties: {context: isContext}});
+  const data = {type: "FeatureCollection",
+    features: [...context.map((f) => mark(f, true)), ...features.map((f) => mark(f, false))]};
+  map.getSource("highlight").setData(data);
+  window.basemapViewer.highlighted = data;
 }
 
 function fitTo(map, features) {
@@ -300,6 +307,7 @@ function showLookup(nodes) {
   const box = $("#lookup");
   box.replaceChildren(...nodes);
   openPanel("search");
+  box.scrollIntoView({block: "start", behavior: reducedMotion ? "auto" : "smooth"});
 }
 
 async function lookupAt(map, lngLat) {
@@ -317,8 +325,9 @@ async function lookupAt(map, lngLat) {
     const zones = [...plans.map(planCard), ...urban.map(urbanCard)];
     nodes.push(...(zones.length ? zones : [element("p", {}, msg.noZone)]));
     showLookup(nodes);
-    highlight(map, [...parcels, ...plans, ...urban,
-      {type: "Feature", geometry: {type: "Point", coordinates: point}, properties: {}}]);
+    highlight(map, [...parcels,
+      {type: "Feature", geometry: {type: "Point", coordinates: point}, properties: {}}],
+    [...plans, ...urban]);
   } catch (error) {
     showLookup([element("p", {class: "error", role: "alert"}, msg.lookupFailed)]);
   }
@@ -515,7 +524,8 @@ function wireLayers(map, chosen) {
 function start() {
   const {view, layers} = readHash();
   const map = createMap(view);
-  window.basemapViewer = {map, toVn2000, snapshot: () => snapshot(map), ready: false};
+  window.basemapViewer = {map, toVn2000, snapshot: () => snapshot(map), ready: false,
+    highlighted: null};
   watchErrors(map);
   wireTabs();
   wireSearch(map);
