@@ -25,9 +25,13 @@ VN2000_SRID = 9214
 # Initial view: the demo province (Bắc Giang), overridden by the URL hash.
 HOME_VIEW = {"zoom": 9.4, "lat": 21.36, "lon": 106.44}
 
-# Shown on first load unless the URL hash says otherwise: plan zones would hide the parcels'
-# land-use colours, and the district level ended on 1 July 2025.
-HIDDEN_BY_DEFAULT = frozenset({"admin_districts", "land_use_plan_zones", "urban_planning_zones"})
+# The raster base map (MapServer's cartography with labels, cached by MapProxy) already draws
+# every base layer; the vector overlays emphasise the layers a user picks, crisp at any zoom,
+# and the planning layers that the base map leaves out. On first load (no layers in the URL
+# hash) the base map shows with the current commune boundaries and the land parcels coloured
+# by land-use type (from zoom 15).
+BASE_ID = "basemap"
+DEFAULT_VISIBLE = frozenset({BASE_ID, "admin_communes", "land_parcels"})
 
 ADMIN_LAYERS = ("admin_provinces", "admin_districts", "admin_communes")
 
@@ -97,7 +101,7 @@ def legend(layer: registry.Layer, english: bool) -> tuple[LegendItem, ...]:
 def viewer_layer(layer: registry.Layer, english: bool) -> ViewerLayer:
     return ViewerLayer(layer.id, layer.title_en if english else layer.title_vi,
                        layer.description_en if english else layer.description_vi,
-                       layer.geometry.value, layer.id not in HIDDEN_BY_DEFAULT,
+                       layer.geometry.value, layer.id in DEFAULT_VISIBLE,
                        layer.min_zoom, legend(layer, english))
 
 
@@ -217,12 +221,12 @@ def map_style(grant: Grant) -> dict:
     current = {layer.id: current_unit_dates(layer.id) for layer in layers
                if layer.id in ADMIN_LAYERS}
     bounds = {"bounds": box} if (box := data_bounds()) else {}
-    sources: dict[str, dict] = {"basemap": {
+    sources: dict[str, dict] = {BASE_ID: {
         "type": "raster", "tiles": [BASEMAP_TILES], "tileSize": 256,
         "maxzoom": BASEMAP_MAX_ZOOM, **bounds}}
     style_layers: list[dict] = [
         {"id": "background", "type": "background", "paint": {"background-color": "#F2EFE9"}},
-        {"id": "basemap", "type": "raster", "source": "basemap"}]
+        {"id": BASE_ID, "type": "raster", "source": BASE_ID, "metadata": {"layer": BASE_ID}}]
     for layer in layers:
         sources[layer.id] = {"type": "vector", "tiles": [VECTOR_TILES.replace("{id}", layer.id)],
                              "minzoom": layer.min_zoom, "maxzoom": min(layer.max_zoom, 16),
@@ -242,7 +246,7 @@ def client_config(grant: Grant, language: str) -> dict:
         "home": HOME_VIEW,
         "items": ITEMS,
         "layers": readable,
-        "hiddenByDefault": sorted(HIDDEN_BY_DEFAULT & set(readable)),
+        "base": BASE_ID,
         "vn2000": {"srid": VN2000_SRID, "proj4": vn2000.proj4text(VN2000_SRID)},
         "landUse": {code: (en if english else vi) for code, (vi, en, _c) in
                     registry.LAND_USE_CODES.items()},

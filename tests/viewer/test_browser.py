@@ -72,7 +72,7 @@ def only_loopback(requests: list[str], base: str) -> list[str]:
 
 def test_map_draws_tiles_from_the_project_only(serve, demo_site, open_page, parcel, screenshots):
     base = serve(demo_site.env)
-    view = open_page(f"{base}/#16/{parcel['lat']:.5f}/{parcel['lon']:.5f}")
+    view = open_page(f"{base}/#16/{parcel['lat']:.5f}/{parcel['lon']:.5f}/basemap,land_parcels")
     tiles_loaded(view.page)
     pixels = view.page.evaluate(PIXELS)
     assert pixels["colours"] > 40, pixels
@@ -136,7 +136,7 @@ def test_layer_switcher_lists_the_public_layers_only(serve, demo_site, open_page
     base = serve(demo_site.env)
     view = open_page(f"{base}/#14/21.3/106.2/roads,rivers")
     page = view.page
-    listed = page.eval_on_selector_all("[data-layer-toggle]",
+    listed = page.eval_on_selector_all("[data-layer-toggle]:not(#toggle-basemap)",
                                        "boxes => boxes.map(b => b.dataset.layerToggle)")
     public = [layer.id for sector in registry.Sector for layer in PUBLIC.visible_layers()
               if layer.sector is sector]
@@ -149,7 +149,9 @@ def test_layer_switcher_lists_the_public_layers_only(serve, demo_site, open_page
     assert sorted(style_sources) == sorted(["basemap", "highlight", *public])
     checked = page.eval_on_selector_all("[data-layer-toggle]:checked",
                                         "boxes => boxes.map(b => b.dataset.layerToggle)")
-    assert checked == ["rivers", "roads"]
+    assert checked == ["rivers", "roads"]  # and not the base map: it is not in the hash
+    assert page.evaluate("window.basemapViewer.map.getLayoutProperty('basemap', "
+                         "'visibility')") == "none"
     page.click("#tab-layers")
     page.check("#toggle-land_parcels")
     assert page.evaluate("window.basemapViewer.map.getLayoutProperty('land_parcels-fill', "

@@ -116,7 +116,8 @@ function readHash() {
   const view = parts.length >= 3 && [zoom, lat, lon].every(Number.isFinite)
     && Math.abs(lat) <= 85 && Math.abs(lon) <= 180 ? {zoom, lat, lon} : null;
   const layers = parts.length >= 4
-    ? new Set(parts[3].split(",").filter((id) => config.layers.includes(id))) : null;
+    ? new Set(parts[3].split(",").filter((id) => id === config.base || config.layers.includes(id)))
+    : null;
   return {view, layers};
 }
 
