@@ -344,6 +344,16 @@ def communes(grant: Grant) -> list[dict]:
             for row in rows]
 
 
+def parcel_groups(units: list[dict], language: str) -> list[tuple[str, list[dict]]]:
+    """The parcel search's commune choices: current units, then pre-2025 ones (if any)."""
+    english = language == "en"
+    groups = [("Current units" if english else "Đơn vị hiện nay",
+               [u for u in units if u["parcels"] and u["current"]]),
+              ("Before 1 July 2025" if english else "Trước ngày 01/7/2025",
+               [u for u in units if u["parcels"] and not u["current"]])]
+    return [(label, members) for label, members in groups if members]
+
+
 def parcel_communes(grant: Grant) -> frozenset[str]:
     """Commune codes that have land parcels (cached five minutes: a scan of the key index)."""
     if not grant.can_read("land_parcels"):

@@ -28,9 +28,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The public map viewer: public layers only, whoever asks (``?embed=1``: for iframes)."""
     language, embed = request.LANGUAGE_CODE, request.GET.get("embed") == "1"
+    communes = viewer.communes(access.PUBLIC)
     response = render(request, "geoserver_app/home.html", {
         "sectors": viewer.sectors(access.PUBLIC, language),
-        "communes": viewer.communes(access.PUBLIC),
+        "communes": communes,
+        "parcel_groups": viewer.parcel_groups(communes, language),
         "config": viewer.client_config(access.PUBLIC, language),
         "embed": embed,
     })

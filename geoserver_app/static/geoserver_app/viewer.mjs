@@ -201,15 +201,20 @@ function highlight(map, features, context = []) {  // context: outlined only (pl
   window.basemapViewer.highlighted = data;
 }
 
+function viewPadding() {  // keep results clear of the bottom sheet on phones
+  const sheet = window.matchMedia("(max-width: 720px)").matches
+    && !document.body.classList.contains("panel-closed");
+  const covered = sheet ? $("#panel").getBoundingClientRect().height : 0;
+  return sheet ? {top: 30, bottom: covered + 30, left: 30, right: 30} : 60;
+}
+
 function fitTo(map, features) {
   const box = new LngLatBounds();
   for (const feature of features) {
     for (const position of positions(feature.geometry)) box.extend(position);
   }
   if (box.isEmpty()) return;
-  const sheet = window.matchMedia("(max-width: 720px)").matches;
-  map.fitBounds(box, {padding: sheet ? {top: 40, bottom: 40, left: 30, right: 30} : 60,
-    maxZoom: 18, duration: reducedMotion ? 0 : 600});
+  map.fitBounds(box, {padding: viewPadding(), maxZoom: 18, duration: reducedMotion ? 0 : 600});
 }
 
 function watchErrors(map) {
@@ -507,7 +512,7 @@ function locate(map) {
     notify("");
     highlight(map, [{type: "Feature", geometry: {type: "Point", coordinates: center},
       properties: {label: msg.located}}]);
-    map.jumpTo({center, zoom: Math.max(map.getZoom(), 16)});
+    map.jumpTo({center, zoom: Math.max(map.getZoom(), 16), padding: viewPadding()});
   }, () => notify(msg.locateFailed), {enableHighAccuracy: true, timeout: 15000});
 }
 
