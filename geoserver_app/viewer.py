@@ -323,6 +323,9 @@ MAP_LOCALE_VI = {
     "AttributionControl.ToggleAttribution": "Nguồn dữ liệu", "Popup.Close": "Đóng",
     "ScaleControl.Meters": "m", "ScaleControl.Kilometers": "km",
     "Map.Title": "Bản đồ",
+    "CooperativeGesturesHandler.WindowsHelpText": "Giữ Ctrl và cuộn chuột để phóng to, thu nhỏ",
+    "CooperativeGesturesHandler.MacHelpText": "Giữ ⌘ và cuộn chuột để phóng to, thu nhỏ",
+    "CooperativeGesturesHandler.MobileHelpText": "Dùng hai ngón tay để di chuyển bản đồ",
 }
 
 

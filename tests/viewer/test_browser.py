@@ -94,7 +94,8 @@ def test_click_on_a_parcel_shows_it_and_its_plan_zones(serve, demo_site, open_pa
     card.wait_for(timeout=20000)
     words = registry.LAND_USE_CODES[parcel["land_use"]][0]
     assert card.locator("h3").inner_text() == f"Thửa đất {parcel['number']}, tờ bản đồ số {parcel['sheet']}"
-    terms = dict(zip(card.locator("dt").all_inner_texts(), card.locator("dd").all_inner_texts()))
+    terms = dict(zip(card.locator("dt").all_inner_texts(), card.locator("dd").all_inner_texts(),
+                     strict=True))
     assert terms["Tờ bản đồ số"] == str(parcel["sheet"])
     assert terms["Thửa đất số"] == str(parcel["number"])
     assert terms["Loại đất"] == f"{parcel['land_use']} – {words}"

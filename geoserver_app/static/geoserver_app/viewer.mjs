@@ -531,7 +531,7 @@ function start() {
   const {view, layers} = readHash();
   const map = createMap(view);
   window.basemapViewer = {map, toVn2000, snapshot: () => snapshot(map), ready: false,
-    highlighted: null};
+    highlighted: null, startedAt: performance.now()};
   watchErrors(map);
   wireTabs();
   wireSearch(map);
@@ -546,6 +546,7 @@ function start() {
     showCoordinates(map.getCenter());
     writeHash(map);
     window.basemapViewer.ready = true;
+    window.basemapViewer.readyAt = performance.now();  // ms since navigation start
     document.body.dataset.ready = "true";
   });
   map.on("mousemove", (event) => showCoordinates(event.lngLat));
