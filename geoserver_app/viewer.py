@@ -12,6 +12,7 @@ style or its script. The browser only ever calls the public services:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from geoserver_app.access import Grant
 from layers import registry, vn2000
@@ -21,6 +22,8 @@ BASEMAP_TILES = "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png"
 VECTOR_TILES = "/ogcapi/collections/{id}/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt"
 ITEMS = "/ogcapi/collections/{id}/items"
 BASEMAP_MAX_ZOOM = 19
+TILES_CONFIG = "mapproxy.yaml"
+OGCAPI_CONFIG = "pygeoapi-config.yml"
 VN2000_SRID = 9214
 # Initial view: the demo province (Bắc Giang), overridden by the URL hash.
 HOME_VIEW = {"zoom": 9.4, "lat": 21.36, "lon": 106.44}
@@ -210,6 +213,18 @@ def data_bounds(margin: float = 0.02) -> list[float] | None:
             round(xmax + margin, 4), round(ymax + margin, 4)]
 
 
+def available(config_file: str) -> bool:
+    """Whether a service is wired in this deployment: its generated configuration exists.
+
+    ``mapproxy.yaml`` (raster tiles) and ``pygeoapi-config.yml`` (OGC API) are rendered from
+    the registry and committed with the services. Without one, the page leaves that service
+    out and says so, instead of asking for tiles that would all fail.
+    """
+    from django.conf import settings
+
+    return (Path(settings.BASE_DIR) / config_file).exists()
+
+
 def map_style(grant: Grant) -> dict:
     """A MapLibre style (v8) over the raster base map and the grant's vector tile layers.
 
@@ -218,15 +233,19 @@ def map_style(grant: Grant) -> dict:
     besides tiles.
     """
     layers = [layer for layer in grant.visible_layers() if layer.tiles]
+    if not available(OGCAPI_CONFIG):
+        layers = []
     current = {layer.id: current_unit_dates(layer.id) for layer in layers
                if layer.id in ADMIN_LAYERS}
     bounds = {"bounds": box} if (box := data_bounds()) else {}
-    sources: dict[str, dict] = {BASE_ID: {
-        "type": "raster", "tiles": [BASEMAP_TILES], "tileSize": 256,
-        "maxzoom": BASEMAP_MAX_ZOOM, **bounds}}
+    sources: dict[str, dict] = {}
     style_layers: list[dict] = [
-        {"id": "background", "type": "background", "paint": {"background-color": "#F2EFE9"}},
-        {"id": BASE_ID, "type": "raster", "source": BASE_ID, "metadata": {"layer": BASE_ID}}]
+        {"id": "background", "type": "background", "paint": {"background-color": "#F2EFE9"}}]
+    if available(TILES_CONFIG):
+        sources[BASE_ID] = {"type": "raster", "tiles": [BASEMAP_TILES], "tileSize": 256,
+                            "maxzoom": BASEMAP_MAX_ZOOM, **bounds}
+        style_layers.append({"id": BASE_ID, "type": "raster", "source": BASE_ID,
+                             "metadata": {"layer": BASE_ID}})
     for layer in layers:
         sources[layer.id] = {"type": "vector", "tiles": [VECTOR_TILES.replace("{id}", layer.id)],
                              "minzoom": layer.min_zoom, "maxzoom": min(layer.max_zoom, 16),
@@ -247,6 +266,9 @@ def client_config(grant: Grant, language: str) -> dict:
         "items": ITEMS,
         "layers": readable,
         "base": BASE_ID,
+        "missing": [key for key, config_file in (("basemapMissing", TILES_CONFIG),
+                                                 ("ogcapiMissing", OGCAPI_CONFIG))
+                    if not available(config_file)],
         "vn2000": {"srid": VN2000_SRID, "proj4": vn2000.proj4text(VN2000_SRID)},
         "landUse": {code: (en if english else vi) for code, (vi, en, _c) in
                     registry.LAND_USE_CODES.items()},
@@ -291,7 +313,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "loading": ("Đang tra cứu…", "Looking up…"),
     "lookupFailed": ("Không tra cứu được: dịch vụ dữ liệu chưa trả lời. Vui lòng thử lại sau.",
                      "The lookup failed: the data service did not answer. Please try again later."),
-    "found": ("Tìm thấy {n} kết quả.", "{n} results found."),
+    "found": ("Tìm thấy {n} kết quả.", "Found: {n}."),
     "notFound": ("Không tìm thấy. Kiểm tra lại số tờ, số thửa hoặc tên.",
                  "Nothing found. Check the sheet and parcel numbers or the name."),
     "road": ("Đường", "Road"),
@@ -300,6 +322,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "Click the map to see the parcel and plan zones at that point."),
     "basemapMissing": ("Bản đồ nền dạng ảnh chưa sẵn sàng; các lớp dữ liệu vẫn hiển thị.",
                        "The raster base map is not available yet; data layers still show."),
+    "ogcapiMissing": ("Dịch vụ OGC API chưa sẵn sàng: chưa có lớp dữ liệu và tra cứu.",
+                      "The OGC API is not available yet: no data layers and no lookup."),
     "vectorMissing": ("Lớp {layer} chưa tải được từ OGC API.",
                       "Layer {layer} could not be loaded from the OGC API."),
     "locating": ("Đang xác định vị trí…", "Finding your position…"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.gzip import gzip_page
 
 from geoserver_app import access, viewer
 from geoserver_app.middleware import close_broken_connection
@@ -25,6 +26,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
                         headers={"Cache-Control": "no-store"})
 
 
+@gzip_page  # ~64 kB of HTML+JSON (style, communes) to ~10 kB; the page holds no secret
 def home(request: HttpRequest) -> HttpResponse:
     """The public map viewer: public layers only, whoever asks (``?embed=1``: for iframes)."""
     language, embed = request.LANGUAGE_CODE, request.GET.get("embed") == "1"

@@ -107,6 +107,7 @@ def test_click_on_a_parcel_shows_it_and_its_plan_zones(serve, demo_site, open_pa
     assert len(plans) >= 1
     assert view.page.locator("#lookup .card").count() == 1 + len(plans) + len(urban)
     assert view.errors == []
+    assert only_loopback(view.requests, base) == []
 
 
 def test_phone_search_finds_a_parcel_and_centres_it(serve, demo_site, open_page, parcel,
@@ -132,6 +133,7 @@ def test_phone_search_finds_a_parcel_and_centres_it(serve, demo_site, open_page,
     assert 0 < x < PHONE["width"] and 0 < y < sheet_top, (x, y, sheet_top)
     assert page.evaluate("window.basemapViewer.map.getZoom()") > 16
     assert view.errors == []
+    assert only_loopback(view.requests, base) == []
     tiles_loaded(page)
     screenshots(page, "phone")
 
@@ -156,14 +158,19 @@ def test_layer_switcher_lists_the_public_layers_only(serve, demo_site, open_page
     assert checked == ["rivers", "roads"]  # and not the base map: it is not in the hash
     assert page.evaluate("window.basemapViewer.map.getLayoutProperty('basemap', "
                          "'visibility')") == "none"
-    page.click("#tab-layers")
-    page.check("#toggle-land_parcels")
+    page.focus("#tab-search")  # the tabs work from the keyboard: arrows move, Space toggles
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.id") == "tab-layers"
+    assert page.locator("#pane-layers").is_visible() and page.locator("#pane-search").is_hidden()
+    page.focus("#toggle-land_parcels")
+    page.keyboard.press("Space")
     assert page.evaluate("window.basemapViewer.map.getLayoutProperty('land_parcels-fill', "
                          "'visibility')") == "visible"
     assert page.evaluate("location.hash").split("/")[3] == "land_parcels,rivers,roads"
     assert page.evaluate("window.basemapViewer.map.getLayoutProperty('buildings-fill', "
                          "'visibility')") == "none"
     assert view.errors == []
+    assert only_loopback(view.requests, base) == []
 
 
 def test_road_and_place_search_highlight_on_the_map(serve, demo_site, open_page):
@@ -171,13 +178,15 @@ def test_road_and_place_search_highlight_on_the_map(serve, demo_site, open_page)
     (code, name), = demo_site.rows("SELECT code, name FROM roads WHERE code = 'QL1'")
     commune, = demo_site.rows("SELECT name FROM admin_communes WHERE valid_to IS NULL "
                               "ORDER BY code LIMIT 1")[0]
-    view = open_page(f"{base}/")
+    view = open_page(f"{base}/?lang=en")
     page = view.page
+    assert page.locator("label[for=road-q]").inner_text() == "Road (code or name, e.g. QL1)"
     page.fill("#road-q", "ql1")
     page.click("#search-road button[type=submit]")
     buttons = page.locator("#results button")
     buttons.first.wait_for(timeout=20000)
     assert f"{code} – {name}" in buttons.all_inner_texts()
+    assert page.locator("#results [role=status]").inner_text().startswith("Found: ")
     buttons.filter(has_text=f"{code} – {name}").first.click()
     wait_until(page, "window.basemapViewer.highlighted")
     assert page.evaluate("window.basemapViewer.highlighted.features.length") == 1
@@ -191,6 +200,7 @@ def test_road_and_place_search_highlight_on_the_map(serve, demo_site, open_page)
     labels = page.locator("#results button").all_inner_texts()
     assert any(label.endswith(f" {commune}") for label in labels), labels
     assert view.errors == []
+    assert only_loopback(view.requests, base) == []
 
 
 def test_coordinates_in_vn2000_agree_with_pyproj(serve, demo_site, open_page):
@@ -224,3 +234,4 @@ def test_export_png_and_locate_me(serve, demo_site, open_page, parcel):
     wait_until(page, f"Math.abs(window.basemapViewer.map.getCenter().lng - {parcel['lon']}) < 1e-6")
     assert page.evaluate("window.basemapViewer.map.getZoom()") == 16
     assert view.errors == []
+    assert only_loopback(view.requests, base) == []

@@ -131,6 +131,7 @@ function writeHash(map) {
   const hash = `#${map.getZoom().toFixed(2)}/${lat.toFixed(5)}/${lng.toFixed(5)}/` +
     visibleLayers().join(",");
   if (hash !== location.hash) history.replaceState(null, "", hash);
+  for (const link of document.querySelectorAll(".lang a, .open-full")) link.hash = hash;
 }
 
 // --- the map ----------------------------------------------------------------------------
@@ -161,6 +162,7 @@ function layerIds(map, id) {
 }
 
 function setLayerVisible(map, id, visible) {
+  if (!map.getStyle()) return;
   for (const styleLayer of layerIds(map, id)) {
     map.setLayoutProperty(styleLayer, "visibility", visible ? "visible" : "none");
   }
@@ -533,6 +535,7 @@ function start() {
   window.basemapViewer = {map, toVn2000, snapshot: () => snapshot(map), ready: false,
     highlighted: null, startedAt: performance.now()};
   watchErrors(map);
+  notify(config.missing.map((key) => msg[key]).join(" "));  // services this site lacks
   wireTabs();
   wireSearch(map);
   $("#btn-locate").addEventListener("click", () => locate(map));
