@@ -23,6 +23,7 @@ import dj_database_url
 import psycopg2
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -65,7 +66,7 @@ def demo_site() -> Iterator[DemoSite]:
     admin = _connect(base)
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name}")
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     parts = urlsplit(base)
     url = urlunsplit(parts._replace(path=f"/{name}"))
     var_dir = Path(tempfile.mkdtemp(prefix="viewer-var-"))
@@ -77,7 +78,8 @@ def demo_site() -> Iterator[DemoSite]:
         yield DemoSite({"DATABASE_URL": url, "BASEMAP_VAR_DIR": str(var_dir)}, url)
     finally:
         with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                           .format(sql.Identifier(name)))
         admin.close()
         shutil.rmtree(var_dir, ignore_errors=True)
 
