@@ -318,7 +318,13 @@ function showLookup(nodes) {
   box.scrollIntoView({block: "start", behavior: reducedMotion ? "auto" : "smooth"});
 }
 
+const hasApi = !config.missing.includes("ogcapiMissing");
+
 async function lookupAt(map, lngLat) {
+  if (!hasApi) {
+    showLookup([element("p", {class: "error", role: "alert"}, msg.ogcapiMissing)]);
+    return;
+  }
   const point = [lngLat.lng, lngLat.lat];
   showLookup([element("p", {class: "muted"}, msg.loading)]);
   try {
@@ -400,13 +406,18 @@ function searchPlace(map, text) {
       const [w, s, e, n] = entry.unit.bbox;
       map.fitBounds([[w, s], [e, n]], {padding: 40, duration: reducedMotion ? 0 : 600});
     }
-    highlight(map, [await item("admin_communes", entry.unit.id)]);
+    if (hasApi) highlight(map, [await item("admin_communes", entry.unit.id)]);
   });
 }
 
 function wireSearch(map) {
   const guard = (task) => async (event) => {
     event.preventDefault();
+    if (!hasApi && event.target.id !== "search-place") {
+      $("#results").replaceChildren(element("p", {class: "error", role: "alert"},
+        msg.ogcapiMissing));
+      return;
+    }
     $("#results").replaceChildren(element("p", {class: "muted"}, msg.loading));
     try {
       await task(event.target);
