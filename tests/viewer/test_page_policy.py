@@ -25,7 +25,16 @@ def test_legend_words_come_from_the_registry():
     assert rivers == (viewer.LegendItem("Sông suối", None, "#4A90D9", 2.0),)
 
 
-def test_style_has_the_public_layers_only_and_fetches_no_glyphs():
+@pytest.fixture
+def services(settings, tmp_path):
+    """A deployment whose raster tiles and OGC API are both configured."""
+    settings.BASE_DIR = tmp_path
+    for name in (viewer.TILES_CONFIG, viewer.OGCAPI_CONFIG):
+        (tmp_path / name).write_text("# generated\n")
+    return tmp_path
+
+
+def test_style_has_the_public_layers_only_and_fetches_no_glyphs(services):
     style = viewer.map_style(PUBLIC)
     public = [layer.id for layer in registry.public_layers()]
     assert sorted(style["sources"]) == sorted(["basemap", *public])
@@ -42,13 +51,26 @@ def test_style_has_the_public_layers_only_and_fetches_no_glyphs():
                                                "LUC", "#FFFC82"]
 
 
-def test_a_grant_with_internal_layers_gets_them_in_its_style():
+def test_a_grant_with_internal_layers_gets_them_in_its_style(services):
     everything = Grant(tuple((layer.id, LayerRights()) for layer in registry.LAYERS), name="all")
     assert "mineral_sites" in viewer.map_style(everything)["sources"]
     assert "mineral_sites" not in viewer.map_style(PUBLIC)["sources"]
     ids = [layer.id for sector in viewer.sectors(PUBLIC, "vi") for layer in sector.layers]
     assert ids == [layer.id for sector in registry.Sector for layer in registry.public_layers()
                    if layer.sector is sector]
+
+
+def test_without_services_the_page_leaves_them_out_and_says_so(services):
+    (services / viewer.TILES_CONFIG).unlink()
+    style = viewer.map_style(PUBLIC)
+    assert "basemap" not in style["sources"] and len(style["sources"]) == 13
+    assert viewer.client_config(PUBLIC, "vi")["missing"] == ["basemapMissing"]
+    (services / viewer.OGCAPI_CONFIG).unlink()
+    assert viewer.map_style(PUBLIC)["sources"] == {}
+    config = viewer.client_config(PUBLIC, "en")
+    assert config["missing"] == ["basemapMissing", "ogcapiMissing"]
+    assert config["messages"]["ogcapiMissing"] == (
+        "The OGC API is not available yet: no data layers and no lookup.")
 
 
 def test_home_refuses_framing_and_embed_allows_the_listed_ancestors(client, settings):
