@@ -136,17 +136,26 @@ function writeHash(map) {
 
 // --- the map ----------------------------------------------------------------------------
 
-function absoluteStyle(style) {  // tile URLs relative to this page's origin
+function initialStyle(style, shown) {  // absolute tile URLs; hidden layers fetch no tiles
   const sources = Object.fromEntries(Object.entries(style.sources).map(([id, source]) =>
     [id, {...source, tiles: source.tiles.map((url) => new URL(url, location.origin).href
       .replaceAll("%7B", "{").replaceAll("%7D", "}"))}]));
-  return {...style, sources};
+  const layers = style.layers.map((layer) => (layer.metadata ? {...layer, layout: {
+    ...layer.layout, visibility: shown.has(layer.metadata.layer) ? "visible" : "none"}} : layer));
+  return {...style, sources, layers};
 }
 
-function createMap(view) {
+function shownLayers(chosen) {  // the hash's layers, else the boxes checked in the page
+  if (chosen) return chosen;
+  return new Set([...document.querySelectorAll("[data-layer-toggle]")]
+    .filter((box) => box.checked).map((box) => box.dataset.layerToggle));
+}
+
+function createMap(view, chosen) {
   const start = view || config.home;
   const map = new MapLibreMap({
-    container: "map", style: absoluteStyle(config.style), center: [start.lon, start.lat],
+    container: "map", style: initialStyle(config.style, shownLayers(chosen)),
+    center: [start.lon, start.lat],
     zoom: start.zoom, maxZoom: 20, hash: false, attributionControl: {compact: true,
       customAttribution: msg.synthetic},
     locale: config.mapLocale, cooperativeGestures: document.body.classList.contains("embed"),
@@ -542,7 +551,7 @@ function wireLayers(map, chosen) {
 
 function start() {
   const {view, layers} = readHash();
-  const map = createMap(view);
+  const map = createMap(view, layers);
   window.basemapViewer = {map, toVn2000, snapshot: () => snapshot(map), ready: false,
     highlighted: null, startedAt: performance.now()};
   watchErrors(map);
