@@ -235,3 +235,33 @@ def test_export_png_and_locate_me(serve, demo_site, open_page, parcel):
     assert page.evaluate("window.basemapViewer.map.getZoom()") == 16
     assert view.errors == []
     assert only_loopback(view.requests, base) == []
+
+
+def test_only_the_embed_page_can_be_framed(serve, demo_site, browser):
+    base = serve(demo_site.env)
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        refused = []
+        page.on("console", lambda message: "frame" in message.text and refused.append(message.text))
+        page.goto(f"{base}/healthz")  # a same-origin host page ('self' may frame the embed)
+        page.evaluate("""(base) => {
+          for (const [id, path] of [["embed", "/?embed=1#15/21.2505/106.1873"], ["full", "/"]]) {
+            const frame = document.createElement("iframe");
+            frame.id = id; frame.src = base + path; frame.width = 640; frame.height = 420;
+            document.body.append(frame);
+          }
+        }""", base)
+        embed = page.frame_locator("#embed").locator("body[data-ready=true]")
+        embed.wait_for(state="attached", timeout=30000)
+        assert page.frame_locator("#embed").locator(".open-full").count() == 1
+        for _ in range(100):  # the browser reports the refusal on the console
+            if refused:
+                break
+            page.wait_for_timeout(100)
+        assert any("frame-ancestors 'none'" in text for text in refused), refused
+        full = page.query_selector("#full").content_frame()
+        assert full.url != f"{base}/", full.url  # refused: Chromium shows its error page
+        assert page.frame_locator("#full").locator("#map").count() == 0
+    finally:
+        context.close()
