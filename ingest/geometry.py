@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: MIT
+"""Geometry checks of a batch, vectorised with shapely: parse, cap, reproject, repair, place."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyproj
+import shapely
+
+from ingest.errors import IngestError
+from layers.registry import Geometry
+
+MAX_VERTICES = 1_000_000
+STORAGE_SRID = 9214
+
+# shapely type ids accepted for each layer geometry, and the multi-type to promote to
+_FAMILY = {
+    Geometry.POINT: {0},
+    Geometry.LINE: {1, 2, 5},
+    Geometry.POLYGON: {3, 6},
+}
+_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
+               5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
+
+
+@dataclass
+class GeometryResult:
+    """The checked geometries of a batch: kept ones, rejections (row, reason), repairs."""
+
+    geoms: np.ndarray
+    rejected: dict[int, str]
+    repaired: int
+    repaired_rows: set[int]
+
+
+def parse(wkb: pa.Array, fids: list, max_vertices: int = MAX_VERTICES) -> np.ndarray:
+    """WKB to shapely geometries; a feature over the vertex cap stops the whole ingest."""
+    sizes = pa.compute.binary_length(wkb).to_numpy(zero_copy_only=False)
+    limit = max_vertices * 32 + 4096
+    big = np.flatnonzero(np.nan_to_num(sizes, nan=0) > limit)
+    geoms = shapely.from_wkb(wkb.to_numpy(zero_copy_only=False), on_invalid="ignore")
+    counts = shapely.get_num_coordinates(geoms)
+    over = np.union1d(big, np.flatnonzero(counts > max_vertices))
+    if len(over):
+        first = int(over[0])
+        raise IngestError(f"đối tượng {fids[first]} có {int(counts[first]):,} đỉnh, vượt giới "
+                          f"hạn {max_vertices:,} đỉnh mỗi đối tượng: chia nhỏ hoặc đơn giản "
+                          "hóa nó rồi nhập lại")
+    return geoms
+
+
+def to_storage(geoms: np.ndarray, swapped: bool,
+               transformer: pyproj.Transformer | None) -> np.ndarray:
+    """Swap axes when the file had them swapped, then reproject to EPSG:9214."""
+    geoms = shapely.force_2d(geoms)
+    if swapped:
+        geoms = shapely.transform(geoms, lambda xy: xy[:, ::-1])
+    if transformer is not None:
+        geoms = shapely.transform(
+            geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+    return geoms
+
+
+def _repair(geom: shapely.Geometry, family: set[int]) -> shapely.Geometry | None:
+    """make_valid keeping only parts of the layer's type; None when nothing usable is left."""
+    fixed = shapely.make_valid(geom, method="structure", keep_collapsed=False)
+    parts = shapely.get_parts(fixed)
+    parts = parts[np.isin(shapely.get_type_id(parts), list(family))]
+    parts = parts[~shapely.is_empty(parts)]
+    if len(parts) == 0:
+        return None
+    merged = parts[0] if len(parts) == 1 else shapely.union_all(parts)
+    return merged if shapely.is_valid(merged) and not merged.is_empty else None
+
+
+def check(geoms: np.ndarray, kind: Geometry, region: shapely.Geometry) -> GeometryResult:
+    """Reject empty, wrong-type, unrepairable and out-of-province geometries; repair the rest."""
+    rejected: dict[int, str] = {}
+    family = _FAMILY[kind]
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    for index in np.flatnonzero(missing):
+        rejected[int(index)] = "hình học rỗng hoặc không đọc được"
+    types = shapely.get_type_id(geoms)
+    wrong = ~missing & ~np.isin(types, list(family))
+    for index in np.flatnonzero(wrong):
+        rejected[int(index)] = (f"sai kiểu hình học: {_TYPE_NAMES.get(int(types[index]), '?')}, "
+                                f"lớp cần {kind.value}")
+    invalid = ~missing & ~wrong & ~shapely.is_valid(geoms)
+    repaired: set[int] = set()
+    for index in np.flatnonzero(invalid):
+        fixed = _repair(geoms[index], family)
+        if fixed is None:
+            rejected[int(index)] = "hình học lỗi, không sửa được"
+        else:
+            geoms[index] = fixed
+            repaired.add(int(index))
+    usable = ~missing & ~wrong
+    outside = usable & ~shapely.intersects(region, geoms)
+    for index in np.flatnonzero(outside):
+        rejected.setdefault(int(index), "nằm ngoài phạm vi tỉnh (kể cả vùng đệm)")
+    return GeometryResult(geoms, rejected, len(repaired), repaired)
+
+
+def promote(geoms: np.ndarray, kind: Geometry) -> np.ndarray:
+    """Single parts to the layer's multi type (MultiPolygon / MultiLineString)."""
+    if kind is Geometry.POINT or len(geoms) == 0:
+        return geoms
+    single = 3 if kind is Geometry.POLYGON else 1
+    build = shapely.multipolygons if kind is Geometry.POLYGON else shapely.multilinestrings
+    out = geoms.copy()
+    index = np.flatnonzero(shapely.get_type_id(geoms) == single)
+    if len(index):
+        out[index] = build(geoms[index], indices=np.arange(len(index)))
+    return out
+
+
+def to_hex_ewkb(geoms: np.ndarray) -> pa.Array:
+    """Hex EWKB with SRID 9214, the text form COPY reads into a geometry column."""
+    with_srid = shapely.set_srid(geoms, STORAGE_SRID)
+    return pa.array(shapely.to_wkb(with_srid, hex=True, include_srid=True), pa.string())
