@@ -43,28 +43,36 @@ class CrsChoice:
         return pyproj.Transformer.from_crs(self.crs, STORAGE_EPSG, always_xy=True)
 
 
-def _vn2000_zone(crs: pyproj.CRS, text: str) -> int | None:
-    """The EPSG code of a VN-2000 Transverse Mercator definition, from its name or parameters."""
+def _zone_by_name(text: str) -> int | None:
+    """EPSG code from an ESRI-style zone name such as ``VN-2000_TM-3_107-00``."""
     name = _TM3_NAME.search(text)
-    if name:
-        zone = f"{name.group(1)}-{name.group(2)}"
-        for srid, known in vn2000.TM3_ZONES.items():
-            if known == zone:
-                return srid
-    if not (_VN2000_NAME.search(text) and crs.is_projected):
+    if not name:
         return None
-    params = {p.name.lower(): p.value for p in crs.coordinate_operation.params} \
-        if crs.coordinate_operation else {}
-    lon0 = params.get("longitude of natural origin")
-    scale = params.get("scale factor at natural origin")
-    if lon0 is None or scale is None:
-        return None
+    zone = f"{name.group(1)}-{name.group(2)}"
+    return next((srid for srid, known in vn2000.TM3_ZONES.items() if known == zone), None)
+
+
+def _zone_by_parameters(lon0: float, scale: float) -> int | None:
+    """EPSG code of a VN-2000 TM-3 (k=0.9999) or UTM (k=0.9996) projection."""
     if abs(scale - 0.9996) < 1e-7:
         return VN2000_UTM.get(round(lon0, 4))
-    for srid, zone in vn2000.TM3_ZONES.items():
-        if abs(vn2000.central_meridian(zone) - lon0) < 1e-6 and abs(scale - 0.9999) < 1e-7:
-            return srid
-    return None
+    if abs(scale - 0.9999) > 1e-7:
+        return None
+    return next((srid for srid, zone in vn2000.TM3_ZONES.items()
+                 if abs(vn2000.central_meridian(zone) - lon0) < 1e-6), None)
+
+
+def _vn2000_zone(crs: pyproj.CRS, text: str) -> int | None:
+    """The EPSG code of a VN-2000 Transverse Mercator definition, from its name or parameters."""
+    by_name = _zone_by_name(text)
+    if by_name is not None:
+        return by_name
+    if not (_VN2000_NAME.search(text) and crs.is_projected and crs.coordinate_operation):
+        return None
+    params = {p.name.lower(): p.value for p in crs.coordinate_operation.params}
+    lon0 = params.get("longitude of natural origin")
+    scale = params.get("scale factor at natural origin")
+    return None if lon0 is None or scale is None else _zone_by_parameters(lon0, scale)
 
 
 def parse(text: str) -> pyproj.CRS:

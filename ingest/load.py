@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import secrets
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -60,13 +61,13 @@ class Staging:
             cursor.execute(sql.create_staging(staging.name, columns))
         return staging
 
-    def copy(self, table: pa.Table) -> None:
-        """COPY one batch (fid, columns..., geom as hex EWKB) into the staging table."""
+    def copy(self, table: pa.Table, pg_connection=None) -> None:
+        """COPY one batch (fid, columns..., geom as hex WKB) into the staging table."""
         buffer = io.BytesIO()
         pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False,
                                                           quoting_style="needed"))
         buffer.seek(0)
-        with raw_cursor() as cursor:
+        with (pg_connection.cursor() if pg_connection else raw_cursor()) as cursor:
             cursor.copy_expert(sql.copy_staging(self.name, self.columns), buffer)
 
     def remove_duplicates(self, key: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -86,6 +87,39 @@ class Staging:
             cursor.execute(sql.UNLOCK, [self.token])
 
 
+class CopyPipe:
+    """COPYs batch N in a worker thread while the caller prepares batch N+1.
+
+    The worker uses this connection's psycopg2 handle (psycopg2 releases the GIL during
+    I/O); at most one batch is in flight, so memory stays at two batches.
+    """
+
+    def __init__(self, staging: Staging) -> None:
+        self.staging = staging
+        connection.ensure_connection()
+        self.pg_connection = connection.connection
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-copy")
+        self.pending: Future | None = None
+
+    def send(self, table: pa.Table) -> None:
+        self.wait()
+        self.pending = self.pool.submit(self.staging.copy, table, self.pg_connection)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def __enter__(self) -> CopyPipe:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self.wait()
+        finally:
+            self.pool.shutdown(wait=True)
+
+
 @dataclass
 class ApplyResult:
     batch_id: int
@@ -94,8 +128,8 @@ class ApplyResult:
     deleted: int
 
 
-def apply(staging: Staging, live: str, mode: str, key: tuple[str, ...], batch: dict,
-          history: bool = True) -> ApplyResult:
+def apply(staging: Staging, live: str, mode: str, key: tuple[str, ...], multi: bool,
+          batch: dict, history: bool = True) -> ApplyResult:
     """In ONE transaction: record the batch, then replace / append / upsert the live layer."""
     with transaction.atomic(), raw_cursor() as cursor:
         cursor.execute(sql.CREATE_BATCH, [live, batch["source"], mode, batch["user"]])
@@ -109,10 +143,10 @@ def apply(staging: Staging, live: str, mode: str, key: tuple[str, ...], batch: d
             cursor.execute(sql.delete_all(live))
             deleted = cursor.rowcount
         if mode == "upsert":
-            cursor.execute(sql.upsert_from(staging.name, live, staging.columns, key), [batch_id])
+            cursor.execute(sql.upsert_from(staging.name, live, staging.columns, key, multi), [batch_id])
             inserted, updated = cursor.fetchone()
         else:
-            cursor.execute(sql.insert_from(staging.name, live, staging.columns), [batch_id])
+            cursor.execute(sql.insert_from(staging.name, live, staging.columns, multi), [batch_id])
             inserted = cursor.rowcount
         result = ApplyResult(batch_id, inserted, updated, deleted)
         report = batch["report"](result)

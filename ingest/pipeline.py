@@ -43,7 +43,7 @@ class Options:
     mode: str = "append"
     dry_run: bool = False
     user: str = ""
-    history: bool = True
+    history: bool | None = None  # None: off for large replace loads (see steps.keep_history)
     batch_size: int = BATCH_SIZE
     max_vertices: int = MAX_VERTICES
     zip_limits: ZipLimits = ZipLimits()

@@ -68,15 +68,23 @@ def delete_all(live: str) -> sql.Composed:
     return sql.SQL("DELETE FROM {}").format(sql.Identifier(live))
 
 
-def insert_from(name: str, live: str, columns: list[str]) -> sql.Composed:
+def _staged(columns: list[str], multi: bool) -> sql.Composed:
+    """The staged columns as the live table wants them: geometry with SRID, multi type."""
+    geom = "ST_SetSRID(ST_Multi(geom), 9214)" if multi else "ST_SetSRID(geom, 9214)"
+    return sql.SQL(", ").join(sql.SQL(geom) if column == "geom" else sql.Identifier(column)
+                              for column in columns)
+
+
+def insert_from(name: str, live: str, columns: list[str], multi: bool) -> sql.Composed:
     """Copy every staged feature into the live layer, pointing at the batch."""
-    cols = sql.SQL(", ").join(map(sql.Identifier, columns))
     return sql.SQL("INSERT INTO {live} ({cols}, ingest_batch_id) "
-                   "SELECT {cols}, %s FROM {t} ORDER BY fid").format(
-        live=sql.Identifier(live), cols=cols, t=sql.Identifier(name))
+                   "SELECT {staged}, %s FROM {t} ORDER BY fid").format(
+        live=sql.Identifier(live), cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
+        staged=_staged(columns, multi), t=sql.Identifier(name))
 
 
-def upsert_from(name: str, live: str, columns: list[str], key: tuple[str, ...]) -> sql.Composed:
+def upsert_from(name: str, live: str, columns: list[str], key: tuple[str, ...],
+                multi: bool) -> sql.Composed:
     """Insert new features, update changed ones, leave identical ones untouched (no version bump).
 
     Returns (inserted, updated) counts.
@@ -88,9 +96,10 @@ def upsert_from(name: str, live: str, columns: list[str], key: tuple[str, ...]) 
     old = sql.SQL(", ").join(sql.Identifier(live, c) for c in others)
     new = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in others)
     return sql.SQL(
-        "WITH r AS (INSERT INTO {live} ({cols}, ingest_batch_id) SELECT {cols}, %s FROM {t} "
+        "WITH r AS (INSERT INTO {live} ({cols}, ingest_batch_id) SELECT {staged}, %s FROM {t} "
         "ORDER BY fid ON CONFLICT ({key}) DO UPDATE SET {updates} "
         "WHERE ({old}) IS DISTINCT FROM ({new}) RETURNING (xmax = 0) AS inserted) "
         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM r"
     ).format(live=sql.Identifier(live), cols=cols, t=sql.Identifier(name),
+             staged=_staged(columns, multi),
              key=sql.SQL(", ").join(map(sql.Identifier, key)), updates=updates, old=old, new=new)
