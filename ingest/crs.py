@@ -93,9 +93,9 @@ def label(crs: pyproj.CRS) -> str:
     return f"EPSG:{code}" if code else crs.name
 
 
-def _inside(bounds: np.ndarray, crs: pyproj.CRS, region: shapely.Geometry) -> bool:
-    """Whether the centre of ``bounds`` (in ``crs``) falls in the province region (EPSG:9214)."""
-    x, y = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+def _inside(point: np.ndarray, crs: pyproj.CRS, region: shapely.Geometry) -> bool:
+    """Whether ``point`` (in ``crs``) falls in the province region (EPSG:9214)."""
+    x, y = point
     if not np.all(np.isfinite([x, y])):
         return False
     if crs.is_geographic and not (-180 <= x <= 180 and -90 <= y <= 90):
@@ -108,16 +108,23 @@ def _inside(bounds: np.ndarray, crs: pyproj.CRS, region: shapely.Geometry) -> bo
     return bool(shapely.contains_xy(region, sx, sy))
 
 
-def choose(declared: tuple[pyproj.CRS, str] | None, bounds: np.ndarray,
+def typical_point(geoms: np.ndarray) -> np.ndarray:
+    """The median of the features' bounding-box centres: a few strays do not move it."""
+    bounds = shapely.bounds(geoms)
+    return np.array([np.median((bounds[:, 0] + bounds[:, 2]) / 2),
+                     np.median((bounds[:, 1] + bounds[:, 3]) / 2)])
+
+
+def choose(declared: tuple[pyproj.CRS, str] | None, point: np.ndarray,
            region: shapely.Geometry) -> CrsChoice:
     """The CRS of the data: declared (mapping/file) or detected, with swapped axes found."""
-    swapped_bounds = bounds[[1, 0, 3, 2]]
+    swapped_point = point[::-1]
     if declared is not None:
         crs, how = declared
-        if not _inside(bounds, crs, region) and _inside(swapped_bounds, crs, region):
+        if not _inside(point, crs, region) and _inside(swapped_point, crs, region):
             return CrsChoice(crs, label(crs), how, swapped=True)
         return CrsChoice(crs, label(crs), how)
-    for swapped, box in ((False, bounds), (True, swapped_bounds)):
+    for swapped, box in ((False, point), (True, swapped_point)):
         for code in DETECT_CANDIDATES:
             crs = pyproj.CRS.from_epsg(code)
             if _inside(box, crs, region):

@@ -181,11 +181,22 @@ def detect(samples: Iterable[bytes], codecs: Codecs) -> str | None:
     return max(ENCODINGS, key=lambda encoding: scores[encoding])
 
 
+def as_legacy(raw: bytes, encoding: str) -> bytes:
+    """The legacy bytes of a value: as given, or recovered when a reader stored them as
+    UTF-8 after taking them for cp1252 (legacy bytes are almost never valid UTF-8)."""
+    if encoding == "utf-8" or raw.isascii():
+        return raw
+    try:
+        return legacy_bytes(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return raw
+
+
 def _score(samples: list[bytes], encoding: str, codecs: Codecs) -> float:
     total = 0
     for raw in samples:
         try:
-            total += plausibility(codecs.decode(raw, encoding))
+            total += plausibility(codecs.decode(as_legacy(raw, encoding), encoding))
         except UnicodeDecodeError:
             return float("-inf")
     return total

@@ -132,6 +132,15 @@ def plan(layer_id: str, names: list[str], explicit: dict[str, str],
     return FieldPlan(specs, sources, names)
 
 
+DBF_NAME_LENGTH = 10
+
+
+def _matches(name: str, raw: str, alias: str) -> bool:
+    """Equal, or a dBASE name cut at 10 characters ('SoHieuToBa' for SoHieuToBanDo)."""
+    return name == alias or (len(raw) == DBF_NAME_LENGTH and len(name) >= 6
+                             and alias.startswith(name))
+
+
 def _recognise(specs: list[FieldSpec], names: list[str], sources: dict[str, int]) -> None:
     """Fill unmapped attributes from source names equal to the target or a known alias."""
     taken = set(sources.values())
@@ -139,11 +148,12 @@ def _recognise(specs: list[FieldSpec], names: list[str], sources: dict[str, int]
     for spec in specs:
         if spec.name in sources:
             continue
-        wanted = (normalise(spec.name), *ALIASES.get(spec.name, ()))
-        for alias in wanted:
-            if alias in normalised and normalised.index(alias) not in taken:
-                sources[spec.name] = normalised.index(alias)
-                taken.add(sources[spec.name])
+        for alias in (normalise(spec.name), *ALIASES.get(spec.name, ())):
+            found = next((i for i, name in enumerate(normalised)
+                          if i not in taken and _matches(name, names[i], alias)), None)
+            if found is not None:
+                sources[spec.name] = found
+                taken.add(found)
                 break
 
 

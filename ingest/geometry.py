@@ -35,8 +35,16 @@ class GeometryResult:
     repaired_rows: set[int]
 
 
+def plain_wkb(wkb: pa.Array) -> pa.Array:
+    """The WKB bytes of a geometry column, without an Arrow extension type (geoarrow.wkb)."""
+    if isinstance(wkb, pa.ExtensionArray):
+        wkb = wkb.storage
+    return wkb if wkb.type == pa.binary() else wkb.cast(pa.binary())
+
+
 def parse(wkb: pa.Array, fids: list, max_vertices: int = MAX_VERTICES) -> np.ndarray:
     """WKB to shapely geometries; a feature over the vertex cap stops the whole ingest."""
+    wkb = plain_wkb(wkb)
     sizes = pa.compute.binary_length(wkb).to_numpy(zero_copy_only=False)
     limit = max_vertices * 32 + 4096
     big = np.flatnonzero(np.nan_to_num(sizes, nan=0) > limit)
@@ -108,7 +116,7 @@ _HEX_DIGITS = np.frombuffer(b"".join(b"%02X" % i for i in range(256)), np.uint8)
 
 def hex_wkb(wkb: pa.Array) -> pa.Array:
     """Hex text of a WKB column without nulls, vectorised (no per-row Python)."""
-    wkb = wkb.cast(pa.binary())
+    wkb = plain_wkb(wkb)
     if len(wkb) == 0:
         return pa.array([], pa.string())
     if wkb.null_count:
@@ -124,6 +132,7 @@ def hex_wkb(wkb: pa.Array) -> pa.Array:
 
 def staged_hex(source: pa.Array, geoms: np.ndarray, changed: np.ndarray) -> pa.Array:
     """Hex WKB to stage: the source bytes where nothing changed, shapely's where it did."""
+    source = plain_wkb(source)
     if not changed.any():
         return hex_wkb(source)
     fresh = np.full(len(geoms), None, dtype=object)

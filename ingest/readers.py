@@ -88,8 +88,7 @@ def open_source(path: Path, layer: str | None, open_options: dict[str, str],
     except READ_ERRORS as exc:
         raise IngestError(f"không mở được {path.name}: {first_line(exc)} "
                           "(tệp hỏng hoặc bị cắt cụt?)") from exc
-    if info.get("geometry_type") in (None, "Unknown") and not info.get("geometry_name") \
-            and info["driver"] not in ("CSV", "DXF"):
+    if info.get("geometry_type") is None:
         raise IngestError(f"{path.name} không có cột hình học")
     names = raw_names if raw_names is not None else [
         str(name).encode("utf-8") for name in info["fields"]]

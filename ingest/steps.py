@@ -76,8 +76,11 @@ def resolve_crs(ctx: Context) -> None:
         fids = ctx.first.column(0).to_pylist()
         geoms = geometry.parse(ctx.first.column(ctx.first.num_columns - 1), fids,
                                ctx.options.max_vertices)
-        bounds = np.asarray(shapely.total_bounds(geoms[~shapely.is_missing(geoms)]))
-        ctx.crs = crs_module.choose(declared, bounds, ctx.region)
+        present = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+        if len(present) == 0:
+            raise IngestError(f"{ctx.path.name}: không đối tượng nào có hình học đọc được "
+                              "(tệp hình học hỏng hoặc bị cắt cụt?)")
+        ctx.crs = crs_module.choose(declared, crs_module.typical_point(present), ctx.region)
     ctx.report.source_crs = ctx.crs.label
     if ctx.crs.how == "detected":
         ctx.report.warnings.append(f"tệp không khai báo hệ tọa độ; nhận dạng theo tọa độ là "

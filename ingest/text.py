@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingest.encoding import ENCODINGS, Codecs, detect, legacy_bytes
+from ingest.encoding import ENCODINGS, Codecs, as_legacy, detect
 from ingest.errors import IngestError
 
 SAMPLE_LIMIT = 2_000
@@ -45,10 +45,8 @@ class TextDecoder:
     def value(self, raw: bytes) -> str:
         """One raw value as NFC text in the file's encoding."""
         encoding = self.encoding or "utf-8"
-        if encoding != "utf-8" and _valid_utf8(raw) and not raw.isascii():
-            raw = legacy_bytes(raw.decode("utf-8"))  # legacy text kept in a UTF-8 container
         try:
-            return self.codecs.decode(raw, encoding)
+            return self.codecs.decode(as_legacy(raw, encoding), encoding)
         except UnicodeDecodeError:
             return self.codecs.decode(raw, "cp1258")
 
@@ -71,10 +69,3 @@ class TextDecoder:
     def label(self) -> str:
         return self.encoding or "ascii"
 
-
-def _valid_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True

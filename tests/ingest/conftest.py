@@ -80,3 +80,30 @@ def first_vertex_4326(table: str, where: str, params: list) -> tuple[float, floa
     rows = fetch(f"SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing("  # noqa: S608
                  f"ST_GeometryN(geom_4326, 1)), 1) AS p FROM {table} WHERE {where}) q", params)
     return rows[0]
+
+
+def parcel_columns(count: int, **overrides: list) -> dict[str, list]:
+    """Source attributes of ``count`` parcels, with Vietnamese source field names."""
+    columns = {
+        "MaXa": ["07210"] * count,
+        "SoTo": [5] * count,
+        "SoThua": list(range(1, count + 1)),
+        "LoaiDat": ["LUC"] * count,
+        "DienTich": [400.0] * count,
+        "ChuSuDung": [f"Hộ ông Nguyễn Văn {chr(65 + i % 26)}" for i in range(count)],
+    }
+    columns.update(overrides)
+    return columns
+
+
+def database_url() -> str:
+    """The URL of the test database (for the command run in a subprocess)."""
+    settings = connection.settings_dict
+    return (f"postgis://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
+            f"{settings['PORT']}/{settings['NAME']}")
+
+
+def live_rows(table: str = "land_parcels") -> list[tuple]:
+    """A fingerprint of a live table: every row's key, version, batch and geometry."""
+    return fetch(f"SELECT id, version, ingest_batch_id, md5(ST_AsEWKB(geom)::text) "  # noqa: S608
+                 f"FROM {table} ORDER BY id")
