@@ -13,6 +13,7 @@ import rasterio.shutil
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from pyproj import Transformer
+from rasterio._err import CPLE_BaseError  # GDAL errors raised while copying blocks
 
 from ingest import crs as crs_module
 from ingest.errors import IngestError
@@ -36,7 +37,7 @@ def inspect_raster(ctx: Context) -> None:
             ctx.raster = {"width": src.width, "height": src.height, "bands": src.count,
                           "dtype": src.dtypes[0], "bounds": tuple(src.bounds),
                           "wkt": src.crs.to_wkt() if src.crs else None}
-    except rasterio.errors.RasterioError as exc:
+    except (rasterio.errors.RasterioError, CPLE_BaseError) as exc:
         raise IngestError(f"không đọc được ảnh {ctx.path.name}: {str(exc).splitlines()[0]} "
                           "(tệp hỏng hoặc bị cắt cụt?)") from exc
     text = ctx.options.source_crs or ctx.raster["wkt"]
@@ -56,9 +57,9 @@ def convert_to_cog(ctx: Context) -> None:
         options["crs"] = ctx.crs.crs.to_wkt()
     try:
         rasterio.shutil.copy(ctx.path, ctx.cog, **options)
-    except rasterio.errors.RasterioError as exc:
+    except (rasterio.errors.RasterioError, CPLE_BaseError) as exc:
         raise IngestError(f"không chuyển được {ctx.path.name} sang COG: "
-                          f"{str(exc).splitlines()[0]}") from exc
+                          f"{str(exc).splitlines()[0]} (tệp hỏng hoặc bị cắt cụt?)") from exc
     ctx.report.loaded = 1
 
 

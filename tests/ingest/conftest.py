@@ -107,3 +107,6 @@ def live_rows(table: str = "land_parcels") -> list[tuple]:
     """A fingerprint of a live table: every row's key, version, batch and geometry."""
     return fetch(f"SELECT id, version, ingest_batch_id, md5(ST_AsEWKB(geom)::text) "  # noqa: S608
                  f"FROM {table} ORDER BY id")
+
+
+ROOT = Path(__file__).resolve().parents[2]

@@ -36,6 +36,7 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # errors must stay one line on stderr
     help = "Nhập một tệp dữ liệu (shp, zip, gpkg, geojson, fgb, csv, gdb, kml, dxf, tif) vào một lớp."
 
     def add_arguments(self, parser) -> None:
