@@ -166,6 +166,23 @@ class Cluster:
         self.start()
         self.ensure_database()
 
+    def standby(self, datadir: Path, port: int) -> Cluster:
+        """A streaming-replication hot standby of this cluster, started on ``port``."""
+        replica = Cluster(datadir, port)
+        replica.password_file.write_text(self.password + "\n")
+        replica.password_file.chmod(0o600)
+        datadir.mkdir(mode=0o700)
+        _chown_tree(datadir)
+        env = {"PGPASSWORD": self.password, "PATH": os.environ.get("PATH", "")}
+        result = subprocess.run(
+            [str(pg_bindir() / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.port),
+             "-U", ROLE, "-D", str(datadir), "-R", "-X", "stream", "-c", "fast"],
+            capture_output=True, text=True, cwd="/", env=env, **_as_server_user())
+        if result.returncode != 0:
+            raise ClusterError(f"pg_basebackup failed: {result.stderr.strip()}")
+        replica.start()
+        return replica
+
     def destroy(self) -> None:
         self.stop()
         shutil.rmtree(self.datadir, ignore_errors=True)
@@ -205,8 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("action", choices=["up", "stop", "url", "with-throwaway"])
     parser.add_argument("--datadir", type=Path, default=Path("var/pgdata"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PGPORT", "5433")))
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    split = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:split])
+    args.command = argv[split + 1:]
     cluster = Cluster(args.datadir.resolve(), args.port)
     try:
         if args.action == "up":
@@ -218,10 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.action == "url":
             print(cluster.url)
         else:
-            command = [c for c in args.command if c != "--"]
             with throwaway_cluster() as temp:
                 print(f"throwaway PostGIS cluster on 127.0.0.1:{temp.port}", flush=True)
-                return _wait_for_children(command, {**os.environ, "DATABASE_URL": temp.url})
+                return _wait_for_children(args.command,
+                                          {**os.environ, "DATABASE_URL": temp.url})
     except ClusterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
