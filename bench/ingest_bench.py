@@ -109,6 +109,9 @@ def main() -> None:
     print(f"(a) ogr2ogr -f PostgreSQL (COPY):  {ogr_seconds:7.1f} s  peak {ogr_mb:6.0f} MB")
     print(f"(b) ingest --mode replace:         {ingest_seconds:7.1f} s  peak {ingest_mb:6.0f} MB"
           f"  (read {result['read']:,}, loaded {result['loaded']:,}, rows {int(loaded):,})")
+    steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in result["timings"].items()
+                      if seconds >= 0.1)
+    print(f"    ingest steps (s): {steps}")
     print(f"ratio ingest / ogr2ogr: {ingest_seconds / ogr_seconds:.2f} (target <= 1.5); "
           f"ingest peak memory {ingest_mb:.0f} MB (target < 1024)")
 

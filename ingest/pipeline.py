@@ -101,6 +101,9 @@ class InlineRunner(Runner):
 
     def run(self, steps: tuple[Step, ...], context: Context) -> Report:
         for step in steps:
+            started = time.monotonic()
             step(context)
+            name = getattr(step, "__name__", type(step).__name__)
+            context.report.timings[name] = round(time.monotonic() - started, 2)
         context.report.seconds = round(time.monotonic() - context.started, 2)
         return context.report

@@ -32,6 +32,7 @@ class Report:
     duplicates: int = 0
     fields: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per pipeline step
 
     def reject(self, feature: int | str, reason: str) -> None:
         self.rejected.append({"feature": feature, "reason": reason})

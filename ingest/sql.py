@@ -76,9 +76,10 @@ def _staged(columns: list[str], multi: bool) -> sql.Composed:
 
 
 def insert_from(name: str, live: str, columns: list[str], multi: bool) -> sql.Composed:
-    """Copy every staged feature into the live layer, pointing at the batch."""
+    """Copy every staged feature into the live layer, pointing at the batch (in COPY order:
+    a fresh staging table is read back as written; no sort of a wide table)."""
     return sql.SQL("INSERT INTO {live} ({cols}, ingest_batch_id) "
-                   "SELECT {staged}, %s FROM {t} ORDER BY fid").format(
+                   "SELECT {staged}, %s FROM {t}").format(
         live=sql.Identifier(live), cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
         staged=_staged(columns, multi), t=sql.Identifier(name))
 
@@ -97,7 +98,7 @@ def upsert_from(name: str, live: str, columns: list[str], key: tuple[str, ...],
     new = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in others)
     return sql.SQL(
         "WITH r AS (INSERT INTO {live} ({cols}, ingest_batch_id) SELECT {staged}, %s FROM {t} "
-        "ORDER BY fid ON CONFLICT ({key}) DO UPDATE SET {updates} "
+        "ON CONFLICT ({key}) DO UPDATE SET {updates} "
         "WHERE ({old}) IS DISTINCT FROM ({new}) RETURNING (xmax = 0) AS inserted) "
         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM r"
     ).format(live=sql.Identifier(live), cols=cols, t=sql.Identifier(name),

@@ -36,7 +36,8 @@ def write_vector(path: Path, columns: dict[str, list], geoms: list, *, crs: str 
                  driver: str | None = None, geometry_type: str = "Polygon",
                  encoding: str | None = None, **options) -> Path:
     """Write a vector file with pyogrio (Arrow); strings are written as given."""
-    table = {name: pa.array(values) for name, values in columns.items()}
+    table = {name: values if isinstance(values, pa.Array) else pa.array(values)
+             for name, values in columns.items()}
     table["geometry"] = pa.array(shapely.to_wkb(geoms), pa.binary())
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "'crs' was not provided")  # files without CRS on purpose

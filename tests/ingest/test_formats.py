@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import numpy as np
+import pyarrow as pa
 import pytest
 import shapely
 from pyproj import Transformer
@@ -43,7 +44,9 @@ def test_single_file_formats(tmp_path, name, driver, crs):
 
 
 def test_zipped_file_geodatabase(tmp_path):
-    gdb = write_vector(tmp_path / "dia_chinh.gdb", parcel_columns(2), [square(0), square(1)],
+    integers = {"SoTo": pa.array([5, 5], pa.int32()), "SoThua": pa.array([1, 2], pa.int32())}
+    gdb = write_vector(tmp_path / "dia_chinh.gdb", parcel_columns(2, **integers),
+                       [square(0), square(1)],
                        crs="EPSG:9214", driver="OpenFileGDB", layer="ThuaDat")
     archive = tmp_path / "dia_chinh.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
