@@ -161,6 +161,10 @@ def apply_load(ctx: Context) -> None:
     if ctx.options.dry_run:
         return
     report = ctx.report
+    if ctx.options.mode == "replace" and report.loaded == 0:
+        raise IngestError(f"không có đối tượng hợp lệ nào trong {ctx.path.name} "
+                          f"({len(report.rejected)} bị loại): không thay thế lớp {ctx.layer.id}; "
+                          "xem lý do bằng --dry-run --report r.json")
 
     def finished(result: load.ApplyResult) -> dict:
         report.batch = result.batch_id

@@ -9,6 +9,7 @@ import pytest
 import shapely
 
 from ingest.api import run_ingest
+from ingest.archive import ZipLimits
 from ingest.errors import IngestError
 
 from .conftest import live_rows, parcel_columns, square, write_vector
@@ -69,6 +70,24 @@ def test_zip_bomb(tmp_path, loaded):
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("thua.geojson", b"\x00" * (50 * 1024 * 1024))
     expect_error(r"nở ra \d+ lần \(zip bomb\?\)", archive, "land_parcels")
+    assert live_rows() == loaded
+
+
+def test_zip_over_the_total_size_limit(tmp_path, loaded):
+    source = good_gpkg(tmp_path)
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(source, "src.gpkg")
+    expect_error(r"tệp zip giải nén ra \d+ byte, quá giới hạn 10000 byte", archive,
+                 "land_parcels", zip_limits=ZipLimits(max_total_bytes=10_000))
+    assert live_rows() == loaded
+
+
+def test_replace_with_nothing_valid_keeps_the_layer(tmp_path, loaded):
+    source = write_vector(tmp_path / "bad.gpkg", parcel_columns(2, LoaiDat=["XYZ", "QQQ"]),
+                          [square(0), square(1)], crs="EPSG:9214")
+    expect_error(r"không có đối tượng hợp lệ nào trong bad.gpkg \(2 bị loại\): không thay thế "
+                 r"lớp land_parcels", source, "land_parcels", mode="replace")
     assert live_rows() == loaded
 
 

@@ -74,3 +74,17 @@ def test_several_layers_without_a_choice_is_an_error(tmp_path):
     path, _mapping = wgs84_geopackage(tmp_path)
     with pytest.raises(Exception, match=r"dat.gpkg có nhiều lớp \(thua_dat, diem\)"):
         run_ingest(path, "land_parcels")
+
+
+def test_append_rejects_keys_already_loaded_and_reports_progress(tmp_path):
+    path, mapping = wgs84_geopackage(tmp_path)
+    calls = []
+    first = run_ingest(path, mapping=mapping, progress=lambda done, total: calls.append(
+        (done, total)))
+    assert (first.loaded, calls) == (3, [(3, 3)])
+    again = run_ingest(path, mapping=mapping, mode="append")
+    assert (again.read, again.loaded, again.batch is not None) == (3, 0, True)
+    assert again.rejected == [{"feature": fid, "reason": "đã có trong lớp (cùng khóa tự nhiên): "
+                                                        "dùng --mode upsert để cập nhật"}
+                              for fid in (1, 2, 3)]
+    assert LandParcel.objects.count() == 3

@@ -8,7 +8,14 @@ import shapely
 from ingest.api import run_ingest
 from layers.models import LandParcel
 
-from .conftest import fetch, parcel_columns, square, write_vector
+from .conftest import (
+    fetch,
+    first_vertex_4326,
+    ground_error_m,
+    parcel_columns,
+    square,
+    write_vector,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,3 +56,5 @@ def test_bowties_and_swapped_axes(tmp_path):
     assert repaired.area == pytest.approx(200.0)
     assert shapely.equals(shapely.from_wkt(stored[2]), square(1))
     assert LandParcel.objects.get(parcel_no=6).geom.extent == square(5).bounds
+    x, y = square(5).exterior.coords[0]
+    assert ground_error_m(x, y, *first_vertex_4326("land_parcels", "parcel_no = 6", [])) < 0.05
