@@ -88,6 +88,11 @@ def parse(text: str) -> pyproj.CRS:
     return crs
 
 
+def storage_crs() -> pyproj.CRS:
+    """EPSG:9214, what the layers store (and what an empty source is taken to be in)."""
+    return pyproj.CRS.from_epsg(STORAGE_EPSG)
+
+
 def label(crs: pyproj.CRS) -> str:
     code = crs.to_epsg()
     return f"EPSG:{code}" if code else crs.name

@@ -17,6 +17,7 @@ from rasterio._err import CPLE_BaseError  # GDAL errors raised while copying blo
 
 from ingest import crs as crs_module
 from ingest.errors import IngestError
+from ingest.models import RasterLayer
 from ingest.pipeline import Context
 
 _SLUG = re.compile(r"^[a-z0-9_-]{1,64}$")
@@ -75,8 +76,6 @@ def register_raster(ctx: Context) -> None:
     """Move the COG into MEDIA_ROOT/rasters and record the raster layer (not in --dry-run)."""
     if ctx.options.dry_run:
         return
-    from ingest.models import RasterLayer
-
     target_dir = Path(settings.MEDIA_ROOT) / "rasters"
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / ctx.cog.name

@@ -70,7 +70,7 @@ def resolve_crs(ctx: Context) -> None:
     """Mapping > file > detection from the first batch's coordinates (with a warning)."""
     declared = _declared(ctx)
     if ctx.first is None or ctx.first.num_rows == 0:
-        crs = declared[0] if declared else crs_module.pyproj.CRS.from_epsg(9214)
+        crs = declared[0] if declared else crs_module.storage_crs()
         ctx.crs = crs_module.CrsChoice(crs, crs_module.label(crs), "file")
     else:
         fids = ctx.first.column(0).to_pylist()
