@@ -212,6 +212,12 @@ def provider_logout_url(request: HttpRequest) -> str:
     return f"{end_session}?{urlencode(query)}"
 
 
+class Logout(OIDCLogoutView):
+    @property
+    def redirect_url(self) -> str:
+        return ADMIN_LOGIN
+
+
 def logout(request: HttpRequest) -> HttpResponse:
     """Log out here and at the provider (RP-initiated logout)."""
-    return OIDCLogoutView.as_view()(request)
+    return Logout.as_view()(request)
