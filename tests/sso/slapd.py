@@ -81,25 +81,44 @@ def tree() -> str:
     return "\n".join(entries)
 
 
+TLS_CONFIG = """\
+TLSCACertificateFile {ca}
+TLSCertificateFile {cert}
+TLSCertificateKeyFile {key}
+"""
+
+
 @dataclass
 class Slapd:
     directory: Path
     port: int
+    tls: dict[str, Path] | None = None  # ca, cert, key: then also ldaps:// on ldaps_port
+    ldaps_port: int = 0
     process: subprocess.Popen | None = None
 
     @property
     def uri(self) -> str:
         return f"ldap://127.0.0.1:{self.port}"
 
+    @property
+    def ldaps_uri(self) -> str:
+        return f"ldaps://127.0.0.1:{self.ldaps_port}"
+
+    def listen(self) -> str:
+        return f"{self.uri}/ {self.ldaps_uri}/" if self.tls else f"{self.uri}/"
+
     def start(self) -> Slapd:
         config = self.directory / "slapd.conf"
         (self.directory / "data").mkdir(parents=True)
-        config.write_text(CONFIG.format(dir=self.directory, base=BASE, service=SERVICE_DN))
+        text = CONFIG.format(dir=self.directory, base=BASE, service=SERVICE_DN)
+        if self.tls:
+            text = TLS_CONFIG.format(**self.tls) + text
+        config.write_text(text)
         (self.directory / "tree.ldif").write_text(tree())
         subprocess.run(["/usr/sbin/slapadd", "-q", "-f", str(config), "-l",
                         str(self.directory / "tree.ldif")], check=True, capture_output=True)
         self.process = subprocess.Popen(
-            ["/usr/sbin/slapd", "-d", "0", "-f", str(config), "-h", f"{self.uri}/"],
+            ["/usr/sbin/slapd", "-d", "0", "-f", str(config), "-h", self.listen()],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.wait_listening()
         return self
