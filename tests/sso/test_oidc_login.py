@@ -154,8 +154,8 @@ def test_local_logout_stays_local(client, oidc_on):
 
 def test_provider_down_is_a_clear_message_and_local_login_works(client):
     User.objects.create_superuser("quantri", password="local-pass")
-    env = {"OIDC_ISSUER": f"http://127.0.0.1:{free_port()}",  # nothing listens there "OIDC_CLIENT_ID": CLIENT_ID,
-           "OIDC_TIMEOUT": "2"}
+    nothing_there = f"http://127.0.0.1:{free_port()}"
+    env = {"OIDC_ISSUER": nothing_there, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_TIMEOUT": "2"}
     with sso_settings(env):
         response = client.get("/sso/login/")
         assert response.status_code == 302 and response["Location"] == "/admin/login/"
