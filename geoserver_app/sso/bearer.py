@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import ssl
+import threading
+import time
 from collections.abc import Iterator
 
 import jwt
@@ -19,6 +21,7 @@ from geoserver_app.sso import OidcConfig
 from geoserver_app.tokens import InvalidToken
 
 KEYS_LIFESPAN_S = 300
+MIN_REFRESH_S = 30  # an unknown key id refetches the JWKS at most this often
 REASONS = (  # most specific first
     (jwt.ExpiredSignatureError, "expired token: ask the identity provider for a new one"),
     (jwt.InvalidAudienceError, "token not issued for this service (wrong audience)"),
@@ -32,16 +35,34 @@ RIGHTS = {"read": LayerRights(), "write": LayerRights(write=True),
           "sensitive": LayerRights(sensitive=True)}
 
 
+class KeySet(jwt.PyJWKClient):
+    """PyJWT's JWKS client, but tokens with made-up key ids cannot make it refetch the keys
+    on every request (PyJWT refreshes on each unknown ``kid``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refreshed_at = float("-inf")
+        self.refresh_lock = threading.Lock()
+
+    def get_signing_keys(self, refresh: bool = False):
+        with self.refresh_lock:
+            if refresh and time.monotonic() - self.refreshed_at < MIN_REFRESH_S:
+                refresh = False
+            if refresh:
+                self.refreshed_at = time.monotonic()
+        return super().get_signing_keys(refresh)
+
+
 @functools.lru_cache(maxsize=4)
-def key_set(jwks_uri: str, timeout: float, verify: bool | str) -> jwt.PyJWKClient:
+def key_set(jwks_uri: str, timeout: float, verify: bool | str) -> KeySet:
     """The provider's signing keys, fetched on demand and kept for five minutes."""
     context = None
     if verify is False:
         context = ssl._create_unverified_context()
     elif isinstance(verify, str):
         context = ssl.create_default_context(cafile=verify)
-    return jwt.PyJWKClient(jwks_uri, cache_keys=True, lifespan=KEYS_LIFESPAN_S,
-                           timeout=timeout, ssl_context=context)
+    return KeySet(jwks_uri, cache_keys=True, lifespan=KEYS_LIFESPAN_S, timeout=timeout,
+                  ssl_context=context)
 
 
 def enabled_config() -> OidcConfig:

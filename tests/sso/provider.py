@@ -14,6 +14,7 @@ import json
 import secrets
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,12 +51,14 @@ class Provider:
     codes: dict[str, dict] = field(default_factory=dict)
     access_tokens: dict[str, str] = field(default_factory=dict)
     logouts: list[dict] = field(default_factory=list)
+    hits: Counter = field(default_factory=Counter)  # requests per path
     misbehave: dict = field(default_factory=dict)  # id_token claim overrides, "key": other key
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         routes = {"/.well-known/openid-configuration": self.discovery, "/jwks": self.jwks,
                   "/authorize": self.authorize, "/token": self.token,
                   "/userinfo": self.userinfo, "/logout": self.logout}
+        self.hits[environ["PATH_INFO"]] += 1
         handler = routes.get(environ["PATH_INFO"])
         status, headers, body = handler(environ) if handler else ("404 Not Found", [], b"")
         start_response(status, [*headers, ("Content-Length", str(len(body)))])

@@ -174,3 +174,15 @@ def test_the_wsgi_guard_of_the_api_paths_accepts_and_refuses_jwts(serve, provide
     assert refused.status_code == 401
     assert refused.json()["description"].startswith(
         "Khóa API không hợp lệ (signature does not verify: forged or altered token).")
+
+
+def test_made_up_key_ids_do_not_refetch_the_keys_each_time(api_on, provider):
+    with api_on():
+        grant_of(provider.mint({"sub": "x", "aud": API_AUDIENCE}))  # keys fetched and cached
+        before = provider.hits["/jwks"]
+        for attempt in range(5):
+            token = provider.mint({"sub": "x", "aud": API_AUDIENCE}, key=new_key(),
+                                  kid=f"made-up-{attempt}")
+            with pytest.raises(InvalidToken, match="does not publish"):
+                grant_of(token)
+    assert provider.hits["/jwks"] - before <= 1
