@@ -159,20 +159,33 @@ def test_our_own_tokens_still_work_beside_jwts(api_on):
     assert grant.name == "token:cong-thong-tin" and grant.can_read("mineral_sites")
 
 
-def test_the_wsgi_guard_of_the_api_paths_accepts_and_refuses_jwts(serve, provider):
-    from tests.sso.conftest import oidc_environment
+def call_guarded(path: str, token: str) -> tuple[str, bytes]:
+    """One request through the WSGI guard of the API paths (what gunicorn serves)."""
+    from wsgiref.util import setup_testing_defaults
 
-    env = oidc_environment(provider.issuer, OIDC_API_AUDIENCE=API_AUDIENCE,
-                           OIDC_SCOPE_MAP=SCOPE_MAP)
-    base = serve(env)
+    from django.core.wsgi import get_wsgi_application
+
+    from geoserver_app import guard
+
+    app = guard.protect(get_wsgi_application(), guard.RateLimiter(0, 0, frozenset(),
+                                                                  frozenset()))
+    environ = {"PATH_INFO": path, "HTTP_AUTHORIZATION": f"Bearer {token}",
+               "REMOTE_ADDR": "127.0.0.1"}
+    setup_testing_defaults(environ)
+    status = []
+    body = b"".join(app(environ, lambda s, headers, exc_info=None: status.append(s)))
+    return status[0], body
+
+
+def test_the_wsgi_guard_of_the_api_paths_accepts_and_refuses_jwts(api_on, provider):
     good = provider.mint({"sub": "app", "aud": API_AUDIENCE, "scope": "gis.permits"})
     forged = provider.mint({"sub": "app", "aud": API_AUDIENCE}, key=new_key())
-    assert requests.get(base + "/ogcapi/", headers={"Authorization": f"Bearer {good}"},
-                        timeout=10).status_code == 200
-    refused = requests.get(base + "/ogcapi/", headers={"Authorization": f"Bearer {forged}"},
-                           timeout=10)
-    assert refused.status_code == 401
-    assert refused.json()["description"].startswith(
+    with api_on():
+        accepted = call_guarded("/ogcapi/", good)
+        refused = call_guarded("/ogcapi/", forged)
+    assert accepted[0] == "200 OK"
+    assert refused[0] == "401 Unauthorized"
+    assert json.loads(refused[1])["description"].startswith(
         "Khóa API không hợp lệ (signature does not verify: forged or altered token).")
 
 
