@@ -107,6 +107,17 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = -1.0
+    if seconds <= 0:
+        raise ImproperlyConfigured(f"{name}={value!r}: give a number of seconds, e.g. {default:g}")
+    return seconds
+
+
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
     value = env.get(name, "").strip() or default
     if value not in choices:
@@ -130,7 +141,7 @@ def ldap_connection_options(env: Mapping[str, str]) -> dict:
     import ldap
 
     require = _choice(env, "LDAP_TLS_REQUIRE_CERT", TLS_REQUIRE_CERT, "demand")
-    timeout = float(env.get("LDAP_TIMEOUT", "5"))
+    timeout = _seconds(env, "LDAP_TIMEOUT", 5.0)
     options = {ldap.OPT_NETWORK_TIMEOUT: timeout, ldap.OPT_TIMEOUT: timeout,
                ldap.OPT_REFERRALS: 0,
                ldap.OPT_X_TLS_REQUIRE_CERT: getattr(ldap, f"OPT_X_TLS_{require.upper()}")}
@@ -193,7 +204,7 @@ def oidc_config(env: Mapping[str, str]) -> OidcConfig:
         group_map=group_map(env.get("OIDC_GROUP_MAP", ""), "OIDC_GROUP_MAP"),
         staff_group=env.get("OIDC_STAFF_GROUP", "").strip() or None,
         sign_algo=env.get("OIDC_SIGN_ALGO", "").strip() or "RS256",
-        timeout=float(env.get("OIDC_TIMEOUT", "5")),
+        timeout=_seconds(env, "OIDC_TIMEOUT", 5.0),
         verify=verify,
         endpoints={key: env[name].strip() for key, name in OIDC_ENDPOINT_VARIABLES.items()
                    if env.get(name, "").strip()},

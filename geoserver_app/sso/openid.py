@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from urllib.parse import urlencode
 
 import jwt
@@ -170,9 +171,11 @@ class Callback(OIDCAuthenticationCallbackView):
         return self.request.session.get("oidc_login_next") or "/admin/"
 
     def login_failure(self):
-        reason = self.request.GET.get("error_description") or self.request.GET.get("error")
-        messages.error(self.request, LOGIN_FAILED.format(
-            reason=reason or "tài khoản không được chấp nhận (account not accepted)"))
+        # only the provider's error code is shown: its free text could be planted in a link
+        error = self.request.GET.get("error", "")
+        reason = error if re.fullmatch(r"[a-z_]{1,40}", error) else \
+            "tài khoản không được chấp nhận (account not accepted)"
+        messages.error(self.request, LOGIN_FAILED.format(reason=reason))
         return HttpResponseRedirect(self.failure_url)
 
 

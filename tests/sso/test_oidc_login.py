@@ -105,6 +105,17 @@ def test_bad_id_tokens_are_refused_and_nobody_is_logged_in(client, oidc_on, prov
     assert User.objects.count() == 0 and "_auth_user_id" not in client.session
 
 
+def test_provider_error_shows_its_code_but_not_planted_text(client, oidc_on):
+    with oidc_on():
+        client.get("/sso/login/")
+        response = client.get("/sso/callback/", {"error": "access_denied",
+                                                 "error_description": "Call 0900 000 000"})
+        assert response["Location"] == "/admin/login/"
+        shown = messages_of(client)
+    assert shown == ["Đăng nhập một cửa (SSO) không thành công: access_denied. Hãy thử lại; "
+                     "nếu vẫn lỗi, báo quản trị hệ thống. (Single sign-on failed.)"]
+
+
 def test_replayed_callback_is_refused(client, oidc_on):
     with oidc_on():
         start = client.get("/sso/login/")

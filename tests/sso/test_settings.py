@@ -105,6 +105,8 @@ def test_oidc_settings():
     ({**LDAP, "LDAP_GROUP_MAP": "cn=a,dc=b"}, "LDAP_GROUP_MAP: 'cn=a,dc=b' is not 'KEY:VALUE'"),
     ({**LDAP, "LDAP_GROUP_TYPE": "ad"}, "LDAP_GROUP_TYPE='ad': use one of groupOfNames"),
     ({**LDAP, "LDAP_TLS_REQUIRE_CERT": "maybe"}, "LDAP_TLS_REQUIRE_CERT='maybe'"),
+    ({**LDAP, "LDAP_TIMEOUT": "five"}, "LDAP_TIMEOUT='five': give a number of seconds, e.g. 5"),
+    ({**OIDC, "OIDC_TIMEOUT": "0"}, "OIDC_TIMEOUT='0': give a number of seconds"),
     ({"OIDC_ISSUER": "https://x"}, "OIDC_CLIENT_ID must be set when OIDC_ISSUER is set"),
     ({**OIDC, "OIDC_SCOPE_MAP": "s=parcels:read"}, "OIDC_SCOPE_MAP: parcels:read names an "
                                                     "unknown layer or right"),
