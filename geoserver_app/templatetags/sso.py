@@ -10,15 +10,15 @@ register = template.Library()
 
 TEXTS = {
     "vi": {"oidc_button": "Đăng nhập bằng tài khoản một cửa (SSO)",
-           "ldap_note": "Cán bộ các Sở đăng nhập bằng tên và mật khẩu tài khoản công vụ "
-                        "(LDAP/Active Directory); quyền chỉnh sửa theo phòng ban trong thư mục.",
-           "local_note": "Tài khoản nội bộ (quản trị, cài đặt) vẫn đăng nhập bằng mẫu dưới đây.",
-           "or": "hoặc"},
+           "ldap_note": "Cán bộ các Sở: nhập tên và mật khẩu tài khoản công vụ (LDAP/Active "
+                        "Directory) vào mẫu dưới đây; quyền chỉnh sửa theo phòng ban trong thư "
+                        "mục. Tài khoản nội bộ cũng dùng mẫu này.",
+           "local_note": "Hoặc đăng nhập bằng tài khoản nội bộ ở mẫu dưới đây."},
     "en": {"oidc_button": "Sign in with the single sign-on account (SSO)",
-           "ldap_note": "Department staff sign in with their directory account "
-                        "(LDAP/Active Directory); edit rights follow their department.",
-           "local_note": "Local accounts (administration, set-up) still sign in with the form.",
-           "or": "or"},
+           "ldap_note": "Department staff: enter your directory account (LDAP/Active "
+                        "Directory) in the form below; edit rights follow your department. "
+                        "Local accounts use the same form.",
+           "local_note": "Or sign in with a local account in the form below."},
 }
 
 

@@ -33,6 +33,8 @@ def test_oidc_button_in_vietnamese_without_contacting_the_provider(client):
     with sso_settings(OIDC):  # the provider's address answers nothing: the page still shows
         page = login_page(client)
     assert page.count(BUTTON) == 1 and 'id="login-form"' in page
+    assert ('<p class="sso-note">Hoặc đăng nhập bằng tài khoản nội bộ ở mẫu dưới đây.</p>'
+            in page)
     assert 'id="ldap-note"' not in page
 
 
@@ -45,8 +47,9 @@ def test_oidc_button_in_english(client):
 def test_ldap_note(client):
     with sso_settings(LDAP):
         page = login_page(client)
-    assert ('<p class="sso-note" id="ldap-note">Cán bộ các Sở đăng nhập bằng tên và mật khẩu '
-            'tài khoản công vụ (LDAP/Active Directory)') in page
+    assert ('<p class="sso-note" id="ldap-note">Cán bộ các Sở: nhập tên và mật khẩu tài khoản '
+            'công vụ (LDAP/Active Directory) vào mẫu dưới đây; quyền chỉnh sửa theo phòng ban '
+            'trong thư mục. Tài khoản nội bộ cũng dùng mẫu này.</p>') in page
     assert "sso-login" not in page and 'id="login-form"' in page
 
 
