@@ -96,3 +96,13 @@ def test_a_directory_user_cannot_take_over_a_local_account(client, ldap_on):
         assert log_in(client, "admin", "local-admin-pass").status_code == 302
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.groups.count() == 0
+
+
+def test_an_account_deactivated_here_stays_out(client, ldap_on):
+    with ldap_on():
+        assert log_in(client, "lan", "lan-pass-1").status_code == 302
+        client.logout()
+        User.objects.filter(username="lan").update(is_active=False)
+        response = log_in(client, "lan", "lan-pass-1")
+    assert response.status_code == 200 and error_codes(response) == ["inactive"]
+    assert "_auth_user_id" not in client.session
