@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "geoserver_app",
     "layers",
+    "ingest",
 ]
 
 MIDDLEWARE = [
@@ -188,3 +189,14 @@ def frame_ancestors(value: str) -> list[str]:
 
 
 VIEWER_FRAME_ANCESTORS = frame_ancestors(os.environ.get("VIEWER_FRAME_ANCESTORS", ""))
+
+
+def single_sign_on() -> dict:
+    """LDAP/Active Directory and OpenID Connect settings: off unless LDAP_SERVER_URI /
+    OIDC_ISSUER are set (README "Single sign-on", geoserver_app/sso)."""
+    from geoserver_app.sso import settings_from_env
+
+    return settings_from_env(os.environ)
+
+
+globals().update(single_sign_on())
