@@ -8,6 +8,7 @@ refused here for the three tile URL forms: WMTS REST, WMTS KVP ``GetTile`` and T
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
@@ -25,6 +26,11 @@ TMS = re.compile(r"^/tms/1\.0\.0/(?P<layer>[^/]+)/(?P<grid>[^/]+)/(?P<z>-?\d+)/(
                  r"(?P<y>-?\d+)\.\w+$")
 # MapProxy's TMS follows the TMS global profiles: level 0 of these grids is skipped.
 TMS_PROFILE_GRIDS = {"webmercator", "wgs84"}
+MAX_SIDE = 4096
+BAD_BBOX = ("400 Bad Request", "InvalidParameterValue",
+            "BBOX phải là 4 số minx,miny,maxx,maxy với min < max.")
+BAD_SIZE = ("400 Bad Request", "InvalidParameterValue",
+            f"WIDTH và HEIGHT phải là số nguyên từ 1 đến {MAX_SIDE}.")
 OUTSIDE = ("404 Not Found", "TileOutOfRange",
            "Ô ảnh nằm ngoài phạm vi tỉnh; hãy yêu cầu các ô trong vùng bản đồ.")
 
@@ -42,6 +48,9 @@ class TileGuard:
     grids: dict[str, TileGrid] = field(default_factory=build_grids)
 
     def __call__(self, environ: dict) -> Problem | None:
+        problem = map_parameters_problem(environ)
+        if problem is not None:
+            return problem
         coord = self.requested_tile(environ)
         if coord is None:
             return None
@@ -98,3 +107,26 @@ class TileGuard:
             SRS(4326), (x0 - margin, y0 - margin, x1 + margin, y1 + margin))
         px0, py0, px1, py1 = mapproxy_config.PROVINCE_BBOX
         return box[0] <= px1 and box[2] >= px0 and box[1] <= py1 and box[3] >= py0
+
+
+def map_parameters_problem(environ: dict) -> Problem | None:
+    """Malformed BBOX, WIDTH or HEIGHT of a map request (WMS, OGC API Maps)."""
+    query = {k.upper(): v for k, v in parse_qsl(environ.get("QUERY_STRING", ""))}
+    if "BBOX" in query and not valid_bbox(query["BBOX"]):
+        return BAD_BBOX
+    for name in ("WIDTH", "HEIGHT"):
+        if name in query and not (query[name].isdigit() and 1 <= int(query[name]) <= MAX_SIDE):
+            return BAD_SIZE
+    return None
+
+
+def valid_bbox(text: str) -> bool:
+    """Four finite numbers, optionally followed by a CRS (OGC API), with min < max."""
+    parts = text.split(",")
+    if len(parts) not in (4, 5):
+        return False
+    try:
+        x0, y0, x1, y1 = (float(p) for p in parts[:4])
+    except ValueError:
+        return False
+    return all(math.isfinite(v) for v in (x0, y0, x1, y1)) and x0 < x1 and y0 < y1

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 
 from mapproxy.wsgiapp import make_wsgi_app
 
-from geoserver_app import access, tileguard, tilesetup
+from geoserver_app import access, mapproxy_patches, tileguard, tilesetup
 from layers import registry
 
 log = logging.getLogger(__name__)
@@ -46,16 +46,31 @@ def with_vary(start_response: Callable) -> Callable:
     return wrapped
 
 
+UNAVAILABLE = ("503 Service Unavailable", "ServiceUnavailable",
+               "Dịch vụ bản đồ tạm thời lỗi (máy chủ dữ liệu hoặc MapServer); "
+               "vui lòng thử lại sau ít phút.")
+
+
 def guarded(app: WSGIApp) -> WSGIApp:
-    """Turn an unexpected failure into a JSON 503 instead of a 500 with a trace."""
+    """Answer a MapProxy 5xx or crash with a short JSON 503 (logged), never a 500."""
 
     def call(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        seen: dict = {}
+
+        def capture(status: str, headers: list, exc_info=None):
+            seen.update(status=status, headers=headers)
+
         try:
-            return list(app(environ, with_vary(start_response)))
+            body = list(app(environ, capture))
         except Exception:  # MapProxy or mapserv broke: log it, answer briefly
             log.exception("tile request failed: %s", environ.get("PATH_INFO"))
-            return json_error(start_response, "503 Service Unavailable", "ServiceUnavailable",
-                              "Dịch vụ bản đồ tạm thời lỗi; vui lòng thử lại sau ít phút.")
+            return json_error(start_response, *UNAVAILABLE)
+        if seen["status"].startswith("5"):
+            log.error("tile request failed (%s): %s %s", seen["status"],
+                      environ.get("PATH_INFO"), b"".join(body)[:300])
+            return json_error(start_response, *UNAVAILABLE)
+        with_vary(start_response)(seen["status"], seen["headers"])
+        return body
 
     return call
 
@@ -69,6 +84,7 @@ def listener_enabled() -> bool:
 def create_app(listen: bool | None = None) -> WSGIApp:
     """The tile service: public and full MapProxy apps behind the access policy."""
     tilesetup.prepare_environment()
+    mapproxy_patches.apply()
     public = make_wsgi_app(str(tilesetup.config_path(full=False)))
     full = make_wsgi_app(str(tilesetup.config_path(full=True)))
     if listener_enabled() if listen is None else listen:
