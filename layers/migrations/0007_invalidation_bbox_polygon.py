@@ -17,5 +17,5 @@ def replace_functions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("layers", "0005_capture_models")]
+    dependencies = [("layers", "0006_blank_defaults")]
     operations = [migrations.RunPython(replace_functions, migrations.RunPython.noop)]
