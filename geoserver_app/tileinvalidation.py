@@ -19,9 +19,10 @@ import logging
 import os
 import select
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 from mapproxy.config.loader import load_configuration
@@ -146,9 +147,11 @@ def connect():
 class Listener(threading.Thread):
     """LISTEN basemap_changes and invalidate; reconnects with back-off when the DB goes."""
 
-    def __init__(self, invalidator: Invalidator | None = None) -> None:
+    def __init__(self, invalidator: Invalidator | None = None,
+                 connector: Callable[[], Any] = connect) -> None:
         super().__init__(name="tile-invalidation", daemon=True)
         self.invalidator = invalidator or Invalidator()
+        self.connector = connector
         self.stopping = threading.Event()
         self.processed = 0
 
@@ -167,7 +170,7 @@ class Listener(threading.Thread):
                 delay = min(delay * 2, 30.0)
 
     def listen(self) -> None:
-        connection = connect()
+        connection = self.connector()
         try:
             with connection, connection.cursor() as cursor:
                 cursor.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))

@@ -88,3 +88,39 @@ def test_the_listener_reacts_to_notify(client, tile_env):
         listener.stop()
         listener.join(timeout=5)
     assert not listener.is_alive()
+
+
+def test_the_listener_survives_a_database_restart(tile_env, spare_cluster):
+    """Queue rows on a second cluster; stop and start it; the listener carries on."""
+    import psycopg2
+
+    spare_cluster.psql("basemap", "CREATE TABLE tile_invalidations (id bigserial PRIMARY KEY, "
+                       "layer text NOT NULL, bbox geometry(Polygon, 4326) NOT NULL)")
+    queue = ("INSERT INTO tile_invalidations (layer, bbox) VALUES ('roads', "
+             "ST_MakeEnvelope(106.1, 21.2, 106.2, 21.3, 4326)); NOTIFY basemap_changes")
+
+    def connect():
+        return psycopg2.connect(host="127.0.0.1", port=spare_cluster.port, user="basemap",
+                                password=spare_cluster.password, dbname="basemap",
+                                connect_timeout=2)
+
+    def wait_for(count: int) -> None:
+        deadline = time.monotonic() + 30
+        while listener.processed < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert listener.processed == count
+
+    listener = tileinvalidation.Listener(connector=connect)
+    listener.start()
+    try:
+        spare_cluster.psql("basemap", queue)
+        wait_for(1)
+        spare_cluster.stop()
+        time.sleep(1.5)
+        spare_cluster.start()
+        spare_cluster.psql("basemap", queue)
+        wait_for(2)
+        assert spare_cluster.psql("basemap", "SELECT count(*) FROM tile_invalidations") == "0\n"
+    finally:
+        listener.stop()
+        listener.join(timeout=5)
