@@ -219,34 +219,38 @@ ROAD_CASING = {"national": "#A8322A", "provincial": "#B06A1E", "district": "#A89
 ROAD_MIN_ZOOM = {"national": 0, "provincial": 8, "district": 10, "commune": 13, "urban": 13}
 
 
-def road_classes(casing: bool) -> list[list[str]]:
-    """Roads by class and zoom band: the casing pass or the fill pass."""
+def road_classes(casing: bool, road_class: str) -> list[list[str]]:
+    """One road class by zoom band: the casing pass or the fill pass."""
     roads = registry.get("roads")
     label = Label("code", size=8, colour="#222222", font="sans-bold", min_zoom=11,
                   priority=8, along_line=True)
     classes = []
-    for road_class, widths in ROAD_WIDTHS.items():
-        for (low, high), width in zip(ROAD_BANDS, widths, strict=True):
-            if width is None or (high is not None and high < ROAD_MIN_ZOOM[road_class]):
-                continue
-            band = Band(max(low, ROAD_MIN_ZOOM[road_class]), high, width)
-            colour = ROAD_CASING[road_class] if casing else roads.style.classes[road_class]
-            drawn = width + 2 if casing else width
-            classes.append(klass(f"{road_class} z{band.min_zoom}",
-                                 [style(color=colour, width=drawn, linecap="round",
-                                        linejoin="round")],
-                                 equals("road_class", road_class), None if casing else label,
-                                 Geometry.LINE, band))
+    for (low, high), width in zip(ROAD_BANDS, ROAD_WIDTHS[road_class], strict=True):
+        if width is None or (high is not None and high < ROAD_MIN_ZOOM[road_class]):
+            continue
+        band = Band(max(low, ROAD_MIN_ZOOM[road_class]), high, width)
+        colour = ROAD_CASING[road_class] if casing else roads.style.classes[road_class]
+        classes.append(klass(f"{road_class} z{band.min_zoom}",
+                             [style(color=colour, width=width + 2 if casing else width,
+                                    linecap="round", linejoin="round")],
+                             equals("road_class", road_class), None if casing else label,
+                             Geometry.LINE, band))
     return classes
 
 
 def base_roads() -> list[LayerDef]:
-    """Casing under fill, so crossings read as junctions."""
+    """All casings first, then fills from minor to major roads, so junctions read right."""
     roads = registry.get("roads")
-    return [LayerDef("base_roads_casing", roads, road_classes(True), columns=("road_class",),
-                     group=BASEMAP_GROUP),
-            LayerDef("base_roads", roads, road_classes(False), columns=("road_class", "code"),
-                     label=Label("code", min_zoom=11), group=BASEMAP_GROUP)]
+    minor_first = list(reversed(ROAD_WIDTHS))
+    casing = [cls for road_class in minor_first for cls in road_classes(True, road_class)]
+    layers = [LayerDef("base_roads_casing", roads, casing, columns=("road_class",),
+                       group=BASEMAP_GROUP)]
+    for road_class in minor_first:
+        layers.append(LayerDef(f"base_roads_{road_class}", roads,
+                               road_classes(False, road_class), f"road_class = '{road_class}'",
+                               ("road_class", "code"), Label("code", min_zoom=11),
+                               BASEMAP_GROUP))
+    return layers
 
 
 def simple(layer_id: str, styles: list[list[str]], label: Label | None = None,
