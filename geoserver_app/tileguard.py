@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from mapproxy.config.loader import load_configuration
+from mapproxy.config.loader import ProxyConfiguration, load_configuration
 from mapproxy.grid.tile_grid import TileGrid
 from mapproxy.srs import SRS
 
@@ -35,10 +35,14 @@ OUTSIDE = ("404 Not Found", "TileOutOfRange",
            "Ô ảnh nằm ngoài phạm vi tỉnh; hãy yêu cầu các ô trong vùng bản đồ.")
 
 
+def grids_of(conf: ProxyConfiguration) -> dict[str, TileGrid]:
+    """The tile grids of a loaded MapProxy configuration, by name."""
+    return {name: conf.grids[name].tile_grid() for name in mapproxy_config.GRID_NAMES}
+
+
 def build_grids() -> dict[str, TileGrid]:
     """The tile grids of the generated configuration, as MapProxy itself loads them."""
-    conf = load_configuration(str(tilesetup.config_path(full=False)))
-    return {name: conf.grids[name].tile_grid() for name in mapproxy_config.GRID_NAMES}
+    return grids_of(load_configuration(str(tilesetup.config_path(full=False))))
 
 
 @dataclass

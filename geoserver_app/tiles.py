@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable
 
-from mapproxy.wsgiapp import make_wsgi_app
+from mapproxy.config.loader import ProxyConfiguration, load_configuration
+from mapproxy.wsgiapp import MapProxyApp
 
 from geoserver_app import access, mapproxy_patches, tileguard, tilesetup
 from layers import registry
@@ -81,17 +83,38 @@ def listener_enabled() -> bool:
                                                                                  "no", "off"}
 
 
+def mapproxy_app(full: bool) -> tuple[WSGIApp, ProxyConfiguration]:
+    """One MapProxy WSGI app from the generated configuration of an access level."""
+    conf = load_configuration(str(tilesetup.config_path(full)))
+    return MapProxyApp(conf.configured_services(), conf.base_config), conf
+
+
+def lazy(factory: Callable[[], WSGIApp]) -> WSGIApp:
+    """A WSGI app built on its first request (the full app is rarely needed; start fast)."""
+    built: list[WSGIApp] = []
+    lock = threading.Lock()
+
+    def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if not built:
+            with lock:
+                if not built:
+                    built.append(factory())
+        return built[0](environ, start_response)
+
+    return app
+
+
 def create_app(listen: bool | None = None) -> WSGIApp:
     """The tile service: public and full MapProxy apps behind the access policy."""
     tilesetup.prepare_environment()
     mapproxy_patches.apply()
-    public = make_wsgi_app(str(tilesetup.config_path(full=False)))
-    full = make_wsgi_app(str(tilesetup.config_path(full=True)))
+    public, conf = mapproxy_app(full=False)
+    full = lazy(lambda: mapproxy_app(full=True)[0])
     if listener_enabled() if listen is None else listen:
         from geoserver_app import tileinvalidation
 
         tileinvalidation.start_listener()
-    check = tileguard.TileGuard()
+    check = tileguard.TileGuard(tileguard.grids_of(conf))
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         problem = check(environ)
