@@ -55,3 +55,13 @@ def test_scale_denominators_follow_web_mercator_zooms(zoom, denominator):
 def test_zoom_range_of_a_layer_visible_from_15():
     assert mapfile.zoom_range(15, 22) == ["MAXSCALEDENOM 24129"]  # z14.5
     assert mapfile.zoom_range(0, 14) == ["MINSCALEDENOM 24129"]
+
+
+def test_nginx_fast_path_lists_only_public_caches():
+    from geoserver_app import tilenginx
+
+    text = tilenginx.render()
+    listed = re.search(r"\^/tiles/wmts/\(([^)]*)\)", text).group(1).split("|")
+    assert listed == ["basemap", *(layer.id for layer in registry.public_layers())]
+    assert "if ($http_authorization) { return 418; }" in text
+    assert "try_files /$1/$2/$3/$4/$5.png @basemap_app;" in text
