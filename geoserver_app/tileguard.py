@@ -19,7 +19,7 @@ from mapproxy.srs import SRS
 
 from geoserver_app import mapproxy_config, tilesetup
 
-Problem = tuple[str, str, str]
+Problem = tuple[str, str, str, str]  # status, OGC code, Vietnamese, English
 WMTS_REST = re.compile(r"^/wmts/(?P<layer>[^/]+)/(?P<grid>[^/]+)/(?P<z>-?\d+)/(?P<x>-?\d+)/"
                        r"(?P<y>-?\d+)\.\w+$")
 TMS = re.compile(r"^/tms/1\.0\.0/(?P<layer>[^/]+)/(?P<grid>[^/]+)/(?P<z>-?\d+)/(?P<x>-?\d+)/"
@@ -28,11 +28,14 @@ TMS = re.compile(r"^/tms/1\.0\.0/(?P<layer>[^/]+)/(?P<grid>[^/]+)/(?P<z>-?\d+)/(
 TMS_PROFILE_GRIDS = {"webmercator", "wgs84"}
 MAX_SIDE = 4096
 BAD_BBOX = ("400 Bad Request", "InvalidParameterValue",
-            "BBOX phải là 4 số minx,miny,maxx,maxy với min < max.")
+            "BBOX phải là 4 số minx,miny,maxx,maxy với min < max.",
+            "BBOX must be four numbers minx,miny,maxx,maxy with min < max.")
 BAD_SIZE = ("400 Bad Request", "InvalidParameterValue",
-            f"WIDTH và HEIGHT phải là số nguyên từ 1 đến {MAX_SIDE}.")
+            f"WIDTH và HEIGHT phải là số nguyên từ 1 đến {MAX_SIDE}.",
+            f"WIDTH and HEIGHT must be whole numbers from 1 to {MAX_SIDE}.")
 OUTSIDE = ("404 Not Found", "TileOutOfRange",
-           "Ô ảnh nằm ngoài phạm vi tỉnh; hãy yêu cầu các ô trong vùng bản đồ.")
+           "Ô ảnh nằm ngoài phạm vi tỉnh; hãy yêu cầu các ô trong vùng bản đồ.",
+           "The tile is outside the province; request tiles inside the map area.")
 
 
 def grids_of(conf: ProxyConfiguration) -> dict[str, TileGrid]:

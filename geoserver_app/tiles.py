@@ -31,9 +31,11 @@ def needs_full(grant: access.Grant) -> bool:
     return any(grant.can_read(layer.id) for layer in registry.LAYERS if not layer.public)
 
 
-def json_error(start_response: Callable, status: str, code: str, message: str) -> list[bytes]:
-    """A small JSON error body, OGC API style."""
-    body = json.dumps({"code": code, "description": message}, ensure_ascii=False).encode()
+def json_error(start_response: Callable, status: str, code: str, message: str,
+               message_en: str) -> list[bytes]:
+    """A small JSON error body, OGC API style, Vietnamese first with the English text."""
+    body = json.dumps({"code": code, "description": message, "description_en": message_en},
+                      ensure_ascii=False).encode()
     start_response(status, [("Content-Type", "application/json; charset=utf-8"),
                             ("Content-Length", str(len(body))), ("Vary", "Authorization")])
     return [body]
@@ -50,7 +52,9 @@ def with_vary(start_response: Callable) -> Callable:
 
 UNAVAILABLE = ("503 Service Unavailable", "ServiceUnavailable",
                "Dịch vụ bản đồ tạm thời lỗi (máy chủ dữ liệu hoặc MapServer); "
-               "vui lòng thử lại sau ít phút.")
+               "vui lòng thử lại sau ít phút.",
+               "The map service is temporarily failing (database or MapServer); "
+               "please try again in a few minutes.")
 
 
 def guarded(app: WSGIApp) -> WSGIApp:

@@ -53,7 +53,10 @@ def test_tiles_outside_the_grid_or_the_province_are_4xx(client):
     assert client.get(f"/wmts/basemap/webmercator/14/{x}/{y}.png").status == 200
     outside = client.get("/wmts/basemap/webmercator/14/100/100.png")  # the Arctic
     assert outside.status == 404
-    assert json.loads(outside.body)["code"] == "TileOutOfRange"
+    assert json.loads(outside.body) == {
+        "code": "TileOutOfRange",
+        "description": "Ô ảnh nằm ngoài phạm vi tỉnh; hãy yêu cầu các ô trong vùng bản đồ.",
+        "description_en": "The tile is outside the province; request tiles inside the map area."}
     assert client.get("/wmts/basemap/webmercator/40/1/1.png").status == 400
     assert client.get("/tms/1.0.0/basemap/vn2000/99/0/0.png").status == 404
     assert client.get("/wmts/basemap/nogrid/1/1/1.png").status == 400
@@ -68,3 +71,21 @@ def test_mapproxy_client_errors_become_400_and_source_errors_stay_5xx():
     mapproxy_patches.apply()
     assert RequestError("image size too large").render().status.startswith("400")
     assert RequestError("source down", internal=True).render().status.startswith("500")
+
+
+def test_database_down_is_a_json_503_not_a_500(settings, tmp_path, monkeypatch):
+    from geoserver_app import tiles, tilesetup
+    from geoserver_app.cluster import free_port
+    from tests.tiles.conftest import WSGIClient
+
+    settings.VAR_DIR = tmp_path
+    down = {**settings.DATABASES["default"], "PORT": free_port()}  # nothing listens there
+    settings.DATABASES = {**settings.DATABASES, "default": down}
+    for key, value in tilesetup.tile_environment().items():
+        monkeypatch.setenv(key, value)
+    x, y = xyz(106.2, 21.27, 14)
+    reply = WSGIClient(tiles.create_app(listen=False)).get(
+        f"/wmts/basemap/webmercator/14/{x}/{y}.png")
+    assert reply.status == 503
+    assert json.loads(reply.body)["code"] == "ServiceUnavailable"
+    assert b"Traceback" not in reply.body and b"password" not in reply.body
