@@ -79,8 +79,8 @@ def test_database_down_is_a_json_503_not_a_500(settings, tmp_path, monkeypatch):
     from tests.tiles.conftest import WSGIClient
 
     settings.VAR_DIR = tmp_path
-    down = {**settings.DATABASES["default"], "PORT": free_port()}  # nothing listens there
-    settings.DATABASES = {**settings.DATABASES, "default": down}
+    down = {**tilesetup.database_environment(), "PGPORT": str(free_port())}  # nobody there
+    monkeypatch.setattr(tilesetup, "database_environment", lambda: down)
     for key, value in tilesetup.tile_environment().items():
         monkeypatch.setenv(key, value)
     x, y = xyz(106.2, 21.27, 14)
