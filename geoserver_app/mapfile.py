@@ -91,7 +91,7 @@ class Label:
         elif geometry is Geometry.POINT:
             body += ["POSITION AUTO", "OFFSET 0 -8"]
         else:
-            body += ["POSITION CC", "MINFEATURESIZE AUTO"]
+            body += ["POSITION CC"]  # polygons are labelled on their label point
         return block("LABEL", body)
 
 
@@ -119,32 +119,55 @@ class LayerDef:
     max_zoom: int | None = None
     opacity: int = 100
 
-    def data(self) -> str:
-        """The DATA statement: only the needed columns of the layer's table."""
-        wanted = ["id", *dict.fromkeys(c for c in self.columns if c), "geom_4326"]
-        where = f" WHERE {self.where}" if self.where else ""
-        return (f"geom_4326 FROM (SELECT {', '.join(wanted)} FROM {self.layer.table}{where}) "
-                "AS t USING UNIQUE id USING SRID=4326")
+    @property
+    def point_labels(self) -> bool:
+        """Polygon labels sit on one fixed point per feature (``ST_PointOnSurface``), so
+        every metatile places a label at the same spot instead of at the centre of its own
+        clipped piece (which would repeat the name on each metatile)."""
+        return self.layer.geometry is Geometry.POLYGON and self.label is not None
 
-    def lines(self) -> list[str]:
-        kind = {Geometry.POINT: "POINT", Geometry.LINE: "LINE", Geometry.POLYGON: "POLYGON"}
-        body = [f"NAME {quote(self.name)}", f"TYPE {kind[self.layer.geometry]}", "STATUS ON",
-                "CONNECTIONTYPE POSTGIS", f"CONNECTION {quote(CONNECTION)}",
-                f"DATA {quote(self.data())}", 'PROJECTION "init=epsg:4326" END',
+    def data(self, geometry: str = "geom_4326", columns: tuple[str, ...] | None = None) -> str:
+        """The DATA statement: only the needed columns of the layer's table."""
+        wanted = ["id", *dict.fromkeys(c for c in (columns or self.columns) if c)]
+        where = f" WHERE {self.where}" if self.where else ""
+        return (f"geom FROM (SELECT {', '.join(wanted)}, {geometry} AS geom "
+                f"FROM {self.layer.table}{where}) AS t USING UNIQUE id USING SRID=4326")
+
+    def head(self, name: str, kind: str, data: str, group: str | None) -> list[str]:
+        """The settings every LAYER block starts with."""
+        body = [f"NAME {quote(name)}", f"TYPE {kind}", "STATUS ON", "CONNECTIONTYPE POSTGIS",
+                f"CONNECTION {quote(CONNECTION)}", f"DATA {quote(data)}",
+                'PROJECTION "init=epsg:4326" END',
                 *block("METADATA", [f'"wms_title" {quote(self.layer.title_vi)}',
                                     '"wms_enable_request" "GetMap GetCapabilities"']),
                 *zoom_range(self.min_zoom, self.max_zoom)]
-        if self.group:
-            body.append(f"GROUP {quote(self.group)}")
+        return body + ([f"GROUP {quote(group)}"] if group else [])
+
+    def label_lines(self) -> list[str]:
+        return [f"LABELITEM {quote(self.label.item)}",
+                *["LABEL" + line for line in zoom_range(self.label.min_zoom,
+                                                        self.label.max_zoom)]]
+
+    def lines(self) -> list[str]:
+        """The LAYER block (and, for labelled polygons, the LAYER of their label points)."""
+        kind = {Geometry.POINT: "POINT", Geometry.LINE: "LINE", Geometry.POLYGON: "POLYGON"}
+        group = self.group or (self.name if self.point_labels else None)
+        name = f"{self.name}_shapes" if self.point_labels and not self.group else self.name
+        body = self.head(name, kind[self.layer.geometry], self.data(), group)
         if self.opacity != 100:
             body += block("COMPOSITE", [f"OPACITY {self.opacity}"])
-        if self.label:
-            body += [f"LABELITEM {quote(self.label.item)}",
-                     *["LABEL" + line for line in zoom_range(self.label.min_zoom,
-                                                             self.label.max_zoom)]]
+        if self.label and not self.point_labels:
+            body += self.label_lines()
         for cls in self.classes:
             body += cls
-        return block("LAYER", body)
+        shapes = block("LAYER", body)
+        if not self.point_labels:
+            return shapes
+        data = self.data("ST_PointOnSurface(geom_4326)", (self.label.item,))
+        labels = [*self.head(f"{self.name}_labels", "POINT", data, group), *self.label_lines(),
+                  *block("CLASS", [f"NAME {quote(self.label.item)}",
+                                   *self.label.lines(Geometry.POLYGON)])]
+        return shapes + block("LAYER", labels)
 
 
 def style(**values: object) -> list[str]:
@@ -194,10 +217,11 @@ def overlay(layer: Layer) -> LayerDef:
     st = layer.style
     label = Label(st.label, min_zoom=max(layer.min_zoom, 12),
                   along_line=layer.geometry is Geometry.LINE) if st.label else None
+    in_class = None if layer.geometry is Geometry.POLYGON else label  # see point_labels
     classes = [klass(value, feature_style(layer, colour), equals(st.classify_by, value),
-                     label, layer.geometry)
+                     in_class, layer.geometry)
                for value, colour in st.classes.items()] if st.classify_by else []
-    classes.append(klass(layer.title_vi, feature_style(layer, st.fill), None, label,
+    classes.append(klass(layer.title_vi, feature_style(layer, st.fill), None, in_class,
                          layer.geometry))
     where = CURRENT_UNITS if layer.sector is registry.Sector.ADMINISTRATIVE else ""
     return LayerDef(layer.id, layer, classes, where, (st.classify_by or "", st.label or ""),
@@ -258,7 +282,8 @@ def simple(layer_id: str, styles: list[list[str]], label: Label | None = None,
            columns: tuple[str, ...] = (), opacity: int = 100) -> LayerDef:
     """A base-map layer with one class."""
     layer = registry.get(layer_id)
-    classes = [klass(layer.title_vi, styles, None, label, layer.geometry)]
+    in_class = None if layer.geometry is Geometry.POLYGON else label  # see point_labels
+    classes = [klass(layer.title_vi, styles, None, in_class, layer.geometry)]
     return LayerDef(f"base_{layer_id}", layer, classes, where,
                     (*columns, label.item if label else ""), label, BASEMAP_GROUP,
                     layer.min_zoom if min_zoom is None else min_zoom,
