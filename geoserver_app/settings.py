@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "geoserver_app",
     "layers",
+    "ingest",
 ]
 
 MIDDLEWARE = [
@@ -159,3 +160,14 @@ LOGGING = {
                              "formatter": os.environ.get("LOG_FORMAT", "text")}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+
+def single_sign_on() -> dict:
+    """LDAP/Active Directory and OpenID Connect settings: off unless LDAP_SERVER_URI /
+    OIDC_ISSUER are set (README "Single sign-on", geoserver_app/sso)."""
+    from geoserver_app.sso import settings_from_env
+
+    return settings_from_env(os.environ)
+
+
+globals().update(single_sign_on())
