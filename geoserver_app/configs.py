@@ -32,4 +32,8 @@ class GeneratedFile:
 
 def generated_files() -> list[GeneratedFile]:
     """Every generated file; services append theirs here."""
-    return []
+    from geoserver_app.ogcapi import config as ogcapi_config
+
+    return [
+        GeneratedFile(ogcapi_config.CONFIG_FILE, ogcapi_config.render_yaml),
+    ]

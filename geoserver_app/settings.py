@@ -121,3 +121,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- OGC API: pygeoapi's Django integration reads these three. The real configurations are
+# per grant (geoserver_app/ogcapi/apis.py, from pygeoapi-config.yml); this stub only tells
+# pygeoapi's URL module that its admin API is off.
+from geoserver_app.ogcapi.rules import api_rules  # noqa: E402
+
+PYGEOAPI_CONFIG = {"server": {"admin": False}}
+OPENAPI_DOCUMENT: dict = {}
+API_RULES = api_rules()

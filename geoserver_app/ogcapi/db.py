@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: MIT
+"""A per-process psycopg2 connection pool for the OGC API providers (Django's settings)."""
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http import HTTPStatus
+
+import psycopg2
+import psycopg2.extensions
+from django.conf import settings
+from psycopg2.pool import ThreadedConnectionPool
+from pygeoapi.provider.base import ProviderConnectionError
+
+POOL_SIZE = int(os.environ.get("OGCAPI_POOL_SIZE", "4"))
+
+
+class DatabaseUnavailable(ProviderConnectionError):
+    """PostgreSQL cannot be reached: 503, the client should retry."""
+
+    ogc_exception_code = "ServiceUnavailable"
+    http_status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    default_msg = ("Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít phút. "
+                   "(The database is temporarily unavailable; retry in a few minutes.)")
+
+
+def connection_params(alias: str = "default") -> dict:
+    """psycopg2 keyword arguments from Django's DATABASES entry."""
+    db = settings.DATABASES[alias]
+    params = {"dbname": db["NAME"], "user": db.get("USER") or None,
+              "password": db.get("PASSWORD") or None, "host": db.get("HOST") or None,
+              "port": db.get("PORT") or None,
+              "connect_timeout": db.get("OPTIONS", {}).get("connect_timeout", 3),
+              "application_name": "basemap-ogcapi"}
+    return {k: v for k, v in params.items() if v is not None}
+
+
+@functools.lru_cache(maxsize=8)
+def _pool(alias: str, pid: int) -> ThreadedConnectionPool:
+    """One pool per database alias and process (a forked worker builds its own)."""
+    return ThreadedConnectionPool(0, POOL_SIZE, **connection_params(alias))
+
+
+def pool(alias: str = "default") -> ThreadedConnectionPool:
+    return _pool(alias, os.getpid())
+
+
+@contextmanager
+def connection(alias: str = "default") -> Iterator[psycopg2.extensions.connection]:
+    """A pooled connection in a transaction: committed on success, rolled back on error.
+
+    A broken connection is discarded; an unreachable database raises ``DatabaseUnavailable``.
+    """
+    try:
+        conn = pool(alias).getconn()
+    except psycopg2.OperationalError as err:
+        raise DatabaseUnavailable(str(err)) from None
+    broken = False
+    try:
+        with conn:
+            yield conn
+    except (psycopg2.OperationalError, psycopg2.InterfaceError) as err:
+        broken = True
+        raise DatabaseUnavailable(str(err)) from None
+    finally:
+        pool(alias).putconn(conn, close=broken or conn.closed != 0)

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: MIT
+"""The SQL of the OGC API providers, in one place; identifiers quoted by psycopg2.
+
+A whole FeatureCollection page is one statement: PostgreSQL filters with the GiST index on
+``geom_4326``, orders, cuts the page and writes the GeoJSON (``json_agg``/``ST_AsGeoJSON``);
+Python only parses the result. Output CRSs use integer SRIDs (text SRIDs make PostGIS build a
+PROJ object per row).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from psycopg2 import sql
+
+CRS84_SRID = 0  # our marker: CRS84 (lon/lat), the generated geom_4326 column as stored
+# target SRID -> (geometry expression over alias t, ST_AsGeoJSON decimal digits)
+_GEOMETRY = {
+    CRS84_SRID: ("t.geom_4326", 7),
+    4326: ("ST_FlipCoordinates(t.geom_4326)", 7),   # EPSG:4326 axis order is lat, lon
+    3857: ("ST_Transform(t.geom_4326, 3857)", 2),
+    3405: ("ST_Transform(t.geom, 3405)", 3),        # VN-2000 / UTM 48N from the native geometry
+    9214: ("t.geom", 3),                            # native VN-2000 / TM-3 107°00'
+}
+SUPPORTED_SRIDS = frozenset(_GEOMETRY)
+
+
+@dataclass
+class Page:
+    """Everything that selects and shapes one page of features."""
+
+    table: str
+    columns: Sequence[str]
+    srid: int = CRS84_SRID
+    skip_geometry: bool = False
+    conditions: list[sql.Composable] = field(default_factory=list)
+    params: list = field(default_factory=list)
+    order: list[tuple[str, bool]] = field(default_factory=list)
+    limit: int = 10
+    offset: int = 0
+
+    def where(self, condition: sql.Composable, *params: object) -> None:
+        self.conditions.append(condition)
+        self.params.extend(params)
+
+
+def geometry_json(srid: int) -> sql.Composable:
+    expression, digits = _GEOMETRY[srid]
+    return sql.SQL("ST_AsGeoJSON({}, {})::json").format(sql.SQL(expression), sql.Literal(digits))
+
+
+def feature_json(columns: Sequence[str], srid: int, skip_geometry: bool) -> sql.Composable:
+    """A json Feature of the row ``t`` with the given attribute columns."""
+    pairs = sql.SQL(", ").join(
+        sql.SQL("{}, t.{}").format(sql.Literal(c), sql.Identifier(c)) for c in columns)
+    geometry = sql.SQL("NULL::json") if skip_geometry else geometry_json(srid)
+    return sql.SQL("json_build_object('type', 'Feature', 'id', t.id, 'geometry', {}, "
+                   "'properties', json_build_object({}))").format(geometry, pairs)
+
+
+def _where(page: Page) -> sql.Composable:
+    if not page.conditions:
+        return sql.SQL("")
+    return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(page.conditions)
+
+
+def _order(page: Page) -> sql.Composable:
+    keys = [sql.SQL("t.{} {}").format(sql.Identifier(c), sql.SQL("DESC" if desc else "ASC"))
+            for c, desc in page.order]
+    keys.append(sql.SQL("t.id"))
+    return sql.SQL(" ORDER BY ") + sql.SQL(", ").join(keys)
+
+
+def collection_page(page: Page) -> tuple[sql.Composable, list]:
+    """One statement returning (features json array, number returned)."""
+    inner = sql.SQL("SELECT {feature} AS feature FROM {table} AS t{where}{order} "
+                    "LIMIT %s OFFSET %s").format(
+        feature=feature_json(page.columns, page.srid, page.skip_geometry),
+        table=sql.Identifier(page.table), where=_where(page), order=_order(page))
+    query = sql.SQL("SELECT coalesce(json_agg(p.feature), '[]'::json), count(*) "
+                    "FROM ({}) AS p").format(inner)
+    return query, [*page.params, page.limit, page.offset]
+
+
+def count_matched(page: Page) -> tuple[sql.Composable, list]:
+    query = sql.SQL("SELECT count(*) FROM {table} AS t{where}").format(
+        table=sql.Identifier(page.table), where=_where(page))
+    return query, list(page.params)
+
+
+def one_feature(table: str, columns: Sequence[str], srid: int) -> sql.Composable:
+    """A Feature by id, with its version (for the ETag)."""
+    return sql.SQL("SELECT {feature}, t.version FROM {table} AS t WHERE t.id = %s").format(
+        feature=feature_json(columns, srid, False), table=sql.Identifier(table))
+
+
+BBOX_CONDITION = sql.SQL("ST_Intersects(t.geom_4326, ST_MakeEnvelope(%s, %s, %s, %s, 4326))")
+TIME_AFTER = sql.SQL("t.updated_at >= %s")
+TIME_BEFORE = sql.SQL("t.updated_at <= %s")
+
+
+def equals_text(column: str) -> sql.Composable:
+    return sql.SQL("t.{}::text = %s").format(sql.Identifier(column))

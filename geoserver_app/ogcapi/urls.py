@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: MIT
+"""``/ogcapi/``: pygeoapi's Django URLs (CSRF-exempt: API clients use tokens, not cookies),
+its static files, and our change-feed route."""
+from pathlib import Path
+
+import pygeoapi
+import pygeoapi.django_.urls as pygeoapi_urls
+from django.urls import URLPattern, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.static import serve
+
+from geoserver_app.ogcapi import views
+
+PYGEOAPI_STATIC = Path(pygeoapi.__file__).resolve().parent / "static"
+
+
+def _exempt(pattern: URLPattern) -> URLPattern:
+    return URLPattern(pattern.pattern, csrf_exempt(pattern.callback), pattern.default_args,
+                      pattern.name)
+
+
+urlpatterns = [
+    path("collections/<str:collection_id>/deletions", views.deletions, name="ogcapi-deletions"),
+    re_path(r"^static/(?P<path>.+)$", serve, {"document_root": PYGEOAPI_STATIC}),
+    *[_exempt(p) for p in pygeoapi_urls.urlpatterns if isinstance(p, URLPattern)],
+]

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: MIT
+"""Our own OGC API route: the deletions (tombstones) of a collection, for change feeds."""
+from __future__ import annotations
+
+import datetime as dt
+from http import HTTPStatus
+
+from django.http import HttpRequest, JsonResponse
+from psycopg2 import sql
+
+from geoserver_app import access
+from geoserver_app.ogcapi import db
+from geoserver_app.ogcapi.upstream import api_url
+
+MAX_DELETIONS = 10000
+_DELETIONS = sql.SQL(
+    "SELECT feature_id, version, deleted_at FROM feature_tombstones "
+    "WHERE layer = %s AND deleted_at > %s ORDER BY deleted_at, feature_id LIMIT %s")
+
+
+def _error(status: int, code: str, description: str) -> JsonResponse:
+    response = JsonResponse({"code": code, "description": description}, status=status)
+    response["Vary"] = "Authorization"
+    return response
+
+
+def _since(request: HttpRequest) -> dt.datetime:
+    text = request.GET.get("since", "")
+    if not text:
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _limit(request: HttpRequest) -> int:
+    value = int(request.GET.get("limit", "1000"))
+    if not 1 <= value <= MAX_DELETIONS:
+        raise ValueError
+    return value
+
+
+def deletions(request: HttpRequest, collection_id: str) -> JsonResponse:
+    """Features of ``collection_id`` deleted after ``since`` (oldest first)."""
+    grant = access.grant_for_request(request)
+    if not grant.can_read(collection_id):
+        return _error(HTTPStatus.NOT_FOUND, "NotFound",
+                      f"Không có lớp {collection_id!r} (collection not found); see /ogcapi/collections")
+    try:
+        since = _since(request)
+    except ValueError:
+        return _error(HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
+                      "since: cần thời điểm RFC 3339, ví dụ 2026-01-31T00:00:00Z "
+                      "(an RFC 3339 date-time is required)")
+    try:
+        limit = _limit(request)
+    except ValueError:
+        return _error(HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
+                      f"limit: cần số nguyên từ 1 đến {MAX_DELETIONS} "
+                      f"(an integer from 1 to {MAX_DELETIONS} is required)")
+    try:
+        with db.connection() as conn, conn.cursor() as cursor:
+            cursor.execute(_DELETIONS, [collection_id, since, limit])
+            rows = cursor.fetchall()
+    except db.DatabaseUnavailable as err:
+        return _error(HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable", err.message)
+    return _feed(request, collection_id, rows, limit)
+
+
+def _feed(request: HttpRequest, collection_id: str, rows: list, limit: int) -> JsonResponse:
+    items = [{"id": fid, "version": version, "deleted_at": when.isoformat()}
+             for fid, version, when in rows]
+    base = f"{api_url(request)}/collections/{collection_id}"
+    links = [{"rel": "collection", "type": "application/json", "href": base}]
+    if len(rows) == limit:
+        links.append({"rel": "next", "type": "application/json",
+                      "href": f"{base}/deletions?since={items[-1]['deleted_at']}&limit={limit}"})
+    response = JsonResponse({"collection": collection_id, "deletions": items,
+                             "numberReturned": len(items), "links": links})
+    response["Vary"] = "Authorization"
+    response["Cache-Control"] = "no-cache"
+    return response
