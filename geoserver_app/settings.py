@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "geoserver_app.middleware.DatabaseUnavailableMiddleware",
+    "geoserver_app.middleware.GrantMiddleware",
 ]
 
 ROOT_URLCONF = "geoserver_app.urls"
@@ -99,6 +100,11 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
     os.environ.get("DB_CONNECT_TIMEOUT", "3"))
 
+# Debian 12's GDAL 3.6 cannot block file/network access while parsing spatial references
+# (Django's gis.W001). We never hand GDAL a user-supplied SRS definition: forms and APIs take
+# integer EPSG codes from a fixed list, and ingest reads files with pyogrio's own GDAL.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "vi"
@@ -114,6 +120,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Hardening. BASEMAP_HTTPS=1 when served over TLS (behind the production reverse proxy):
+# secure cookies, HSTS, and the proxy's X-Forwarded-Proto trusted.
+HTTPS = env_flag("BASEMAP_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(2 * 1024 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
