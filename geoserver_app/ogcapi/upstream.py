@@ -12,6 +12,8 @@ upgrade forces a review here.
 2. ``pygeoapi.api.itemtypes.transform_bbox`` builds a pyproj Transformer per request, even for
    CRS84 -> CRS84 (~15 ms). Ours returns the bbox unchanged when the CRSs are the same and
    caches Transformers.
+   It also rewords the few 400 messages of pygeoapi that do not name their parameter
+   (``_REWORDED``), so every bad request says which parameter to fix.
 3. ``pygeoapi.crs.get_srid`` (imported by ``provider/sql.py`` as ``get_srid``) falls back to a
    slow proj4 round trip for every call (~15 ms). Ours caches the answer per CRS.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -36,6 +39,17 @@ PYGEOAPI_VERSION = "0.24.0"
 MAX_BODY = 10 * 1024 * 1024
 # the items timestamp changes every response; it is left out of the ETag
 _TIMESTAMP = re.compile(rb'"timeStamp": ?"[^"]*"')
+# pygeoapi 0.24's messages that do not say which parameter is wrong -> ours (vi, en)
+_BBOX_HINT = "bbox: cần minx,miny,maxx,maxy với min < max (bbox needs min < max)"
+_REWORDED = {
+    "Bad CQL text": "filter: biểu thức CQL2 không hợp lệ; xem /queryables "
+                    "(filter: invalid CQL2 text expression)",
+    "Bad CQL JSON": "filter: thân yêu cầu không phải CQL2 JSON hợp lệ "
+                    "(filter: the body is not valid CQL2 JSON)",
+    "miny should be less than maxy": _BBOX_HINT,
+    "minx should be less than maxx": _BBOX_HINT,
+    "minz should be less than maxz": _BBOX_HINT,
+}
 upstream_transform_bbox = pygeoapi_crs.transform_bbox
 upstream_get_srid = pygeoapi_crs.get_srid
 
@@ -91,6 +105,20 @@ def _conditional(request: HttpRequest, headers: dict, status: int, content) -> i
     return status
 
 
+def _reworded(status: int, content):
+    """A 400 JSON body whose description is one of ``_REWORDED``, reworded."""
+    if status != HTTPStatus.BAD_REQUEST or not isinstance(content, str):
+        return content
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return content
+    if not isinstance(body, dict) or body.get("description") not in _REWORDED:
+        return content
+    body["description"] = _REWORDED[body["description"]]
+    return json.dumps(body, ensure_ascii=False)
+
+
 def _error(status: int, code: str, description: str) -> HttpResponse:
     response = JsonResponse({"code": code, "description": description}, status=status)
     response["Vary"] = "Authorization"
@@ -119,6 +147,7 @@ def execute(api_function: Callable, request: HttpRequest, *args,
         headers, status, content = api.get_format_exception(api_request)
     else:
         headers, status, content = api_function(api, api_request, *args)
+        content = _reworded(status, content)
         status = _conditional(request, headers, status, content)
         content = b"" if status == HTTPStatus.NOT_MODIFIED else apply_gzip(headers, content)
     response = HttpResponse(content, status=status)
