@@ -24,7 +24,7 @@ WORLD_CRS84 = TileMatrixSetEnum.WORLDCRS84QUAD.value
 
 _WEB_MERCATOR_TILE = sql.SQL("""
 WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS b3857)
-SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom') FROM (
+SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM (
   SELECT ST_AsMVTGeom({geometry}, bounds.b3857, 4096, 64, true) AS geom{columns}
   FROM {table} AS t, bounds
   WHERE t.geom_4326 && ST_Transform(bounds.b3857, 4326)
@@ -32,7 +32,7 @@ SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom') FROM (
 """)
 _CRS84_TILE = sql.SQL("""
 WITH bounds AS (SELECT ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, %(ymax)s, 4326) AS b)
-SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom') FROM (
+SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM (
   SELECT ST_AsMVTGeom({geometry}, bounds.b, 4096, 64, true) AS geom{columns}
   FROM {table} AS t, bounds
   WHERE t.geom_4326 && bounds.b

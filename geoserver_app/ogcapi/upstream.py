@@ -37,6 +37,7 @@ from geoserver_app import access
 
 PYGEOAPI_VERSION = "0.24.0"
 MAX_BODY = 10 * 1024 * 1024
+MVT = "application/vnd.mapbox-vector-tile"
 # the items timestamp changes every response; it is left out of the ETag
 _TIMESTAMP = re.compile(rb'"timeStamp": ?"[^"]*"')
 # pygeoapi 0.24's messages that do not say which parameter is wrong -> ours (vi, en)
@@ -141,7 +142,8 @@ def execute(api_function: Callable, request: HttpRequest, *args,
         return _error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "PayloadTooLarge",
                       f"Nội dung quá lớn (tối đa {MAX_BODY // 1048576} MB). "
                       f"(Body larger than {MAX_BODY // 1048576} MB.)")
-    api = apis.api_for(access.grant_for_request(request), api_url(request))
+    grant = access.grant_for_request(request)
+    api = apis.api_for(grant, api_url(request))
     api_request = APIRequest.from_django(request, api.locales)
     if not skip_valid_check and not api_request.is_valid():
         headers, status, content = api.get_format_exception(api_request)
@@ -154,6 +156,8 @@ def execute(api_function: Callable, request: HttpRequest, *args,
     for key, value in headers.items():
         response[key] = value
     response["Vary"] = "Authorization, Accept, Accept-Encoding, Accept-Language"
+    if headers.get("Content-Type") == MVT:
+        response["Cache-Control"] = f"{'public' if grant.anonymous else 'private'}, max-age=300"
     return response
 
 
