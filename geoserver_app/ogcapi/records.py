@@ -60,7 +60,8 @@ def record(layer: registry.Layer, updated: dt.datetime | None, bbox: list[float]
             "updated": updated.isoformat() if updated else None,
         },
         "links": [
-            {"rel": "collection", "type": "application/json", "href": collection},
+            {"rel": "related", "type": "application/json", "href": collection,
+             "title": "OGC API Features collection"},
             {"rel": "items", "type": "application/geo+json", "href": f"{collection}/items"},
             {"rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
              "type": "application/json", "href": f"{collection}/tiles"},

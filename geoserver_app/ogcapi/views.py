@@ -25,7 +25,8 @@ def _error(status: int, code: str, description: str) -> JsonResponse:
 
 
 def _since(request: HttpRequest) -> dt.datetime:
-    text = request.GET.get("since", "")
+    # an unencoded "+00:00" arrives as " 00:00"
+    text = request.GET.get("since", "").replace(" ", "+")
     if not text:
         return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     value = dt.datetime.fromisoformat(text)
