@@ -101,3 +101,56 @@ TIME_BEFORE = sql.SQL("t.updated_at <= %s")
 
 def equals_text(column: str) -> sql.Composable:
     return sql.SQL("t.{}::text = %s").format(sql.Identifier(column))
+
+
+# --- transactions (OGC API Features Part 4) ---------------------------------------------
+# input geometry expression by Content-Crs SRID: (expression over the GeoJSON text, srid)
+_INPUT = {
+    CRS84_SRID: ("ST_SetSRID(ST_GeomFromGeoJSON(%(geojson)s), 4326)"),
+    4326: ("ST_SetSRID(ST_FlipCoordinates(ST_GeomFromGeoJSON(%(geojson)s)), 4326)"),
+    3857: ("ST_SetSRID(ST_GeomFromGeoJSON(%(geojson)s), 3857)"),
+    3405: ("ST_SetSRID(ST_GeomFromGeoJSON(%(geojson)s), 3405)"),
+    9214: ("ST_SetSRID(ST_GeomFromGeoJSON(%(geojson)s), 9214)"),
+}
+SET_ACTOR = sql.SQL("SELECT set_config('basemap.actor', %s, true)")
+
+
+def check_geometry(srid: int, multi: bool) -> sql.Composable:
+    """The stored (EPSG:9214) geometry of an input and the facts to validate it."""
+    stored = f"ST_Transform({_INPUT[srid]}, 9214)"
+    if multi:
+        stored = f"ST_Multi({stored})"
+    return sql.SQL(
+        "SELECT GeometryType(g), ST_IsValid(g), ST_IsValidReason(g), "
+        "ST_Within(ST_Transform(g, 4326), ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, "
+        "%(ymax)s, 4326)), ST_AsEWKB(g) FROM (SELECT {} AS g) AS s").format(sql.SQL(stored))
+
+
+def insert_feature(table: str, columns: Sequence[str]) -> sql.Composable:
+    names = sql.SQL(", ").join(sql.Identifier(c) for c in [*columns, "geom"])
+    values = sql.SQL(", ").join([sql.Placeholder()] * len(columns) +
+                                [sql.SQL("ST_GeomFromEWKB(%s)")])
+    return sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING id, version").format(
+        sql.Identifier(table), names, values)
+
+
+def update_feature(table: str, columns: Sequence[str], with_geometry: bool,
+                   check_version: bool) -> sql.Composable:
+    """UPDATE by id (and version when If-Match was given); returns the new version."""
+    sets = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in columns]
+    if with_geometry:
+        sets.append(sql.SQL("geom = ST_GeomFromEWKB(%s)"))
+    if not sets:
+        sets.append(sql.SQL("version = version"))
+    where = sql.SQL("id = %s AND version = %s" if check_version else "id = %s")
+    return sql.SQL("UPDATE {} SET {} WHERE {} RETURNING version").format(
+        sql.Identifier(table), sql.SQL(", ").join(sets), where)
+
+
+def delete_feature(table: str, check_version: bool) -> sql.Composable:
+    where = sql.SQL("id = %s AND version = %s" if check_version else "id = %s")
+    return sql.SQL("DELETE FROM {} WHERE {} RETURNING id").format(sql.Identifier(table), where)
+
+
+def feature_version(table: str) -> sql.Composable:
+    return sql.SQL("SELECT version FROM {} WHERE id = %s").format(sql.Identifier(table))

@@ -96,10 +96,29 @@ def _etag(content: bytes | str) -> str:
     return 'W/"' + hashlib.blake2b(_TIMESTAMP.sub(b"", body), digest_size=12).hexdigest() + '"'
 
 
-def _conditional(request: HttpRequest, headers: dict, status: int, content) -> int:
-    """Set the ETag of a successful GET; 304 when the client's copy is current."""
+def _feature_etag(collection: str, content) -> str | None:
+    """The version-based ETag of one GeoJSON feature (what If-Match must quote)."""
+    from geoserver_app.ogcapi.transactions import etag
+    from layers import registry
+
+    try:
+        feature = json.loads(content)
+        return etag(registry.get(collection), int(feature["id"]),
+                    int(feature["properties"]["version"]))
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _conditional(request: HttpRequest, headers: dict, status: int, content,
+                 collection: str | None) -> int:
+    """Set the ETag of a successful GET; 304 when the client's copy is current.
+
+    ``collection`` is given for a single item: its JSON gets the version-based ETag.
+    """
     if request.method not in ("GET", "HEAD") or status != HTTPStatus.OK:
         return status
+    if collection and "json" in headers.get("Content-Type", ""):
+        headers["ETag"] = _feature_etag(collection, content) or _etag(content)
     headers.setdefault("ETag", _etag(content))
     if headers["ETag"] in request.headers.get("If-None-Match", ""):
         return HTTPStatus.NOT_MODIFIED
@@ -150,7 +169,8 @@ def execute(api_function: Callable, request: HttpRequest, *args,
     else:
         headers, status, content = api_function(api, api_request, *args)
         content = _reworded(status, content)
-        status = _conditional(request, headers, status, content)
+        item = args[0] if api_function is _get_item() else None
+        status = _conditional(request, headers, status, content, item)
         content = b"" if status == HTTPStatus.NOT_MODIFIED else apply_gzip(headers, content)
     response = HttpResponse(content, status=status)
     for key, value in headers.items():
@@ -159,6 +179,12 @@ def execute(api_function: Callable, request: HttpRequest, *args,
     if headers.get("Content-Type") == MVT:
         response["Cache-Control"] = f"{'public' if grant.anonymous else 'private'}, max-age=300"
     return response
+
+
+def _get_item() -> Callable:
+    from pygeoapi.api.itemtypes import get_collection_item
+
+    return get_collection_item
 
 
 def check_version() -> None:

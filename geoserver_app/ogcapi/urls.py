@@ -21,6 +21,8 @@ def _exempt(pattern: URLPattern) -> URLPattern:
 
 urlpatterns = [
     path("collections/<str:collection_id>/deletions", views.deletions, name="ogcapi-deletions"),
+    path("collections/<str:collection_id>/items", views.items, name="ogcapi-items"),
+    path("collections/<str:collection_id>/items/<str:item_id>", views.item, name="ogcapi-item"),
     re_path(r"^static/(?P<path>.+)$", serve, {"document_root": PYGEOAPI_STATIC}),
     *[_exempt(p) for p in pygeoapi_urls.urlpatterns if isinstance(p, URLPattern)],
 ]

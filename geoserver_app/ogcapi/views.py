@@ -1,18 +1,21 @@
 # SPDX-License-Identifier: MIT
-"""Our own OGC API route: the deletions (tombstones) of a collection, for change feeds."""
+"""Our own OGC API routes: writes (Part 4) and the deletions of a collection (change feed)."""
 from __future__ import annotations
 
 import datetime as dt
 from http import HTTPStatus
 
-from django.http import HttpRequest, JsonResponse
+import pygeoapi.django_.views as pygeoapi_views
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from psycopg2 import sql
 
 from geoserver_app import access
-from geoserver_app.ogcapi import db
+from geoserver_app.ogcapi import db, transactions
 from geoserver_app.ogcapi.upstream import api_url
 
 MAX_DELETIONS = 10000
+GEOJSON_TYPES = ("application/geo+json",)  # as pygeoapi: other POST bodies are CQL2 JSON
 _DELETIONS = sql.SQL(
     "SELECT feature_id, version, deleted_at FROM feature_tombstones "
     "WHERE layer = %s AND deleted_at > %s ORDER BY deleted_at, feature_id LIMIT %s")
@@ -80,3 +83,51 @@ def _feed(request: HttpRequest, collection_id: str, rows: list, limit: int) -> J
     response["Vary"] = "Authorization"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def _respond(result: transactions.Result) -> HttpResponse:
+    if result.body is None:
+        response = HttpResponse(status=result.status)
+    else:
+        response = JsonResponse(result.body, status=result.status,
+                                json_dumps_params={"ensure_ascii": False})
+    for key, value in result.headers.items():
+        response[key] = value
+    response["Vary"] = "Authorization"
+    return response
+
+
+def _body(request: HttpRequest) -> bytes:
+    """The request body, or more than MAX_BODY bytes' worth when it is declared too large."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > transactions.MAX_BODY:
+        return b" " * (transactions.MAX_BODY + 1)
+    return request.body
+
+
+@csrf_exempt
+def items(request: HttpRequest, collection_id: str) -> HttpResponse:
+    """GET (and CQL2 JSON POST) to pygeoapi; a GeoJSON POST creates a feature."""
+    if request.method == "POST" and request.content_type in GEOJSON_TYPES:
+        result = transactions.create(access.grant_for_request(request), collection_id,
+                                     _body(request), request.headers.get("Content-Crs"),
+                                     api_url(request))
+        return _respond(result)
+    return pygeoapi_views.collection_items(request, collection_id)
+
+
+@csrf_exempt
+def item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
+    """GET to pygeoapi; PUT, PATCH and DELETE are our transactions."""
+    grant = access.grant_for_request(request)
+    if request.method in ("PUT", "PATCH"):
+        return _respond(transactions.update(
+            grant, collection_id, item_id, _body(request), request.headers.get("Content-Crs"),
+            request.headers.get("If-Match"), partial=request.method == "PATCH"))
+    if request.method == "DELETE":
+        return _respond(transactions.delete(grant, collection_id, item_id,
+                                            request.headers.get("If-Match")))
+    return pygeoapi_views.collection_item(request, collection_id, item_id)

@@ -42,7 +42,7 @@ def everything(write: bool = False) -> Grant:
     from layers import registry
 
     return Grant(tuple((layer.id, LayerRights(sensitive=True, write=write))
-                       for layer in registry.LAYERS), name="all")
+                       for layer in registry.LAYERS), name="token:all")
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,7 @@ def test_unknown_things_are_404(client, ogc_data, path):
 
 
 def test_body_too_large_is_413(client, ogc_data):
-    response = client.post(f"{ITEMS}?f=json", b"x", content_type="application/geo+json",
+    response = client.post(f"{ITEMS}?f=json", b"x", content_type="application/query-cql-json",
                            CONTENT_LENGTH=str(50 * 1024 * 1024))
     assert response.status_code == 413
     assert "MB" in response.json()["description"]
