@@ -110,9 +110,13 @@ class CatalogProvider(BaseProvider):
                        self.base_url) for layer in self.layers]
 
     def query(self, offset: int = 0, limit: int = 10, resulttype: str = "results",
-              bbox: list | None = None, q: str | None = None, **kwargs) -> dict:
-        """Records matching ``q`` (every word, vi or en) and ``bbox``."""
+              bbox: list | None = None, q: str | None = None, sortby: list | None = None,
+              **kwargs) -> dict:
+        """Records matching ``q`` (every word, vi or en) and ``bbox``, sorted by ``sortby``."""
         found = [r for r in self._records() if _matches(r, q, bbox)]
+        for key in reversed(sortby or []):
+            found.sort(key=lambda r, name=key["property"]: str(r["properties"].get(name) or ""),
+                       reverse=key["order"] == "-")
         page = [] if resulttype == "hits" else found[offset:offset + limit]
         return {"type": "FeatureCollection", "features": page, "numberMatched": len(found),
                 "numberReturned": len(page)}

@@ -55,3 +55,11 @@ def test_record_content(client, ogc_data):
 def test_internal_record_is_404_for_the_public(client, ogc_data, as_grant):
     as_grant(PUBLIC)
     assert client.get(f"{RECORDS}/mineral_sites?f=json").status_code == 404
+
+
+def test_sorting(client, ogc_data):
+    # "Quy hoạch sử dụng đất" < "Quy hoạch đô thị" < "Thửa đất"
+    assert record_ids(client, "q=quy hoạch&sortby=-title") == [
+        "urban_planning_zones", "land_use_plan_zones"]
+    assert record_ids(client, "q=quy hoạch&sortby=title") == [
+        "land_use_plan_zones", "urban_planning_zones"]
