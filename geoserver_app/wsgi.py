@@ -36,9 +36,10 @@ def dispatcher(django_app: WSGIApp, tiles_app: WSGIApp) -> WSGIApp:
 def create_application() -> WSGIApp:
     """Build the whole site (a factory, so tests can build their own)."""
     django_app = get_wsgi_application()  # sets Django up: import the services after it
-    from geoserver_app import guard, tiles
+    from geoserver_app import guard, observe, tiles
 
-    return guard.protect(dispatcher(django_app, tiles.create_app()), guard.RateLimiter.from_env())
+    site = dispatcher(django_app, tiles.create_app())
+    return observe.observe(guard.protect(site, guard.RateLimiter.from_env()))
 
 
 application = create_application()

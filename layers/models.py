@@ -63,7 +63,7 @@ class IngestBatch(models.Model):
     mode = models.CharField("chế độ", max_length=16, default="append")
     started_at = models.DateTimeField("bắt đầu", db_default=Now())
     finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
-    created_by = models.CharField("người thực hiện", max_length=150, blank=True)
+    created_by = models.CharField("người thực hiện", max_length=150, blank=True, db_default="")
     report = models.JSONField("báo cáo", default=dict, blank=True)
 
     class Meta:
@@ -131,7 +131,7 @@ class AdminCommune(AdminUnit):
     LAYER = "admin_communes"
     COMMUNE_KINDS = ("xã", "phường", "thị trấn", "đặc khu")
     province_code = models.CharField("mã tỉnh", max_length=2)
-    district_code = models.CharField("mã huyện", max_length=3, blank=True,
+    district_code = models.CharField("mã huyện", max_length=3, blank=True, db_default="",
                                      help_text="trống với đơn vị sau 01/7/2025")
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
@@ -161,10 +161,10 @@ class LandParcel(Feature):
     parcel_no = models.PositiveIntegerField("số thửa")
     land_use_code = models.CharField("loại đất", max_length=10)
     area_m2 = models.DecimalField("diện tích pháp lý (m²)", max_digits=14, decimal_places=1)
-    address = models.CharField("địa chỉ", max_length=255, blank=True)
-    owner_name = models.CharField("người sử dụng đất", max_length=255, blank=True)
-    owner_id_number = models.CharField("số CCCD", max_length=20, blank=True)
-    certificate_number = models.CharField("số giấy chứng nhận", max_length=30, blank=True)
+    address = models.CharField("địa chỉ", max_length=255, blank=True, db_default="")
+    owner_name = models.CharField("người sử dụng đất", max_length=255, blank=True, db_default="")
+    owner_id_number = models.CharField("số CCCD", max_length=20, blank=True, db_default="")
+    certificate_number = models.CharField("số giấy chứng nhận", max_length=30, blank=True, db_default="")
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -179,7 +179,7 @@ class LandUsePlanZone(Feature):
     plan_code = models.CharField("mã khoanh quy hoạch", max_length=30)
     land_use_code = models.CharField("loại đất quy hoạch", max_length=10)
     period = models.CharField("kỳ quy hoạch", max_length=20)
-    commune_code = models.CharField("mã xã", max_length=5, blank=True)
+    commune_code = models.CharField("mã xã", max_length=5, blank=True, db_default="")
     approved_by = models.CharField("cơ quan phê duyệt", max_length=255)
     approved_on = models.DateField("ngày phê duyệt")
     geom = native_geometry(LAYER)
@@ -239,9 +239,9 @@ class Road(Feature):
     LAYER = "roads"
     ROAD_CLASSES = ("national", "provincial", "district", "commune", "urban")
     code = models.CharField("mã đường", max_length=20)
-    name = models.CharField("tên", max_length=150, blank=True)
+    name = models.CharField("tên", max_length=150, blank=True, db_default="")
     road_class = models.CharField("cấp quản lý", max_length=20)
-    surface = models.CharField("kết cấu mặt", max_length=30, blank=True)
+    surface = models.CharField("kết cấu mặt", max_length=30, blank=True, db_default="")
     lanes = models.PositiveSmallIntegerField("số làn xe", null=True, blank=True)
     width_m = models.FloatField("bề rộng mặt (m)", null=True, blank=True)
     geom = native_geometry(LAYER)
