@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from psycopg2 import sql
 
 from geoserver_app import access
-from geoserver_app.ogcapi import db, transactions
+from geoserver_app.ogcapi import config, db, transactions
 from geoserver_app.ogcapi.upstream import api_url
 
 MAX_DELETIONS = 10000
@@ -111,6 +111,11 @@ def _body(request: HttpRequest) -> bytes:
 @csrf_exempt
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     """GET (and CQL2 JSON POST) to pygeoapi; a GeoJSON POST creates a feature."""
+    if collection_id == config.CATALOG_ID and request.GET.get("f") == "csv":
+        # pygeoapi 0.24 fails (UnboundLocalError) writing records as CSV
+        return _error(HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
+                      "f: danh mục không có dạng CSV; dùng f=json hoặc f=html "
+                      "(the catalogue has no CSV format; use f=json or f=html)")
     if request.method == "POST" and request.content_type in GEOJSON_TYPES:
         result = transactions.create(access.grant_for_request(request), collection_id,
                                      _body(request), request.headers.get("Content-Crs"),

@@ -22,10 +22,19 @@ ITEMS = "/ogcapi/collections/land_parcels/items"
     ("filter-lang=sql", "filter"),
 ])
 def test_bad_parameters_are_400_naming_them(client, ogc_data, query, word):
-    response = client.get(f"{ITEMS}?f=json&{query}")
-    assert response.status_code == 400, (query, response.content[:300])
+    check_400(client, f"{ITEMS}?f=json&{query}", word)
+
+
+def test_catalogue_has_no_csv(client, ogc_data):
+    check_400(client, "/ogcapi/collections/catalog/items?f=csv", "f:")
+
+
+def check_400(client, url: str, word: str) -> None:
+    """A 400 whose description names ``word``, with no trace or SQL."""
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.content[:300])
     body = response.json()
-    assert word in body["description"], (query, body)
+    assert word in body["description"], (url, body)
     assert "Traceback" not in response.content.decode()
     assert "SELECT" not in response.content.decode()
 
