@@ -168,3 +168,5 @@ from geoserver_app.ogcapi.rules import api_rules  # noqa: E402
 PYGEOAPI_CONFIG = {"server": {"admin": False}}
 OPENAPI_DOCUMENT: dict = {}
 API_RULES = api_rules()
+# pygeoapi logs every request at INFO/WARNING (plugin locales, offsets): only its errors
+LOGGING.setdefault("loggers", {})["pygeoapi"] = {"level": "ERROR"}

@@ -14,7 +14,8 @@ from django.conf import settings
 from psycopg2.pool import ThreadedConnectionPool
 from pygeoapi.provider.base import ProviderConnectionError
 
-POOL_SIZE = int(os.environ.get("OGCAPI_POOL_SIZE", "4"))
+# connections kept open per process (gunicorn sync workers use one at a time)
+POOL_SIZE = int(os.environ.get("OGCAPI_POOL_SIZE", "2"))
 
 
 class DatabaseUnavailable(ProviderConnectionError):
@@ -39,8 +40,11 @@ def connection_params(alias: str = "default") -> dict:
 
 @functools.lru_cache(maxsize=8)
 def _pool(alias: str, pid: int) -> ThreadedConnectionPool:
-    """One pool per database alias and process (a forked worker builds its own)."""
-    return ThreadedConnectionPool(0, POOL_SIZE, **connection_params(alias))
+    """One pool per database alias and process (a forked worker builds its own).
+
+    minconn = maxconn: psycopg2 closes returned connections beyond ``minconn``.
+    """
+    return ThreadedConnectionPool(POOL_SIZE, POOL_SIZE, **connection_params(alias))
 
 
 def pool(alias: str = "default") -> ThreadedConnectionPool:
