@@ -207,7 +207,8 @@ def wrk(port: int, paths: list[str], seconds: int, work: Path) -> dict:
     listing, script = work / "paths.txt", work / "paths.lua"
     listing.write_text("\n".join(paths) + "\n")
     script.write_text(WRK_SCRIPT)
-    done = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", str(script),
+    done = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s", "--latency",
+                           "-s", str(script),
                            f"http://127.0.0.1:{port}"], capture_output=True, text=True,
                           env={**os.environ, "WRK_PATHS": str(listing)}, check=True)
     out = done.stdout
@@ -236,8 +237,13 @@ def report(results: dict) -> None:
         for name, r in by_server.items():
             print(f"{scenario:24}{name:10}{r['rps']:9.0f}{r['p99']:9.1f}{r['errors']:8d}")
         ours = by_server["ours"]["rps"]
-        print(f"{'':24}ratios: ours/tipg {ours / by_server['tipg']['rps']:.2f}, "
-              f"ours/pygeoapi {ours / by_server['pygeoapi']['rps']:.2f}")
+        print(f"{'':24}ratios: ours/tipg {ratio(ours, by_server['tipg']['rps'])}, "
+              f"ours/pygeoapi {ratio(ours, by_server['pygeoapi']['rps'])}")
+
+
+def ratio(ours: float, peer: float) -> str:
+    """ours/peer, or what we know when the peer completed nothing in the run."""
+    return f"{ours / peer:.2f}" if peer > 0 else "∞ (peer: no request completed)"
 
 
 def main() -> None:

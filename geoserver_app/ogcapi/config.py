@@ -88,6 +88,7 @@ def feature_provider(layer: registry.Layer) -> dict:
             "data": {"database": "default", "table": layer.table},
             "id_field": "id", "time_field": "updated_at",
             "title_field": layer.natural_key[-1], "editable": layer.editable,
+            "include_extra_query_parameters": True,  # ``after`` (keyset paging)
             "storage_crs": CRS84, "crs": list(OUTPUT_CRS),
             "properties": [a.name for a in schema.attributes(layer)]}
 

@@ -7,6 +7,7 @@ the provider's ``properties`` (the grant's view) are ever selected.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pygeoapi.provider.base import (
     BaseProvider,
@@ -14,7 +15,7 @@ from pygeoapi.provider.base import (
     ProviderItemNotFoundError,
 )
 
-from geoserver_app.ogcapi import cql, db, queries, schema
+from geoserver_app.ogcapi import cql, db, queries, schema, upstream
 from layers import registry
 
 CRS84_URIS = {"http://www.opengis.net/def/crs/OGC/1.3/CRS84",
@@ -39,6 +40,21 @@ def target_srid(crs_transform_spec: object | None) -> int:
     if not code.isdigit() or int(code) not in queries.SUPPORTED_SRIDS:
         raise BadParameter("crs", f"unsupported CRS {uri}")
     return int(code)
+
+
+def keyset_next(url: str | None, last_id: int) -> dict | None:
+    """The ``next`` link of a page in id order: ``after=<last id>`` instead of an offset.
+
+    A deep page then costs an index range scan, not the skipping of ``offset`` rows, and
+    inserts between two requests cannot shift the pages.
+    """
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("offset", "after")]
+    query.append(("after", str(last_id)))
+    return {"rel": "next", "type": "application/geo+json", "title": "Items (next)",
+            "href": urlunsplit(parts._replace(query=urlencode(query)))}
 
 
 def parse_instant(text: str) -> dt.datetime | None:
@@ -90,7 +106,11 @@ class PostGISProvider(BaseProvider):
             return {"type": "FeatureCollection", "features": [],
                     "numberMatched": self._fetch(*queries.count_matched(page))[0]}
         features, returned = self._fetch(*queries.collection_page(page))
-        return {"type": "FeatureCollection", "features": features, "numberReturned": returned}
+        result = {"type": "FeatureCollection", "features": features, "numberReturned": returned}
+        if not page.order and returned == limit:
+            link = keyset_next(upstream.REQUEST_URL.get(), features[-1]["id"])
+            result["links"] = [link] if link else []
+        return result
 
     def get(self, identifier: str, crs_transform_spec: object | None = None, **kwargs) -> dict:
         """One feature by id; 404 when absent (or not an integer)."""
@@ -122,12 +142,22 @@ class PostGISProvider(BaseProvider):
             page.where(queries.BBOX_CONDITION, *map(float, bbox))
         if datetime_:
             self._time(page, datetime_)
-        for name, value in properties:
-            page.where(queries.equals_text(name), str(value))
+        self._properties(page, properties)
         if filterq is not None:
             columns = {a.name for a in self.attributes} | {"id"}
             condition, params = cql.to_sql(filterq, columns, queries.sql.SQL("t.geom_4326"))
             page.where(condition, *params)
+
+    def _properties(self, page: queries.Page, properties: list) -> None:
+        """Attribute equality, and ``after`` (keyset paging); other parameters are ignored."""
+        columns = {a.name for a in self.attributes}
+        for name, value in properties:
+            if name == "after":
+                if not str(value).isdigit():
+                    raise BadParameter("after", "cần mã đối tượng (an integer id is required)")
+                page.where(queries.AFTER_ID, int(value))
+            elif name in columns:
+                page.where(queries.equals_text(name), str(value))
 
     def _time(self, page: queries.Page, datetime_: str) -> None:
         start, _, end = datetime_.partition("/")

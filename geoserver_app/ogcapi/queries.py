@@ -95,6 +95,7 @@ def one_feature(table: str, columns: Sequence[str], srid: int) -> sql.Composable
 
 
 BBOX_CONDITION = sql.SQL("ST_Intersects(t.geom_4326, ST_MakeEnvelope(%s, %s, %s, %s, 4326))")
+AFTER_ID = sql.SQL("t.id > %s")
 TIME_AFTER = sql.SQL("t.updated_at >= %s")
 TIME_BEFORE = sql.SQL("t.updated_at <= %s")
 

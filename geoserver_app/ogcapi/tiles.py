@@ -22,20 +22,23 @@ SIMPLIFY_BELOW = 13
 WEB_MERCATOR = TileMatrixSetEnum.WEBMERCATORQUAD.value
 WORLD_CRS84 = TileMatrixSetEnum.WORLDCRS84QUAD.value
 
+# Tile bounds are inlined (immutable functions of the parameters, folded by the planner) so
+# the GiST index on geom_4326 is used; a CTE would hide them and scan the table.
 _WEB_MERCATOR_TILE = sql.SQL("""
-WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS b3857)
 SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM (
-  SELECT ST_AsMVTGeom({geometry}, bounds.b3857, 4096, 64, true) AS geom{columns}
-  FROM {table} AS t, bounds
-  WHERE t.geom_4326 && ST_Transform(bounds.b3857, 4326)
+  SELECT ST_AsMVTGeom({geometry}, ST_TileEnvelope(%(z)s, %(x)s, %(y)s), 4096, 64, true)
+         AS geom{columns}
+  FROM {table} AS t
+  WHERE t.geom_4326 && ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s), 4326)
   LIMIT %(cap)s) AS tile WHERE tile.geom IS NOT NULL
 """)
 _CRS84_TILE = sql.SQL("""
-WITH bounds AS (SELECT ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, %(ymax)s, 4326) AS b)
 SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM (
-  SELECT ST_AsMVTGeom({geometry}, bounds.b, 4096, 64, true) AS geom{columns}
-  FROM {table} AS t, bounds
-  WHERE t.geom_4326 && bounds.b
+  SELECT ST_AsMVTGeom({geometry},
+                      ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, %(ymax)s, 4326)::box2d,
+                      4096, 64, true) AS geom{columns}
+  FROM {table} AS t
+  WHERE t.geom_4326 && ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, %(ymax)s, 4326)
   LIMIT %(cap)s) AS tile WHERE tile.geom IS NOT NULL
 """)
 

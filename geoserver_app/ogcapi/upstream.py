@@ -25,6 +25,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from http import HTTPStatus
 
 import pygeoapi
@@ -36,6 +37,8 @@ from pygeoapi.api import APIRequest, apply_gzip
 from geoserver_app import access
 
 PYGEOAPI_VERSION = "0.24.0"
+# the absolute URL of the request being served (providers build keyset ``next`` links)
+REQUEST_URL: ContextVar[str | None] = ContextVar("ogcapi_request_url", default=None)
 MAX_BODY = 10 * 1024 * 1024
 MVT = "application/vnd.mapbox-vector-tile"
 # the items timestamp changes every response; it is left out of the ETag
@@ -164,6 +167,7 @@ def execute(api_function: Callable, request: HttpRequest, *args,
     grant = access.grant_for_request(request)
     api = apis.api_for(grant, api_url(request))
     api_request = APIRequest.from_django(request, api.locales)
+    REQUEST_URL.set(request.build_absolute_uri())
     if not skip_valid_check and not api_request.is_valid():
         headers, status, content = api.get_format_exception(api_request)
     else:

@@ -23,13 +23,36 @@ def parcel_nos(body: dict) -> list[int]:
     return [f["properties"]["parcel_no"] for f in body["features"]]
 
 
-def test_limit_offset_and_next_link(client, ogc_data):
+def next_href(body: dict) -> str:
+    [link] = [link for link in body["links"] if link["rel"] == "next"]
+    return link["href"]
+
+
+def test_limit_offset_and_keyset_next_link(client, ogc_data):
+    last_page = items(client, "limit=4&offset=8&land_use_code=LUC")
+    assert parcel_nos(last_page) == [24, 27]
+    assert "next" not in {link["rel"] for link in last_page["links"]}
     body = items(client, "limit=4&offset=8")
     assert parcel_nos(body) == [8, 9, 10, 11]
     assert body["numberReturned"] == 4
-    next_link = [link for link in body["links"] if link["rel"] == "next"][0]
-    assert "offset=12" in next_link["href"]
-    assert next_link["href"].startswith("http://testserver/ogcapi/collections/land_parcels/items")
+    href = next_href(body)
+    last = ogc_data["land_parcels"][11]
+    assert href == (f"http://testserver/ogcapi/collections/land_parcels/items?f=json&limit=4"
+                    f"&after={last}")
+    following = client.get(href.removeprefix("http://testserver")).json()
+    assert parcel_nos(following) == [12, 13, 14, 15]
+
+
+def test_sorted_pages_use_offsets(client, ogc_data):
+    body = items(client, "limit=3&sortby=-parcel_no")
+    assert parcel_nos(body) == [29, 28, 27]
+    assert "offset=3" in next_href(body)
+
+
+def test_bad_after_is_400(client, ogc_data):
+    response = client.get(f"{ITEMS}?f=json&after=1;DROP")
+    assert response.status_code == 400
+    assert response.json()["description"].startswith("after")
 
 
 def test_bbox_selects_the_parcels_inside(client, ogc_data):
