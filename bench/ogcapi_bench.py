@@ -222,13 +222,18 @@ def wrk(port: int, paths: list[str], seconds: int, work: Path) -> dict:
 
 
 def check_answers(ports: dict, cases: dict) -> None:
-    """Each server answers the first URL of each scenario with 200 (else the run is void)."""
+    """Each server answers the first URLs of each scenario with 200 (else the run is void);
+    prints the latency of one request at a time (the second, after a warm-up)."""
     for scenario, by_server in cases.items():
         for name, paths in by_server.items():
-            status = requests.get(f"http://127.0.0.1:{ports[name]}{paths[0]}", timeout=60)
-            if status.status_code != 200:
-                raise RuntimeError(f"{name} {scenario}: HTTP {status.status_code} "
-                                   f"{status.text[:200]}")
+            for path in paths[:2]:
+                started = time.perf_counter()
+                answer = requests.get(f"http://127.0.0.1:{ports[name]}{path}", timeout=120)
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{name} {scenario}: HTTP {answer.status_code} "
+                                       f"{answer.text[:200]}")
+            print(f"{scenario:24}{name:10} one request: "
+                  f"{(time.perf_counter() - started) * 1000:8.1f} ms")
 
 
 def report(results: dict) -> None:
