@@ -170,3 +170,14 @@ OPENAPI_DOCUMENT: dict = {}
 API_RULES = api_rules()
 # pygeoapi logs every request at INFO/WARNING (plugin locales, offsets): only its errors
 LOGGING.setdefault("loggers", {})["pygeoapi"] = {"level": "ERROR"}
+
+
+def single_sign_on() -> dict:
+    """LDAP/Active Directory and OpenID Connect settings: off unless LDAP_SERVER_URI /
+    OIDC_ISSUER are set (README "Single sign-on", geoserver_app/sso)."""
+    from geoserver_app.sso import settings_from_env
+
+    return settings_from_env(os.environ)
+
+
+globals().update(single_sign_on())

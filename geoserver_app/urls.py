@@ -15,3 +15,16 @@ urlpatterns = [
     path("ogcapi/", include("geoserver_app.ogcapi.urls")),
     path("admin/", admin.site.urls),
 ]
+
+
+def with_single_sign_on(patterns: list) -> list:
+    """Single sign-on (geoserver_app/sso): login form and page, SSO routes, admin logout."""
+    from geoserver_app.sso import forms
+    from geoserver_app.sso import views as sso_views
+
+    admin.site.login_form = forms.LoginForm
+    admin.site.login_template = "geoserver_app/admin_login.html"
+    return [*sso_views.urlpatterns_before_admin(), *patterns, *sso_views.urlpatterns()]
+
+
+urlpatterns = with_single_sign_on(urlpatterns)
