@@ -2,8 +2,8 @@
 """A per-process psycopg2 connection pool for the OGC API providers (Django's settings)."""
 from __future__ import annotations
 
-import functools
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
@@ -42,17 +42,28 @@ def connection_params(alias: str = "default") -> dict:
     return {k: v for k, v in params.items() if v is not None}
 
 
-@functools.lru_cache(maxsize=8)
-def _pool(alias: str, pid: int) -> ThreadedConnectionPool:
-    """One pool per database alias and process (a forked worker builds its own).
-
-    minconn = maxconn: psycopg2 closes returned connections beyond ``minconn``.
-    """
-    return ThreadedConnectionPool(POOL_SIZE, POOL_SIZE, **connection_params(alias))
+_POOLS: dict[tuple[str, int], ThreadedConnectionPool] = {}
+_LOCK = threading.Lock()
 
 
 def pool(alias: str = "default") -> ThreadedConnectionPool:
-    return _pool(alias, os.getpid())
+    """The pool of a database alias in this process (a forked worker builds its own).
+
+    minconn = maxconn: psycopg2 closes returned connections beyond ``minconn``.
+    """
+    key = (alias, os.getpid())
+    with _LOCK:
+        if key not in _POOLS:
+            _POOLS[key] = ThreadedConnectionPool(POOL_SIZE, POOL_SIZE, **connection_params(alias))
+        return _POOLS[key]
+
+
+def close_pools() -> None:
+    """Close every pooled connection of this process (tests, before dropping a database)."""
+    with _LOCK:
+        for opened in _POOLS.values():
+            opened.closeall()
+        _POOLS.clear()
 
 
 @contextmanager
@@ -74,3 +85,4 @@ def connection(alias: str = "default") -> Iterator[psycopg2.extensions.connectio
         raise DatabaseUnavailable(str(err)) from None
     finally:
         pool(alias).putconn(conn, close=broken or conn.closed != 0)
+

@@ -165,6 +165,25 @@ def stored_geometry(cursor, layer: registry.Layer, geometry: object, srid: int) 
     return bytes(ewkb)
 
 
+def _database_refusal(err: psycopg2.Error) -> Refused:
+    """A write the database refused (unique natural key, a constraint): 409 or 400."""
+    message = (err.diag.message_primary or "").strip() or "the database refused the change"
+    if isinstance(err, psycopg2.IntegrityError):
+        return Refused(HTTPStatus.CONFLICT, "Conflict",
+                       f"trùng khóa tự nhiên hoặc vi phạm ràng buộc ({message}); "
+                       "sửa đối tượng đã có thay vì tạo mới (use PUT on the existing feature)")
+    return Refused(HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
+                   f"cơ sở dữ liệu từ chối thay đổi ({message})")
+
+
+def _write(cursor, statement: object, params: list) -> None:
+    """Run a write; a refusal by the database becomes a Refused (409/400), never a 500."""
+    try:
+        cursor.execute(statement, params)
+    except (psycopg2.IntegrityError, psycopg2.DataError, psycopg2.InternalError) as err:
+        raise _database_refusal(err) from None
+
+
 def _feature_id(text: str) -> int:
     if not str(text).isdigit():
         raise Refused(HTTPStatus.NOT_FOUND, "NotFound", f"không có đối tượng {text}")
@@ -204,8 +223,8 @@ def create(grant: Grant, layer_id: str, body: bytes, crs: str | None, base_url: 
         with db.connection() as conn, conn.cursor() as cursor:
             ewkb = stored_geometry(cursor, layer, feature.get("geometry"), srid)
             cursor.execute(queries.SET_ACTOR, [actor(grant)])
-            cursor.execute(queries.insert_feature(layer.table, list(values)),
-                           [*values.values(), ewkb])
+            _write(cursor, queries.insert_feature(layer.table, list(values)),
+                   [*values.values(), ewkb])
             fid, version = cursor.fetchone()
     except Refused as refused:
         return refused.result
@@ -229,10 +248,9 @@ def update(grant: Grant, layer_id: str, item: str, body: bytes, crs: str | None,
             ewkb = [stored_geometry(cursor, layer, feature.get("geometry"), srid)] if (
                 has_geometry) else []
             cursor.execute(queries.SET_ACTOR, [actor(grant)])
-            cursor.execute(queries.update_feature(layer.table, list(values), has_geometry,
+            _write(cursor, queries.update_feature(layer.table, list(values), has_geometry,
                                                   expected is not None),
-                           [*values.values(), *ewkb, fid,
-                            *([expected] if expected is not None else [])])
+                   [*values.values(), *ewkb, fid, *([expected] if expected is not None else [])])
             row = cursor.fetchone()
             if row is None:
                 raise _stale_or_missing(cursor, layer, fid)
@@ -249,8 +267,8 @@ def delete(grant: Grant, layer_id: str, item: str, if_match: str | None) -> Resu
         expected = _if_match(layer, fid, if_match)
         with db.connection() as conn, conn.cursor() as cursor:
             cursor.execute(queries.SET_ACTOR, [actor(grant)])
-            cursor.execute(queries.delete_feature(layer.table, expected is not None),
-                           [fid, *([expected] if expected is not None else [])])
+            _write(cursor, queries.delete_feature(layer.table, expected is not None),
+                   [fid, *([expected] if expected is not None else [])])
             if cursor.fetchone() is None:
                 raise _stale_or_missing(cursor, layer, fid)
     except Refused as refused:

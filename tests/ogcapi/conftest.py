@@ -45,12 +45,14 @@ def everything(write: bool = False) -> Grant:
                        for layer in registry.LAYERS), name="token:all")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ogc_data(django_db_setup, django_db_blocker) -> Iterator[dict[str, list[int]]]:
-    """Committed parcels, a mineral site and a permit; removed at the end of the session."""
+    """Committed parcels, mineral sites and permits (the providers read through their own
+    pool, outside the test transaction); removed, with their tombstones, after the module."""
     from geoserver_app.ogcapi import db
 
     with django_db_blocker.unblock(), db.connection() as conn, conn.cursor() as cursor:
+        cursor.execute("SET LOCAL basemap.history = 'off'")
         ids = {}
         for table, statement in zip(TABLES, (PARCELS_SQL, MINERALS_SQL, PERMITS_SQL),
                                     strict=True):
@@ -58,8 +60,21 @@ def ogc_data(django_db_setup, django_db_blocker) -> Iterator[dict[str, list[int]
             ids[table] = sorted(row[0] for row in cursor.fetchall())
     yield ids
     with django_db_blocker.unblock(), db.connection() as conn, conn.cursor() as cursor:
+        cursor.execute("SET LOCAL basemap.history = 'off'")
         for table in TABLES:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
+        for capture in ("feature_tombstones", "tile_invalidations"):
+            cursor.execute(f"DELETE FROM {capture} WHERE layer = ANY(%s)", [list(TABLES)])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_ogcapi_pools(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Close the providers' connections so the test database can be dropped."""
+    yield
+    from geoserver_app.ogcapi import db
+
+    with django_db_blocker.unblock():
+        db.close_pools()
 
 
 @pytest.fixture

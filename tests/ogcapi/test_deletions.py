@@ -21,19 +21,21 @@ COLUMNS = ("id, version, commune_code, sheet_no, parcel_no, land_use_code, area_
 def deleted_parcel(ogc_data):
     """Parcel 29 deleted (and restored afterwards, so other tests see the same data)."""
     with db.connection() as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', "
+                       "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+        before = cursor.fetchone()[0]
         cursor.execute("SET LOCAL basemap.actor = 'test'")
         cursor.execute(f"DELETE FROM land_parcels WHERE parcel_no = 29 RETURNING {COLUMNS}")
         row = cursor.fetchone()
-    yield row[0], row[1]
+    yield row[0], row[1], before
     with db.connection() as conn, conn.cursor() as cursor:
         cursor.execute(f"INSERT INTO land_parcels ({COLUMNS}) VALUES "
                        f"({', '.join(['%s'] * len(row))})", row)
 
 
 def test_deletions_since(client, deleted_parcel):
-    fid, version = deleted_parcel
-    body = client.get("/ogcapi/collections/land_parcels/deletions?since=2000-01-01T00:00:00Z"
-                      ).json()
+    fid, version, before = deleted_parcel
+    body = client.get(f"/ogcapi/collections/land_parcels/deletions?since={before}").json()
     assert [(d["id"], d["version"]) for d in body["deletions"]] == [(fid, version)]
     later = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert client.get(f"/ogcapi/collections/land_parcels/deletions?since={later}"
