@@ -166,7 +166,11 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
 
 
 def scenarios(n: int, ids: tuple[int, int], count: int = 2000) -> dict[str, dict[str, list]]:
-    """Random URLs per scenario and server (the same requests for every server)."""
+    """Random URLs per scenario and server (the same requests for every server).
+
+    Tiles come last: stock pygeoapi takes seconds per tile and its sync workers keep
+    serving the abandoned backlog after wrk stops, which would starve the next scenario.
+    """
     rng = random.Random(7)
     rows = n // COLUMNS
     east, north = WEST + COLUMNS * CELL, SOUTH + rows * CELL
@@ -188,6 +192,10 @@ def scenarios(n: int, ids: tuple[int, int], count: int = 2000) -> dict[str, dict
                      for b in bboxes],
             "pygeoapi": [f"/collections/land_parcels/items?f=json&limit=100&bbox={b}"
                          for b in bboxes]},
+        "items/{id}": {
+            "ours": [f"/ogcapi/collections/land_parcels/items/{i}?f=json" for i in fids],
+            "tipg": [f"{tipg}/items/{i}?{geom}&properties={props}" for i in fids],
+            "pygeoapi": [f"/collections/land_parcels/items/{i}?f=json" for i in fids]},
         "z15 tiles": {
             "ours": [f"/ogcapi/collections/land_parcels/tiles/WebMercatorQuad/15/{y}/{x}?f=mvt"
                      for x, y in tiles],
@@ -195,10 +203,6 @@ def scenarios(n: int, ids: tuple[int, int], count: int = 2000) -> dict[str, dict
                      "commune_code,sheet_no,parcel_no,land_use_code" for x, y in tiles],
             "pygeoapi": [f"/collections/land_parcels/tiles/WebMercatorQuad/15/{y}/{x}?f=mvt"
                          for x, y in tiles]},
-        "items/{id}": {
-            "ours": [f"/ogcapi/collections/land_parcels/items/{i}?f=json" for i in fids],
-            "tipg": [f"{tipg}/items/{i}?{geom}&properties={props}" for i in fids],
-            "pygeoapi": [f"/collections/land_parcels/items/{i}?f=json" for i in fids]},
     }
 
 
@@ -218,7 +222,11 @@ def wrk(port: int, paths: list[str], seconds: int, work: Path) -> dict:
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = (int(bad.group(1)) if bad else 0) + (sum(map(int, sock.groups())) if sock else 0)
-    return {"rps": rate, "p99": float(p99.group(1)) * scale, "errors": errors}
+    transfer = re.search(r"Transfer/sec:\s+([\d.]+)(B|KB|MB|GB)", out)
+    per_second = float(transfer.group(1)) * {"B": 1, "KB": 1024, "MB": 1024 ** 2,
+                                              "GB": 1024 ** 3}[transfer.group(2)]
+    return {"rps": rate, "p99": float(p99.group(1)) * scale, "errors": errors,
+            "bytes": per_second / rate if rate else 0.0}
 
 
 def check_answers(ports: dict, cases: dict) -> None:
@@ -237,10 +245,12 @@ def check_answers(ports: dict, cases: dict) -> None:
 
 
 def report(results: dict) -> None:
-    print(f"\n{'scenario':24}{'server':10}{'req/s':>9}{'p99 ms':>9}{'errors':>8}")
+    print(f"\n{'scenario':24}{'server':10}{'req/s':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'bytes/resp':>12}")
     for scenario, by_server in results.items():
         for name, r in by_server.items():
-            print(f"{scenario:24}{name:10}{r['rps']:9.0f}{r['p99']:9.1f}{r['errors']:8d}")
+            print(f"{scenario:24}{name:10}{r['rps']:9.0f}{r['p99']:9.1f}{r['errors']:8d}"
+                  f"{r['bytes']:12.0f}")
         ours = by_server["ours"]["rps"]
         print(f"{'':24}ratios: ours/tipg {ratio(ours, by_server['tipg']['rps'])}, "
               f"ours/pygeoapi {ratio(ours, by_server['pygeoapi']['rps'])}")
