@@ -33,10 +33,25 @@ class GeneratedFile:
 
 def generated_files() -> list[GeneratedFile]:
     """Every generated file; services append theirs here."""
+    return [*tile_files(), *ogcapi_files()]
+
+
+def ogcapi_files() -> list[GeneratedFile]:
+    """pygeoapi's configuration and its HTML templates without CDN (OGC API issue)."""
     from geoserver_app.ogcapi import config as ogcapi_config
     from geoserver_app.ogcapi import pages as ogcapi_pages
 
-    return [
-        GeneratedFile(ogcapi_config.CONFIG_FILE, ogcapi_config.render_yaml),
-        *ogcapi_pages.generated_files(),
-    ]
+    return [GeneratedFile(ogcapi_config.CONFIG_FILE, ogcapi_config.render_yaml),
+            *ogcapi_pages.generated_files()]
+
+
+def tile_files() -> list[GeneratedFile]:
+    """The MapServer mapfiles and the MapProxy configurations (tiles issue)."""
+    from geoserver_app import mapfile, mapproxy_config, tilenginx
+
+    return [GeneratedFile(mapfile.PUBLIC_MAPFILE, mapfile.render_public),
+            GeneratedFile(mapfile.INTERNAL_MAPFILE, mapfile.render_internal),
+            GeneratedFile(mapfile.FONTSET, mapfile.render_fontset),
+            GeneratedFile(mapfile.CONFIG_FILE, mapfile.render_config),
+            *mapproxy_config.generated(),
+            GeneratedFile(tilenginx.CONFIG, tilenginx.render)]
