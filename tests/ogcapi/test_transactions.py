@@ -179,3 +179,15 @@ def test_duplicate_natural_key_is_409(client, ogc_data, writer):
     assert again.status_code == 409
     assert "land_parcels_natural_key" in again.json()["description"]
     assert client.delete(first["Location"].removeprefix("http://testserver")).status_code == 204
+
+
+def test_point_layer_create_and_delete(client, ogc_data, writer):
+    permit = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.21, 21.31]},
+              "properties": {"permit_number": "XD-99", "issued_on": "2026-01-15",
+                             "status": "issued", "purpose": "nhà ở", "investor_name": "Phạm E"}}
+    created = client.post("/ogcapi/collections/construction_permits/items", json.dumps(permit),
+                          content_type="application/geo+json")
+    assert created.status_code == 201, created.content
+    path = created["Location"].removeprefix("http://testserver")
+    assert client.get(f"{path}?f=json").json()["properties"]["investor_name"] == "Phạm E"
+    assert client.delete(path).status_code == 204
