@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Small Django views: health check, the public map viewer, service landings."""
+"""Small Django views: health check and the public map viewer."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -42,13 +42,3 @@ def home(request: HttpRequest) -> HttpResponse:
         embed, settings.VIEWER_FRAME_ANCESTORS)
     response.xframe_options_exempt = embed  # CSP frame-ancestors decides for embeds
     return response
-
-
-def ogcapi_landing(request: HttpRequest) -> JsonResponse:
-    """Placeholder landing of /ogcapi/ until pygeoapi is wired (OGC API issue)."""
-    base = request.build_absolute_uri("/ogcapi/")
-    return JsonResponse({
-        "title": "Máy chủ bản đồ nền – OGC API",
-        "description": "OGC API Features, Tiles, Records, Processes (đang triển khai).",
-        "links": [{"rel": "self", "type": "application/json", "href": base}],
-    })
