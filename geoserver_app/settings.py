@@ -189,6 +189,7 @@ def frame_ancestors(value: str) -> list[str]:
 
 
 VIEWER_FRAME_ANCESTORS = frame_ancestors(os.environ.get("VIEWER_FRAME_ANCESTORS", ""))
+
 # --- OGC API: pygeoapi's Django integration reads these three. The real configurations are
 # per grant (geoserver_app/ogcapi/apis.py, from pygeoapi-config.yml); this stub only tells
 # pygeoapi's URL module that its admin API is off.
