@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from geoserver_app import views
+from geoserver_app.metadata import views as metadata_views
 
 admin.site.site_header = "Quản trị bản đồ nền dùng chung"
 admin.site.site_title = "Bản đồ nền"
@@ -14,4 +15,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ogcapi/", views.ogcapi_landing, name="ogcapi"),
     path("admin/", admin.site.urls),
+]
+
+# analysts' admin issue: ISO 19139 metadata downloads
+urlpatterns += [
+    path("metadata/<slug:layer_id>.xml", metadata_views.layer_xml, name="layer-metadata-xml"),
 ]
