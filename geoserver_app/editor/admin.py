@@ -83,6 +83,10 @@ class FeatureAdmin(admin.ModelAdmin):
     list_per_page = 50
     history_template = "editor/feature_history.html"
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Feature | None = None) -> tuple:
+        """The trigger-kept columns, shown once the feature exists (no values before)."""
+        return self.readonly_fields if obj is not None else ()
+
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         """Geometry fields get our widget and checks; the rest Django's defaults."""
         if isinstance(db_field, gis_models.GeometryField) and not db_field.generated:
