@@ -43,10 +43,10 @@ def test_extent_box_is_where_the_data_is(admin_client, make_parcel):
     box = re.search(r'<rect class="extent" x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" '
                     r'height="([\d.]+)"', _row(admin_client.get("/admin/").text, "land_parcels"))
     x, y, width, height = map(float, box.groups())
-    # corners (440000, 2350520) and (441020, 2350000) of EPSG:9214 in WGS 84; SVG y points down
-    assert x == pytest.approx(106.42378, abs=1e-5)
+    # the two 20 m squares span 440000-441020 x 2350000-2350520 in EPSG:9214; SVG y points down
+    assert x == pytest.approx(106.42380, abs=1e-5)
     assert -y == pytest.approx(21.24804, abs=1e-5)
-    assert width == pytest.approx(106.43363 - 106.42378, abs=2e-5)
+    assert width == pytest.approx(106.43361 - 106.42380, abs=2e-5)
     assert height == pytest.approx(21.24804 - 21.24331, abs=2e-5)
 
 
