@@ -23,6 +23,7 @@ class BasemapWidget(OpenLayersWidget):
     template_name = "editor/map_widget.html"
 
     class Media:
+        extend = False  # the parent's Media are the CDN files
         css = {"all": ("editor/vendor/ol/ol.css", "gis/css/ol3.css", "editor/css/map.css")}
         js = ("editor/vendor/ol/ol.js", "gis/js/OLMapWidget.js", "editor/js/basemap-widget.js")
 
