@@ -5,7 +5,7 @@ VAR_DIR := $(or $(BASEMAP_VAR_DIR),$(CURDIR)/var)
 PGPORT ?= 5433
 PY := .venv/bin/python
 
-.PHONY: setup run test stop psql lint
+.PHONY: setup run test stop psql lint backup restore
 
 setup:
 	@scripts/setup.sh
@@ -25,3 +25,11 @@ psql:
 
 lint: setup
 	@.venv/bin/ruff check .
+
+# backups of the running configuration's database (embedded cluster or DATABASE_URL)
+backup: setup
+	@$(PY) manage.py backup
+
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/basemap-....tar" >&2; exit 2; }
+	@$(PY) manage.py restore "$(FILE)"

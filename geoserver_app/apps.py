@@ -1,7 +1,15 @@
 # SPDX-License-Identifier: MIT
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 
 
 class GeoserverAppConfig(AppConfig):
     name = "geoserver_app"
     verbose_name = "Máy chủ bản đồ nền"
+
+    def ready(self) -> None:
+        from geoserver_app import roles
+
+        # after the layers app's own post_migrate has created its permissions
+        post_migrate.connect(roles.sync_groups, sender=apps.get_app_config("layers"),
+                             dispatch_uid="geoserver_app.sync_groups")

@@ -166,6 +166,23 @@ class Cluster:
         self.start()
         self.ensure_database()
 
+    def standby(self, datadir: Path, port: int) -> Cluster:
+        """A streaming-replication hot standby of this cluster, started on ``port``."""
+        replica = Cluster(datadir, port)
+        replica.password_file.write_text(self.password + "\n")
+        replica.password_file.chmod(0o600)
+        datadir.mkdir(mode=0o700)
+        _chown_tree(datadir)
+        env = {"PGPASSWORD": self.password, "PATH": os.environ.get("PATH", "")}
+        result = subprocess.run(
+            [str(pg_bindir() / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.port),
+             "-U", ROLE, "-D", str(datadir), "-R", "-X", "stream", "-c", "fast"],
+            capture_output=True, text=True, cwd="/", env=env, **_as_server_user())
+        if result.returncode != 0:
+            raise ClusterError(f"pg_basebackup failed: {result.stderr.strip()}")
+        replica.start()
+        return replica
+
     def destroy(self) -> None:
         self.stop()
         shutil.rmtree(self.datadir, ignore_errors=True)

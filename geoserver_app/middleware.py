@@ -38,6 +38,30 @@ class LanguageMiddleware:
         return response
 
 
+class GrantMiddleware:
+    """Resolve the caller's grant once per request (``access.grant_for_request`` reads it).
+
+    The WSGI guard has already done so on the API paths; other Django views get it here.
+    A bad bearer token is a 401 wherever it is presented.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from geoserver_app import access
+        from geoserver_app.tokens import InvalidToken
+
+        try:
+            request.META[access.ENVIRON_KEY] = access.grant_for_environ(request.META)
+        except InvalidToken as exc:
+            return JsonResponse({"code": "Unauthorized",
+                                 "description": f"Khóa API không hợp lệ ({exc})."},
+                                status=401,
+                                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return self.get_response(request)
+
+
 class DatabaseUnavailableMiddleware:
     """Answer 503 with a readable message when PostgreSQL cannot be reached."""
 

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "geoserver_app.middleware.DatabaseUnavailableMiddleware",
+    "geoserver_app.middleware.GrantMiddleware",
+    "geoserver_app.routers.PrimaryForWritesMiddleware",
 ]
 
 ROOT_URLCONF = "geoserver_app.urls"
@@ -99,6 +101,19 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
     os.environ.get("DB_CONNECT_TIMEOUT", "3"))
 
+# Debian 12's GDAL 3.6 cannot block file/network access while parsing spatial references
+# (Django's gis.W001). We never hand GDAL a user-supplied SRS definition: forms and APIs take
+# integer EPSG codes from a fixed list, and ingest reads files with pyogrio's own GDAL.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Optional hot standby for reads (docs/scaling.md): reads there, writes to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {**dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                    conn_max_age=60, conn_health_checks=True),
+                            "ENGINE": "django.contrib.gis.db.backends.postgis",
+                            "OPTIONS": DATABASES["default"]["OPTIONS"]}
+    DATABASE_ROUTERS = ["geoserver_app.routers.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "vi"
@@ -115,10 +130,33 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Hardening. BASEMAP_HTTPS=1 when served over TLS (behind the production reverse proxy):
+# secure cookies, HSTS, and the proxy's X-Forwarded-Proto trusted.
+HTTPS = env_flag("BASEMAP_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(2 * 1024 * 1024 * 1024)))
+
+# LOG_FORMAT=json: one JSON object per line (for log shippers); every line has request_id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "geoserver_app.observe.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "format": "%(asctime)s %(levelname)s %(request_id)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": os.environ.get("LOG_FORMAT", "text")}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

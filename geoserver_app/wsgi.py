@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""The one WSGI entry point: ``/tiles/`` goes to the tile service, the rest to Django."""
+"""The one WSGI entry point: ``/tiles/`` goes to the tile service, the rest to Django.
+
+API paths (``/ogcapi``, ``/tiles``) pass through ``guard`` first: it resolves the caller's
+grant once (401 for a bad token), rate-limits per token or client address (429), and puts the
+grant in the environ where every service reads it.
+"""
 from __future__ import annotations
 
 import os
@@ -8,8 +13,6 @@ from collections.abc import Callable, Iterable
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoserver_app.settings")
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
-
-from geoserver_app import tiles  # noqa: E402
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 TILES_PREFIX = "/tiles"
@@ -32,7 +35,11 @@ def dispatcher(django_app: WSGIApp, tiles_app: WSGIApp) -> WSGIApp:
 
 def create_application() -> WSGIApp:
     """Build the whole site (a factory, so tests can build their own)."""
-    return dispatcher(get_wsgi_application(), tiles.create_app())
+    django_app = get_wsgi_application()  # sets Django up: import the services after it
+    from geoserver_app import guard, observe, tiles
+
+    site = dispatcher(django_app, tiles.create_app())
+    return observe.observe(guard.protect(site, guard.RateLimiter.from_env()))
 
 
 application = create_application()

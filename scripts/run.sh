@@ -17,6 +17,13 @@ fi
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py load_demo
+if [[ -n ${DJANGO_SUPERUSER_USERNAME:-} && -n ${DJANGO_SUPERUSER_PASSWORD:-} ]]; then
+    # the first administrator comes from the environment (there is no default password)
+    $PY manage.py ensure_superuser
+fi
+# metrics of all gunicorn workers, aggregated (emptied at each start)
+export PROMETHEUS_MULTIPROC_DIR="$VAR_DIR/prometheus"
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 echo "run: serving http://127.0.0.1:${PORT:-8000}/ (Ctrl-C stops; 'make stop' stops PostGIS)"
 exec .venv/bin/gunicorn geoserver_app.wsgi:application \
     --bind "127.0.0.1:${PORT:-8000}" --workers "${WEB_WORKERS:-3}" --timeout 60 \

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: MIT
+"""WSGI guard of the API paths: resolve the grant once, answer 401/429/503 before any service."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+
+from geoserver_app import access
+from geoserver_app.tokens import InvalidToken
+
+log = logging.getLogger(__name__)
+API_PREFIXES = ("/ogcapi", "/tiles")
+
+
+def json_error(start_response: Callable, status: str, code: str, description: str,
+               headers: Iterable[tuple[str, str]] = ()) -> list[bytes]:
+    body = json.dumps({"code": code, "description": description}, ensure_ascii=False).encode()
+    start_response(status, [("Content-Type", "application/json; charset=utf-8"),
+                            ("Content-Length", str(len(body))), *headers])
+    return [body]
+
+
+class RateLimiter:
+    """Fixed one-minute windows per client key, in process memory (per worker).
+
+    ``API_RATE_LIMIT`` requests/minute for anonymous clients (default 1200, 0 = off),
+    ``API_TOKEN_RATE_LIMIT`` for tokens (default 0 = off). Addresses in
+    ``RATE_LIMIT_EXEMPT`` (default loopback) are not limited; behind a reverse proxy, list it
+    in ``TRUSTED_PROXIES`` so the client address comes from ``X-Forwarded-For``.
+    """
+
+    def __init__(self, anonymous: int, token: int, exempt: frozenset[str],
+                 trusted_proxies: frozenset[str], clock: Callable[[], float] = time.monotonic):
+        self.limits = {"anonymous": anonymous, "token": token}
+        self.exempt, self.trusted_proxies, self.clock = exempt, trusted_proxies, clock
+        self.windows: dict[str, tuple[int, int]] = {}
+        self.lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls) -> RateLimiter:
+        def addresses(name: str, default: str) -> frozenset[str]:
+            return frozenset(a.strip() for a in os.environ.get(name, default).split(",")
+                             if a.strip())
+
+        return cls(int(os.environ.get("API_RATE_LIMIT", "1200")),
+                   int(os.environ.get("API_TOKEN_RATE_LIMIT", "0")),
+                   addresses("RATE_LIMIT_EXEMPT", "127.0.0.1,::1"),
+                   addresses("TRUSTED_PROXIES", ""))
+
+    def client_address(self, environ: dict) -> str:
+        remote = environ.get("REMOTE_ADDR", "")
+        forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+        if remote in self.trusted_proxies and forwarded:
+            return forwarded.split(",")[-1].strip()
+        return remote
+
+    def allow(self, environ: dict, grant: access.Grant) -> int | None:
+        """None when the request may go on, else the seconds to wait."""
+        address = self.client_address(environ)
+        kind = "anonymous" if grant.anonymous else "token"
+        limit = self.limits[kind]
+        if limit <= 0 or address in self.exempt:
+            return None
+        key = f"{kind}:{grant.name if kind == 'token' else address}"
+        now = self.clock()
+        window = int(now // 60)
+        with self.lock:
+            start, count = self.windows.get(key, (window, 0))
+            count = count + 1 if start == window else 1
+            self.windows[key] = (window, count)
+        return None if count <= limit else int(60 - now % 60) + 1
+
+
+def resolve_grant(environ: dict) -> access.Grant:
+    """The grant, retried once on a fresh connection (the database may have restarted)."""
+    try:
+        return access.grant_for_environ(environ)
+    except (InterfaceError, OperationalError):
+        connection.close()
+        return access.grant_for_environ(environ)
+
+
+def protect(app: Callable, limiter: RateLimiter) -> Callable:
+    """Wrap the site so the API paths are authorised and rate-limited first."""
+
+    def guarded(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if not any(path == p or path.startswith(p + "/") for p in API_PREFIXES):
+            return app(environ, start_response)
+        try:
+            grant = resolve_grant(environ)
+        except InvalidToken as exc:
+            return json_error(start_response, "401 Unauthorized", "Unauthorized",
+                              f"Khóa API không hợp lệ ({exc}). Invalid token: ask the "
+                              "administrator for a new one.",
+                              [("WWW-Authenticate", 'Bearer error="invalid_token"')])
+        except DatabaseError:
+            return json_error(start_response, "503 Service Unavailable", "ServiceUnavailable",
+                              "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau.",
+                              [("Retry-After", "5")])
+        wait = limiter.allow(environ, grant)
+        if wait is not None:
+            return json_error(start_response, "429 Too Many Requests", "TooManyRequests",
+                              f"Quá nhiều yêu cầu; thử lại sau {wait} giây. (Rate limit "
+                              "exceeded.)", [("Retry-After", str(wait))])
+        return app({**environ, access.ENVIRON_KEY: grant}, start_response)
+
+    return guarded

@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: MIT
+"""Admin roles: one Django group per sector with edit rights on its layers, and auditors.
+
+Groups are (re)synchronised after every ``migrate`` from the registry, so a new layer gets
+its permissions without hand work. Superusers are for set-up only.
+"""
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+
+from layers import registry
+from layers.models import model_for
+
+Sector = registry.Sector
+# which sector group edits which registry sectors (administrative units: the land department)
+GROUP_SECTORS: dict[str, tuple[Sector, ...]] = {
+    "land": (Sector.LAND, Sector.ADMINISTRATIVE),
+    "resources": (Sector.RESOURCES,),
+    "transport": (Sector.TRANSPORT,),
+    "construction": (Sector.CONSTRUCTION,),
+}
+AUDITOR = "auditor"
+EDIT_ACTIONS = ("view", "add", "change", "delete")
+
+
+def _permissions(layers: tuple[registry.Layer, ...], actions: tuple[str, ...]) -> list[Permission]:
+    wanted = []
+    for layer in layers:
+        model = model_for(layer.id)
+        content_type = ContentType.objects.get_for_model(model)
+        codenames = [f"{action}_{model._meta.model_name}" for action in actions]
+        wanted += Permission.objects.filter(content_type=content_type, codename__in=codenames)
+    return wanted
+
+
+def _view_everything() -> list[Permission]:
+    return list(Permission.objects.filter(codename__startswith="view_",
+                                          content_type__app_label__in=["layers", "geoserver_app"]))
+
+
+def sync_groups(**kwargs) -> None:
+    """Create or update the sector and auditor groups (a post_migrate receiver)."""
+    if not Permission.objects.exists():
+        return
+    for name, sectors in GROUP_SECTORS.items():
+        layers = tuple(layer for layer in registry.LAYERS if layer.sector in sectors)
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(_permissions(layers, EDIT_ACTIONS) + _view_layer_permissions())
+    auditor, _ = Group.objects.get_or_create(name=AUDITOR)
+    auditor.permissions.set(_view_everything())
+
+
+def _view_layer_permissions() -> list[Permission]:
+    return _permissions(registry.LAYERS, ("view",))
