@@ -4,6 +4,15 @@
 /* global ol, MapWidget */
 'use strict';
 class BasemapMapWidget extends MapWidget {
+    constructor(options) {
+        super(options);
+        // GeoDjango fits the view at 1 m/pixel at most; a 20 m parcel needs a closer look.
+        const extent = this.featureOverlay.getSource().getExtent();
+        if (!ol.extent.isEmpty(extent)) {
+            this.map.getView().fit(extent, {padding: [40, 40, 40, 40], minResolution: 0.05});
+        }
+    }
+
     createMap() {
         return new ol.Map({
             target: this.options.map_id,

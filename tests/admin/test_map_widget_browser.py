@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: MIT
+"""The map widget in a real browser (Debian chromium via Playwright): OpenLayers loads from
+our static files, the map draws the feature over the ``/tiles/`` base map, and no request
+leaves 127.0.0.1."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from playwright.sync_api import sync_playwright
+
+from layers.models import LandParcel
+from tests.admin.conftest import X0, Y0, square
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _test_database_url() -> str:
+    """DATABASE_URL of the test database that this test's committed rows live in."""
+    s = connection.settings_dict
+    return f"postgis://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+@pytest.fixture
+def site(serve, tmp_path) -> str:
+    """The whole WSGI app under gunicorn on the test database, static files collected."""
+    env = {**os.environ, "BASEMAP_VAR_DIR": str(tmp_path), "DATABASE_URL": _test_database_url()}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                   env=env, check=True, timeout=300)
+    return serve({"BASEMAP_VAR_DIR": str(tmp_path), "DATABASE_URL": env["DATABASE_URL"]})
+
+
+def _browse(base: str, parcel_id: int, shot: Path) -> tuple[dict, list[str], list[str]]:
+    """Log in, open the parcel's change form; the widget's state, requests made, blocked."""
+    requested, blocked = [], []
+
+    def route(route) -> None:
+        url = route.request.url
+        requested.append(url)
+        if url.startswith(base + "/"):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.route("**/*", route)
+        page.goto(f"{base}/admin/login/")
+        page.fill("#id_username", "lan")
+        page.fill("#id_password", "mật-khẩu-thử")
+        page.click("input[type=submit]")
+        page.goto(f"{base}/admin/layers/landparcel/{parcel_id}/change/")
+        page.wait_for_function("() => window.geodjango_geom && geodjango_geom.map.isRendered()")
+        state = page.evaluate("""() => new Promise(resolve => {
+            const map = geodjango_geom.map;
+            map.once('rendercomplete', () => resolve({
+                olMap: typeof ol.Map,
+                layers: map.getLayers().getLength(),
+                features: geodjango_geom.featureOverlay.getSource().getFeatures().length,
+                zoom: map.getView().getZoom(),
+                maxZoom: map.getView().getMaxZoom(),
+                canvas: document.querySelectorAll('#id_geom_map canvas').length,
+                snap: geodjango_geom.interactions.snap instanceof ol.interaction.Snap,
+            }));
+            map.render();
+        })""")
+        page.locator("#id_geom_div_map").scroll_into_view_if_needed()
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    return state, requested, blocked
+
+
+@pytest.mark.django_db(transaction=True)
+def test_change_form_map_loads_our_openlayers_and_stays_on_this_host(site, tmp_path,
+                                                                       django_user_model):
+    django_user_model.objects.create_superuser("lan", password="mật-khẩu-thử")
+    parcel = LandParcel.objects.create(commune_code="07210", sheet_no=3, parcel_no=7,
+                                       land_use_code="ONT", area_m2="400.0",
+                                       geom=square(X0, Y0, 20.0))
+    shot = tmp_path / "admin-map-widget.png"
+
+    state, requested, blocked = _browse(site, parcel.pk, shot)
+
+    assert blocked == []
+    assert f"{site}/static/editor/vendor/ol/ol.js" in requested
+    assert any(url.startswith(f"{site}/tiles/tms/1.0.0/basemap/EPSG900913/") for url in requested)
+    assert state == {"olMap": "function", "layers": 1, "features": 1, "zoom": state["zoom"],
+                     "maxZoom": 22, "canvas": state["canvas"], "snap": True}
+    assert state["zoom"] > 15  # fitted to a 20 m parcel
+    assert state["canvas"] >= 1
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("ADMIN_SCREENSHOT_DIR"):  # for a person to look at
+        shutil.copy(shot, Path(os.environ["ADMIN_SCREENSHOT_DIR"]) / shot.name)
