@@ -34,6 +34,10 @@ def test_english_is_available(admin_client, make_parcel):
     assert '<html lang="en"' in html
     assert "Delete all Features" in html
     assert "Drag a vertex to move it" in html
+    for label in ("Map sheet number", "Land user", "Official area (m²)", "Change Land parcels",
+                  "Shared base map administration"):
+        assert label in html, label
+    assert "Số tờ bản đồ" not in html
     index = admin_client.get("/admin/").text  # the choice is remembered in a cookie
     assert "Last ingest" in index and "Features" in index
     assert "Lần nhập gần nhất" not in index
