@@ -75,7 +75,7 @@ class IngestBatch(models.Model):
     mode = models.CharField(_("chế độ"), max_length=16, default="append")
     started_at = models.DateTimeField(_("bắt đầu"), db_default=Now())
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
-    created_by = models.CharField(_("người thực hiện"), max_length=150, blank=True)
+    created_by = models.CharField(_("người thực hiện"), max_length=150, blank=True, db_default="")
     report = models.JSONField(_("báo cáo"), default=dict, blank=True)
 
     class Meta:
@@ -143,7 +143,7 @@ class AdminCommune(AdminUnit):
     LAYER = "admin_communes"
     COMMUNE_KINDS = ("xã", "phường", "thị trấn", "đặc khu")
     province_code = models.CharField(_("mã tỉnh"), max_length=2)
-    district_code = models.CharField(_("mã huyện"), max_length=3, blank=True,
+    district_code = models.CharField(_("mã huyện"), max_length=3, blank=True, db_default="",
                                      help_text=_("trống với đơn vị sau 01/7/2025"))
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
@@ -173,10 +173,10 @@ class LandParcel(Feature):
     parcel_no = models.PositiveIntegerField(_("số thửa"))
     land_use_code = models.CharField(_("loại đất"), max_length=10)
     area_m2 = models.DecimalField(_("diện tích pháp lý (m²)"), max_digits=14, decimal_places=1)
-    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
-    owner_name = models.CharField(_("người sử dụng đất"), max_length=255, blank=True)
-    owner_id_number = models.CharField(_("số CCCD"), max_length=20, blank=True)
-    certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=30, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True, db_default="")
+    owner_name = models.CharField(_("người sử dụng đất"), max_length=255, blank=True, db_default="")
+    owner_id_number = models.CharField(_("số CCCD"), max_length=20, blank=True, db_default="")
+    certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=30, blank=True, db_default="")
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -191,7 +191,7 @@ class LandUsePlanZone(Feature):
     plan_code = models.CharField(_("mã khoanh quy hoạch"), max_length=30)
     land_use_code = models.CharField(_("loại đất quy hoạch"), max_length=10)
     period = models.CharField(_("kỳ quy hoạch"), max_length=20)
-    commune_code = models.CharField(_("mã xã"), max_length=5, blank=True)
+    commune_code = models.CharField(_("mã xã"), max_length=5, blank=True, db_default="")
     approved_by = models.CharField(_("cơ quan phê duyệt"), max_length=255)
     approved_on = models.DateField(_("ngày phê duyệt"))
     geom = native_geometry(LAYER)
@@ -251,9 +251,9 @@ class Road(Feature):
     LAYER = "roads"
     ROAD_CLASSES = ("national", "provincial", "district", "commune", "urban")
     code = models.CharField(_("mã đường"), max_length=20)
-    name = models.CharField(_("tên"), max_length=150, blank=True)
+    name = models.CharField(_("tên"), max_length=150, blank=True, db_default="")
     road_class = models.CharField(_("cấp quản lý"), max_length=20)
-    surface = models.CharField(_("kết cấu mặt"), max_length=30, blank=True)
+    surface = models.CharField(_("kết cấu mặt"), max_length=30, blank=True, db_default="")
     lanes = models.PositiveSmallIntegerField(_("số làn xe"), null=True, blank=True)
     width_m = models.FloatField(_("bề rộng mặt (m)"), null=True, blank=True)
     geom = native_geometry(LAYER)

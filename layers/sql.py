@@ -79,7 +79,7 @@ BEGIN
     DELETE FROM feature_tombstones t USING new_rows n
         WHERE t.layer = TG_TABLE_NAME AND t.feature_id = n.id;
     INSERT INTO tile_invalidations (layer, bbox)
-        SELECT TG_TABLE_NAME, ST_Envelope(ST_Extent(n.geom_4326)::geometry) FROM new_rows n
+        SELECT TG_TABLE_NAME, ST_Expand(ST_Extent(n.geom_4326), 1e-7)::geometry FROM new_rows n
         HAVING count(n.geom_4326) > 0;
     PERFORM pg_notify('basemap_changes', TG_TABLE_NAME);
     RETURN NULL;
@@ -94,7 +94,7 @@ BEGIN
                to_jsonb(n) - 'geom' - 'geom_4326', n.geom FROM new_rows n;
     END IF;
     INSERT INTO tile_invalidations (layer, bbox)
-        SELECT TG_TABLE_NAME, ST_Envelope(ST_Extent(g)::geometry)
+        SELECT TG_TABLE_NAME, ST_Expand(ST_Extent(g), 1e-7)::geometry
         FROM (SELECT geom_4326 AS g FROM old_rows UNION ALL SELECT geom_4326 FROM new_rows) AS b
         HAVING count(g) > 0;
     PERFORM pg_notify('basemap_changes', TG_TABLE_NAME);
@@ -114,7 +114,7 @@ BEGIN
         ON CONFLICT (layer, feature_id) DO UPDATE
         SET version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor;
     INSERT INTO tile_invalidations (layer, bbox)
-        SELECT TG_TABLE_NAME, ST_Envelope(ST_Extent(o.geom_4326)::geometry) FROM old_rows o
+        SELECT TG_TABLE_NAME, ST_Expand(ST_Extent(o.geom_4326), 1e-7)::geometry FROM old_rows o
         HAVING count(o.geom_4326) > 0;
     PERFORM pg_notify('basemap_changes', TG_TABLE_NAME);
     RETURN NULL;

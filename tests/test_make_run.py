@@ -69,5 +69,5 @@ def test_make_run_serves_the_contract_urls_and_restarts_fast(var_dir):
         stop_run(proc)
     second_log = log.read_text()
     assert "setup: Python packages: up to date with requirements.txt" in second_log
-    assert "đã được nạp" in second_log  # load_demo: already loaded, nothing reloaded
+    assert "demo data already loaded" in second_log  # load_demo reloads nothing
     assert (var_dir / "pgdata" / "PG_VERSION").exists()

@@ -71,3 +71,17 @@ def test_every_write_notifies_listeners():
     connection.connection.poll()
     channels = [(n.channel, n.payload) for n in connection.connection.notifies]
     assert ("basemap_changes", "roads") in channels
+
+
+def test_point_layers_are_captured_too():
+    from django.contrib.gis.geos import Point
+
+    from layers.models import MineralSite
+
+    TileInvalidation.objects.all().delete()
+    site = MineralSite.objects.create(license_number="12/GP-UBND", mineral="than",
+                                      license_status="còn hiệu lực", licensee="Công ty A",
+                                      geom=Point(480000, 2360000, srid=9214))
+    [row] = TileInvalidation.objects.filter(layer="mineral_sites")
+    assert row.bbox.geom_type == "Polygon"
+    assert row.bbox.contains(site.geom_4326)
