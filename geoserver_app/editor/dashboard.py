@@ -70,7 +70,8 @@ def thumbnail(frame: Sequence[float], outline: str, extent: Sequence[float] | No
 
 
 def _colour(layer: registry.Layer) -> str:
-    return layer.style.fill or layer.style.stroke
+    """The layer's outline colour (fills are often white, invisible on the thumbnail)."""
+    return layer.style.stroke
 
 
 def _last_ingests() -> dict[str, IngestBatch]:

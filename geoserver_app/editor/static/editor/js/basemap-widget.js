@@ -7,7 +7,8 @@ class BasemapMapWidget extends MapWidget {
     constructor(options) {
         super(options);
         // GeoDjango fits the view at 1 m/pixel at most; a 20 m parcel needs a closer look.
-        const extent = this.featureOverlay.getSource().getExtent();
+        const extent = ol.extent.createEmpty();  // the overlay has no spatial index to ask
+        this.featureCollection.forEach(f => ol.extent.extend(extent, f.getGeometry().getExtent()));
         if (!ol.extent.isEmpty(extent)) {
             this.map.getView().fit(extent, {padding: [40, 40, 40, 40], minResolution: 0.05});
         }
