@@ -223,8 +223,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datadir", type=Path, default=Path("var/pgdata"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PGPORT", "5433")))
     argv = sys.argv[1:] if argv is None else argv
-    # the command after "--" is split off by hand: argparse.REMAINDER after a positional
-    # would swallow the options too (then --datadir/--port were silently ignored)
     split = argv.index("--") if "--" in argv else len(argv)
     args = parser.parse_args(argv[:split])
     args.command = argv[split + 1:]
@@ -239,10 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.action == "url":
             print(cluster.url)
         else:
-            command = args.command
             with throwaway_cluster() as temp:
                 print(f"throwaway PostGIS cluster on 127.0.0.1:{temp.port}", flush=True)
-                return _wait_for_children(command, {**os.environ, "DATABASE_URL": temp.url})
+                return _wait_for_children(args.command,
+                                          {**os.environ, "DATABASE_URL": temp.url})
     except ClusterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
