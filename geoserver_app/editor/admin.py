@@ -8,15 +8,16 @@ from django.contrib.gis.db import models as gis_models
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from geoserver_app.editor import batches, history, sql
+from geoserver_app.editor import batches, history, sql, uploads
 from geoserver_app.editor.forms import FeatureForm, VersionConflict
 from geoserver_app.editor.geometry import FeatureGeometryField
+from geoserver_app.editor.models import Upload
 from geoserver_app.editor.widgets import BasemapWidget
 from layers import registry
 from layers.models import AdminCommune, Feature, IngestBatch, model_for
@@ -236,11 +237,72 @@ class IngestBatchAdmin(admin.ModelAdmin):
                           % {"id": batch.pk, "n": deleted}, messages.SUCCESS)
 
 
+class UploadAdmin(admin.ModelAdmin):
+    """The upload page (add) and each upload's progress and report (change)."""
+
+    list_display = ("id", "source_name", "layer", "mode", "status", "created_by", "created_at")
+    list_filter = ("status", "layer", "mode")
+
+    def _uploader(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff and any(
+            uploads.allowed(request.user, layer, "append") for layer in registry.LAYERS)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._uploader(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._uploader(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Upload | None = None) -> bool:
+        """Uploaders see their own uploads; superusers all."""
+        if obj is None or request.user.is_superuser:
+            return self._uploader(request)
+        return obj.created_by == request.user.get_username()
+
+    def has_change_permission(self, request: HttpRequest, obj: Upload | None = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(created_by=request.user.get_username())
+
+    def add_view(self, request: HttpRequest, form_url: str = "",
+                 extra_context: dict | None = None) -> HttpResponse:
+        """The form; a valid POST stores the file, starts the ingest, shows its progress."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = uploads.UploadForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            upload = uploads.create(form, request.user.get_username())
+            uploads.start(upload)
+            return HttpResponseRedirect(reverse("admin:editor_upload_change", args=[upload.pk]))
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.opts,
+                   "title": _("Upload a file into a layer")}
+        return TemplateResponse(request, "editor/upload_form.html", context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict | None = None) -> HttpResponse:
+        """Progress while the ingest runs (the page refreshes itself), then the report."""
+        upload = Upload.objects.filter(pk=unquote(object_id)).first()
+        if upload is None or not self.has_view_permission(request, upload):
+            raise Http404(_("No such upload."))
+        if request.GET.get("format") == "json":
+            return JsonResponse({"status": upload.status, "done": upload.done,
+                                 "total": upload.total, "report": upload.report,
+                                 "error": upload.error})
+        context = {**self.admin_site.each_context(request), "upload": upload, "opts": self.opts,
+                   "title": str(upload), "preview": uploads.preview(upload)}
+        return TemplateResponse(request, "editor/upload_status.html", context)
+
+
 def register(site: admin.AdminSite) -> None:
-    """Register every registry layer and the ingest batches on ``site``."""
+    """Register every registry layer, the ingest batches and the uploads on ``site``."""
     for layer in registry.LAYERS:
         site.register(model_for(layer.id), feature_admin(layer))
     site.register(IngestBatch, IngestBatchAdmin)
+    site.register(Upload, UploadAdmin)
 
 
 register(admin.site)

@@ -90,3 +90,21 @@ def layer_summary(layer: registry.Layer) -> tuple[int, Any, Sequence[float] | No
         cursor.execute(query.as_string(cursor.connection))
         count, updated, *extent = cursor.fetchone()
     return count, updated, (tuple(extent) if extent[0] is not None else None)
+
+
+def batch_outline(layer: registry.Layer, batch_id: int,
+                  limit: int = 5000) -> tuple[tuple[float, ...], str] | None:
+    """WGS 84 extent and SVG path data of (up to ``limit``) features an ingest batch loaded.
+
+    Points become small squares so that every geometry draws as path data.
+    """
+    query = sql.SQL(
+        "SELECT ST_XMin(g), ST_YMin(g), ST_XMax(g), ST_YMax(g), ST_AsSVG(g, 0, 6) FROM "
+        "(SELECT ST_Collect(g) AS g FROM (SELECT CASE WHEN ST_Dimension(geom_4326) = 0 "
+        "THEN ST_Expand(geom_4326, 0.0002)::geometry ELSE geom_4326 END AS g FROM {table} "
+        "WHERE ingest_batch_id = %s LIMIT %s) AS f) AS c").format(
+        table=sql.Identifier(layer.table))
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(cursor.connection), [batch_id, limit])
+        *extent, path = cursor.fetchone()
+    return None if path is None else (tuple(extent), path)
