@@ -163,6 +163,6 @@ LOGGING = {
 # --- analysts' admin (admin issue): editing, history, metadata, translations ------------
 INSTALLED_APPS += ["geoserver_app.editor", "geoserver_app.metadata"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Base map under the admin's map widget (MapProxy TMS; {-y}: TMS rows count from the south).
+# Base map under the admin's map widget (MapProxy WMTS REST, XYZ order, north-west origin).
 BASEMAP_TILE_URL = os.environ.get("BASEMAP_TILE_URL",
-                                  "/tiles/tms/1.0.0/basemap/EPSG900913/{z}/{x}/{-y}.png")
+                                  "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png")

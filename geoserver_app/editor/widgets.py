@@ -13,8 +13,9 @@ from django.contrib.gis.forms import OpenLayersWidget
 # Bắc Giang, where the map opens for a new feature.
 DEFAULT_LON, DEFAULT_LAT, DEFAULT_ZOOM = 106.2, 21.33, 10
 MAX_ZOOM = 22  # deep enough to place vertices at centimetres and snap on them
-TILE_URL = "/tiles/tms/1.0.0/basemap/EPSG900913/{z}/{x}/{-y}.png"
-TILE_MAX_ZOOM = 19  # the base map's last cached level; deeper zooms magnify it
+# MapProxy's WMTS REST (north-west origin, XYZ order), grid ``webmercator`` of 21 levels
+TILE_URL = "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png"
+TILE_MAX_ZOOM = 20  # the grid's last level; deeper zooms magnify it
 
 
 class BasemapWidget(OpenLayersWidget):

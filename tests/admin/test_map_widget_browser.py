@@ -93,7 +93,7 @@ def test_change_form_map_loads_our_openlayers_and_stays_on_this_host(site, tmp_p
 
     assert blocked == []
     assert f"{site}/static/editor/vendor/ol/ol.js" in requested
-    assert any(url.startswith(f"{site}/tiles/tms/1.0.0/basemap/EPSG900913/") for url in requested)
+    assert any(url.startswith(f"{site}/tiles/wmts/basemap/webmercator/") for url in requested)
     assert state == {"olMap": "function", "layers": 1, "features": 1, "zoom": state["zoom"],
                      "maxZoom": 22, "canvas": state["canvas"], "snap": True}
     assert state["zoom"] > 15  # fitted to a 20 m parcel
