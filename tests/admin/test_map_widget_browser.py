@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The map widget in a real browser (Debian chromium via Playwright): OpenLayers loads from
-our static files, the map draws the feature over the ``/tiles/`` base map, and no request
-leaves 127.0.0.1."""
+our static files, the map draws the feature over the ``/tiles/`` base map, no request leaves
+127.0.0.1, and dragging a vertex then saving changes the parcel in the database."""
 from __future__ import annotations
 
 import os
@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
-from layers.models import LandParcel
+from layers.models import FeatureHistory, LandParcel
 from tests.admin.conftest import X0, Y0, square
 from tests.conftest import ROOT
 
@@ -38,8 +38,28 @@ def site(serve, tmp_path) -> str:
     return serve({"BASEMAP_VAR_DIR": str(tmp_path), "DATABASE_URL": env["DATABASE_URL"]})
 
 
+_VERTEX_PIXEL = """() => {
+    const map = geodjango_geom.map;
+    const ring = geodjango_geom.featureCollection.item(0).getGeometry().getCoordinates()[0][0];
+    return map.getPixelFromCoordinate(ring[2]);  // the north-east corner
+}"""
+
+
+def _drag_north_east_corner(page, dx: int) -> None:
+    """Drag the parcel's north-east vertex ``dx`` pixels east with the mouse."""
+    box = page.locator("#id_geom_map").bounding_box()
+    x, y = page.evaluate(_VERTEX_PIXEL)
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + x + dx, box["y"] + y, steps=8)
+    page.mouse.up()
+
+
 def _browse(base: str, parcel_id: int, shot: Path) -> tuple[dict, list[str], list[str]]:
-    """Log in, open the parcel's change form; the widget's state, requests made, blocked."""
+    """Log in, open the parcel's change form, look, drag a vertex and save.
+
+    Returns the widget's state, the URLs requested and those blocked (other hosts).
+    """
     requested, blocked = [], []
 
     def route(route) -> None:
@@ -76,6 +96,9 @@ def _browse(base: str, parcel_id: int, shot: Path) -> tuple[dict, list[str], lis
         })""")
         page.locator("#id_geom_div_map").scroll_into_view_if_needed()
         page.screenshot(path=str(shot), full_page=True)
+        _drag_north_east_corner(page, 60)
+        page.click("input[name=_save]")
+        page.wait_for_url(f"{base}/admin/layers/landparcel/")
         browser.close()
     return state, requested, blocked
 
@@ -99,5 +122,13 @@ def test_change_form_map_loads_our_openlayers_and_stays_on_this_host(site, tmp_p
     assert state["zoom"] > 15  # fitted to a 20 m parcel
     assert state["canvas"] >= 1
     assert shot.stat().st_size > 10_000
+    saved = LandParcel.objects.get(pk=parcel.pk)
+    assert saved.version == 2
+    xmin, ymin, xmax, ymax = saved.geom.extent
+    assert (xmin, ymin) == (pytest.approx(X0, abs=0.001), pytest.approx(Y0, abs=0.001))
+    assert xmax > X0 + 21  # the north-east corner moved east (60 px at < 0.1 m/px)
+    assert saved.geom.area > 410
+    last = FeatureHistory.objects.get(layer="land_parcels", feature_id=parcel.pk, version=2)
+    assert (last.operation, last.actor) == ("U", "user:lan")
     if os.environ.get("ADMIN_SCREENSHOT_DIR"):  # for a person to look at
         shutil.copy(shot, Path(os.environ["ADMIN_SCREENSHOT_DIR"]) / shot.name)
