@@ -35,9 +35,9 @@ def wait_for_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode} before answering")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=10)
             return
-        except (requests.ConnectionError, requests.Timeout):  # a busy machine answers late
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
