@@ -34,6 +34,8 @@ ENCODINGS = [("auto", _("detect")), ("utf-8", "UTF-8"), ("tcvn3", "TCVN3 (ABC)")
 MODE_PERMISSIONS = {"append": ("add",), "replace": ("add", "delete"),
                     "upsert": ("add", "change")}
 PROGRESS_INTERVAL_S = 0.5
+UNEXPECTED = _("The load stopped on an unexpected error; nothing was changed. Send the file to "
+               "the system administrator with the upload number.")
 
 
 def allowed(user, layer: registry.Layer, mode: str) -> bool:
@@ -133,9 +135,7 @@ def run(upload_id: int) -> None:
         _finish(upload_id, status="failed", error=str(error))
     except Exception:  # the page must end, with a message, whatever went wrong
         log.exception("upload %s failed", upload_id)
-        _finish(upload_id, status="failed", error=str(_(
-            "The load stopped on an unexpected error; nothing was changed. Send the file to "
-            "the system administrator with the upload number.")))
+        _finish(upload_id, status="failed", error=str(UNEXPECTED))
     else:
         report_dict = report.as_dict()
         _finish(upload_id, status="done", report=report_dict, done=report.read,
@@ -153,6 +153,9 @@ def start(upload: Upload) -> threading.Thread:
         close_old_connections()
         try:
             run(upload.pk)
+        except Exception:  # never leave the page waiting for a thread that died
+            log.exception("upload %s failed", upload.pk)
+            _finish(upload.pk, status="failed", error=str(UNEXPECTED))
         finally:
             connection.close()
 
