@@ -61,18 +61,28 @@ def list_filters(layer: registry.Layer, model: type[Feature]) -> tuple:
     return commune + types + dates
 
 
+def _key_lookup(model: type[Feature], name: str) -> str:
+    """Natural-key parts match whole values: text case-insensitively, numbers as written."""
+    field = model._meta.get_field(name)
+    return f"={name}" if isinstance(field, gis_models.CharField) else f"{name}__exact"
+
+
 def search_fields(layer: registry.Layer, model: type[Feature]) -> tuple[str, ...]:
-    """The natural key, then name and code when the layer has them."""
+    """The natural key (whole values), then name and code (any part) when the layer has them.
+
+    Searching ``12 7`` finds sheet 12, parcel 7, not parcel 17 or 70.
+    """
     names = _field_names(model)
     extra = tuple(n for n in SEARCH_EXTRA if n in names and n not in layer.natural_key)
-    return (*layer.natural_key, *extra)
+    return (*(_key_lookup(model, n) for n in layer.natural_key), *extra)
 
 
 def list_columns(layer: registry.Layer, model: type[Feature]) -> tuple[str, ...]:
     """Natural key, name, class/type, last update and version."""
     names = _field_names(model)
     kind = next((n for n in TYPE_FIELDS if n in names), None)
-    columns = [*search_fields(layer, model), *([kind] if kind else []), "updated_at", "version"]
+    extra = tuple(n for n in SEARCH_EXTRA if n in names and n not in layer.natural_key)
+    columns = [*layer.natural_key, *extra, *([kind] if kind else []), "updated_at", "version"]
     return tuple(dict.fromkeys(columns))
 
 
@@ -82,6 +92,7 @@ class FeatureAdmin(admin.ModelAdmin):
     form = FeatureForm
     readonly_fields = ("version", "updated_at", "created_at", "ingest_batch")
     list_per_page = 50
+    show_full_result_count = False  # one count less on tables of millions of parcels
     history_template = "editor/feature_history.html"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Feature | None = None) -> tuple:
@@ -186,7 +197,6 @@ def feature_admin(layer: registry.Layer) -> type[FeatureAdmin]:
         "list_display": list_columns(layer, model),
         "list_filter": list_filters(layer, model),
         "search_fields": search_fields(layer, model),
-        "date_hierarchy": "updated_at",
     })
 
 
