@@ -20,7 +20,7 @@ from geoserver_app.editor.geometry import FeatureGeometryField
 from geoserver_app.editor.models import Upload
 from geoserver_app.editor.widgets import BasemapWidget
 from layers import registry
-from layers.models import AdminCommune, Feature, IngestBatch, model_for
+from layers.models import AdminCommune, Feature, ForestArea, IngestBatch, Road, model_for
 
 # Attributes that classify features, offered as list filters when a layer has them.
 TYPE_FIELDS = ("kind", "road_class", "forest_type", "land_use_code", "license_status",
@@ -47,6 +47,30 @@ class CommuneFilter(admin.SimpleListFilter):
         return queryset.filter(geom__intersects=commune.geom) if commune else queryset.none()
 
 
+# Classifications whose values are known from the code lists: offered without scanning the
+# table for its distinct values (a full scan of millions of parcels on every list page).
+KNOWN_VALUES = {
+    "land_use_code": tuple(registry.LAND_USE_CODES),
+    "road_class": Road.ROAD_CLASSES,
+    "forest_type": ForestArea.FOREST_TYPES,
+}
+
+
+def known_values_filter(values: tuple[str, ...]) -> type[admin.AllValuesFieldListFilter]:
+    """A values filter offering ``values`` (the base class's distinct query never runs)."""
+
+    class KnownValuesFilter(admin.AllValuesFieldListFilter):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.lookup_choices = values
+
+    return KnownValuesFilter
+
+
+def _type_filter(name: str) -> str | tuple[str, type]:
+    return (name, known_values_filter(KNOWN_VALUES[name])) if name in KNOWN_VALUES else name
+
+
 def _field_names(model: type[Feature]) -> set[str]:
     return {f.name for f in model._meta.fields}
 
@@ -55,7 +79,7 @@ def list_filters(layer: registry.Layer, model: type[Feature]) -> tuple:
     """Commune, class/type and date filters for a layer's list page."""
     names = _field_names(model)
     commune = () if layer.sector is registry.Sector.ADMINISTRATIVE else (CommuneFilter,)
-    types = tuple(name for name in TYPE_FIELDS if name in names)
+    types = tuple(_type_filter(name) for name in TYPE_FIELDS if name in names)
     dates = tuple(f.name for f in model._meta.fields
                   if type(f) is gis_models.DateField) + ("updated_at",)
     return commune + types + dates

@@ -49,6 +49,7 @@ def test_filters_by_commune_type_and_date(admin_client, make_parcel):
     page = admin_client.get(URL).text
     assert "Bởi xã/phường" in page and "xã Tân An (07210)" in page
     assert "Bởi loại đất" in page and "Bởi cập nhật lúc" in page
+    assert "?land_use_code=DGD" in page  # from the code list: no scan for distinct values
     assert _parcels(admin_client.get(URL, {"commune": "07210"}).text) == [("07210", "12", "1")]
     assert _parcels(admin_client.get(URL, {"land_use_code": "LUC"}).text) == [("07999", "12", "2")]
     inside = MultiLineString(LineString((X0, Y0), (X0 + 100, Y0)), srid=9214)
