@@ -62,3 +62,12 @@ def test_a_point_for_a_polygon_layer_is_refused_on_add(admin_client):
     assert response.status_code == 200
     assert "Sai kiểu hình học" in response.text
     assert not LandParcel.objects.filter(parcel_no=9).exists()
+
+
+def test_unreadable_geometry_is_refused(admin_client, make_parcel):
+    parcel = make_parcel()
+    data = {**parcel_form(parcel), "geom": '{"type": "Polygon", "coordinates": [[1, 2'}
+    response = admin_client.post(change_url(parcel), data)
+    assert response.status_code == 200
+    assert "Không đọc được hình học. Hãy vẽ lại trên bản đồ." in response.text
+    assert LandParcel.objects.get(pk=parcel.pk).version == 1
