@@ -31,7 +31,8 @@ def _pages(parcel) -> list[str]:
             f"/admin/layers/landparcel/{parcel.pk}/history/", "/admin/layers/road/add/",
             "/admin/layers/bridge/add/", "/admin/layers/ingestbatch/",
             f"/admin/layers/ingestbatch/{batch.pk}/change/",
-            f"/admin/metadata/layermetadata/{meta.pk}/change/", "/admin/metadata/layermetadata/"]
+            f"/admin/metadata/layermetadata/{meta.pk}/change/", "/admin/metadata/layermetadata/",
+            "/admin/editor/upload/", "/admin/editor/upload/add/"]
 
 
 def _urls(html: str) -> list[str]:

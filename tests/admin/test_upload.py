@@ -68,6 +68,8 @@ def test_upload_loads_in_the_background_and_ends_on_the_report(admin_client, tmp
     assert '<svg class="upload-preview"' in page
     assert sorted(LandParcel.objects.values_list("parcel_no", "land_use_code")) == [
         (1, "LUC"), (3, "ONT")]
+    progress = admin_client.get(response["Location"], {"format": "json"}).json()
+    assert (progress["status"], progress["done"], progress["total"]) == ("done", 3, 3)
     done = Upload.objects.get()
     assert (done.status, done.done, done.total) == ("done", 3, 3)
     batch = IngestBatch.objects.get(pk=done.report["batch"])
