@@ -35,8 +35,9 @@ class CommuneFilter(admin.SimpleListFilter):
     parameter_name = "commune"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
-        communes = AdminCommune.objects.filter(valid_to__isnull=True).order_by("name")
-        return [(c.code, f"{c.kind} {c.name} ({c.code})") for c in communes]
+        communes = (AdminCommune.objects.filter(valid_to__isnull=True).order_by("name")
+                    .values_list("code", "kind", "name"))
+        return [(code, f"{kind} {name} ({code})") for code, kind, name in communes]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if not self.value():
