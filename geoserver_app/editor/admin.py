@@ -119,6 +119,7 @@ class FeatureAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # one count less on tables of millions of parcels
     history_template = "editor/feature_history.html"
+    change_list_template = "editor/feature_change_list.html"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Feature | None = None) -> tuple:
         """The trigger-kept columns, shown once the feature exists (no values before)."""
@@ -168,10 +169,47 @@ class FeatureAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
     def get_urls(self) -> list:
-        revert = path("<path:object_id>/history/<int:version>/revert/",
-                      self.admin_site.admin_view(self.revert_view),
-                      name=f"{self.opts.app_label}_{self.opts.model_name}_revert")
-        return [revert, *super().get_urls()]
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [path("<path:object_id>/history/<int:version>/revert/", view(self.revert_view),
+                     name=f"{name}_revert"),
+                path("deleted/", view(self.deleted_view), name=f"{name}_deleted"),
+                path("deleted/<int:feature_id>/restore/", view(self.restore_view),
+                     name=f"{name}_restore"),
+                *super().get_urls()]
+
+    def deleted_view(self, request: HttpRequest) -> HttpResponse:
+        """The layer's deleted features (tombstones) with their last state and restore buttons."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        keys = self.model.layer().natural_key
+        rows = [(tombstone, [(last.data.get(k) if last else None) for k in keys])
+                for tombstone, last in history.deleted(self.model)]
+        context = {**self.admin_site.each_context(request), "opts": self.opts,
+                   "title": _("Deleted features: %(layer)s") % {
+                       "layer": self.opts.verbose_name_plural},
+                   "keys": [self.opts.get_field(k).verbose_name for k in keys], "rows": rows,
+                   "can_restore": self.has_add_permission(request)}
+        return TemplateResponse(request, "editor/deleted_features.html", context)
+
+    def restore_view(self, request: HttpRequest, feature_id: int) -> HttpResponse:
+        """POST: insert a deleted feature again from its last captured state."""
+        if request.method != "POST":
+            raise Http404(_("Use the restore button on the list of deleted features."))
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            version = history.restore(self.model, feature_id, request.user.get_username())
+        except history.FeatureHistory.DoesNotExist:
+            self.message_user(request, _("Feature %(id)s cannot be restored: it exists, or its "
+                                         "last state was not captured.") % {"id": feature_id},
+                              messages.ERROR)
+            return HttpResponseRedirect(reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"))
+        self.message_user(request, _("Feature %(id)s was restored as version %(version)s.")
+                          % {"id": feature_id, "version": version}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[feature_id]))
 
     def history_view(self, request: HttpRequest, object_id: str,
                      extra_context: dict | None = None) -> HttpResponse:

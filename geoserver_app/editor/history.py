@@ -9,7 +9,7 @@ from django.db import connection, models, transaction
 
 from geoserver_app.editor import sql
 from geoserver_app.editor.forms import VersionConflict, conflict_message
-from layers.models import Feature, FeatureHistory
+from layers.models import Feature, FeatureHistory, FeatureTombstone
 
 # Columns the triggers maintain: every version differs in them, so they are no "change".
 _BOOKKEEPING = {"id", "created_at", "updated_at", "version", "ingest_batch_id"}
@@ -88,3 +88,26 @@ def revert(model: type[Feature], pk: int, version: int, expected: int, username:
             raise VersionConflict(conflict_message(layer.id, pk, expected,
                                                    sql.lock_version(layer, pk)))
     return new_version
+
+
+def deleted(model: type[Feature]) -> list[tuple[FeatureTombstone, FeatureHistory | None]]:
+    """The layer's deleted features, newest first, each with its last captured state."""
+    tombstones = list(FeatureTombstone.objects.filter(layer=model.LAYER)
+                      .order_by("-deleted_at")[:200])
+    last = {row.feature_id: row for row in FeatureHistory.objects.filter(
+        layer=model.LAYER, operation="D",
+        feature_id__in=[t.feature_id for t in tombstones]).order_by("id")}
+    return [(tombstone, last.get(tombstone.feature_id)) for tombstone in tombstones]
+
+
+def restore(model: type[Feature], pk: int, username: str) -> int:
+    """Insert a deleted feature again, same id, as the version after its deletion."""
+    row = (FeatureHistory.objects.filter(layer=model.LAYER, feature_id=pk, operation="D")
+           .order_by("-id").first())
+    if row is None or model.objects.filter(pk=pk).exists():
+        raise FeatureHistory.DoesNotExist(pk)
+    values = {"id": pk, "version": row.version + 1, **_values_from(model, row)}
+    with transaction.atomic():
+        sql.set_actor(username)
+        sql.insert_row(model.layer(), values)
+    return row.version + 1

@@ -108,3 +108,13 @@ def batch_outline(layer: registry.Layer, batch_id: int,
         cursor.execute(query.as_string(cursor.connection), [batch_id, limit])
         *extent, path = cursor.fetchone()
     return None if path is None else (tuple(extent), path)
+
+
+def insert_row(layer: registry.Layer, values: Mapping[str, Any]) -> None:
+    """``INSERT`` one row with the given column values (a restored feature keeps its id)."""
+    query = sql.SQL("INSERT INTO {table} ({columns}) VALUES ({values})").format(
+        table=sql.Identifier(layer.table),
+        columns=sql.SQL(", ").join(sql.Identifier(c) for c in values),
+        values=sql.SQL(", ").join(sql.Placeholder() * len(values)))
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(cursor.connection), list(values.values()))
