@@ -87,6 +87,15 @@ def bearer_key(environ: Mapping[str, str]) -> str | None:
     return key.strip()
 
 
+def jwt_shaped(key: str) -> bool:
+    """A JWT (an OIDC access token) rather than one of our ``bm_`` keys: three dot-separated
+    base64url parts."""
+    parts = key.split(".")
+    return (not key.startswith("bm_") and len(parts) == 3
+            and all(part.isascii() and part.replace("-", "").replace("_", "").isalnum()
+                    for part in parts))
+
+
 def grant_for_environ(environ: Mapping[str, str]) -> Grant:
     """The grant of a WSGI environ; raises ``tokens.InvalidToken`` for a bad token."""
     if ENVIRON_KEY in environ:
@@ -96,6 +105,11 @@ def grant_for_environ(environ: Mapping[str, str]) -> Grant:
     key = bearer_key(environ)
     if key is None:
         return PUBLIC
+    if jwt_shaped(key):
+        from geoserver_app.sso.bearer import bearer_rights
+
+        name, extra = bearer_rights(key)
+        return PUBLIC.extended(extra, name)
     token = active_token(key)
     extra = ((r.layer, LayerRights(r.read, r.sensitive, r.write)) for r in token.rights.all())
     return PUBLIC.extended(extra, f"token:{token.name}")

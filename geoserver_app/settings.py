@@ -160,6 +160,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+
+def single_sign_on() -> dict:
+    """LDAP/Active Directory and OpenID Connect settings: off unless LDAP_SERVER_URI /
+    OIDC_ISSUER are set (README "Single sign-on", geoserver_app/sso)."""
+    from geoserver_app.sso import settings_from_env
+
+    return settings_from_env(os.environ)
+
+
+globals().update(single_sign_on())
+
 # --- analysts' admin (admin issue): editing, history, metadata, translations ------------
 INSTALLED_APPS += ["geoserver_app.editor", "geoserver_app.metadata"]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -18,6 +18,19 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+def with_single_sign_on(patterns: list) -> list:
+    """Single sign-on (geoserver_app/sso): login form and page, SSO routes, admin logout."""
+    from geoserver_app.sso import forms
+    from geoserver_app.sso import views as sso_views
+
+    admin.site.login_form = forms.LoginForm
+    admin.site.login_template = "geoserver_app/admin_login.html"
+    return [*sso_views.urlpatterns_before_admin(), *patterns, *sso_views.urlpatterns()]
+
+
+urlpatterns = with_single_sign_on(urlpatterns)
+
 # analysts' admin issue: ISO 19139 metadata downloads
 urlpatterns += [
     path("metadata/<slug:layer_id>.xml", metadata_views.layer_xml, name="layer-metadata-xml"),

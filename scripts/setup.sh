@@ -32,6 +32,12 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v gdalinfo >/dev/null || missing+=(gdal-bin)
     command -v gdal-config >/dev/null || missing+=(libgdal-dev)
     command -v mapserv >/dev/null || missing+=(mapserver-bin)
+    # single sign-on: python-ldap builds against these; the tests run a real OpenLDAP
+    [[ -e /usr/bin/gcc ]] || missing+=(gcc)
+    [[ -e /usr/include/ldap.h ]] || missing+=(libldap2-dev)
+    [[ -e /usr/include/sasl/sasl.h ]] || missing+=(libsasl2-dev)
+    [[ -e /usr/sbin/slapd ]] || missing+=(slapd)
+    [[ -e /usr/bin/ldapsearch ]] || missing+=(ldap-utils)
     command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
     command -v msgfmt >/dev/null || missing+=(gettext)
     command -v chromium >/dev/null || missing+=(chromium)
