@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "geoserver_app",
     "layers",
+    "ingest",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: MIT
+"""Ingest vs ogr2ogr: load N generated parcels (EPSG:9214 GeoPackage) into a throwaway PostGIS.
+
+(a) ``ogr2ogr -f PostgreSQL`` with COPY into a scratch table (the peer), then
+(c) the floor: one ``INSERT ... SELECT`` from (a)'s scratch table into land_parcels, rolled
+back (what writing the live table costs any loader, given its schema), and
+(b) ``manage.py ingest --mode replace`` into land_parcels: decoding, field mapping, domain
+checks, validation/repair, staging COPY, one apply transaction and the generated EPSG:4326
+column (the reprojection) included. Prints both times, the ratio and each peak memory.
+Target: ingest <= 1.5x ogr2ogr, ingest peak memory < 1 GB.
+
+    .venv/bin/python bench/ingest_bench.py [--n 500000]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyogrio
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geoserver_app.cluster import throwaway_cluster  # noqa: E402
+
+COMMUNES = ["07210", "07213", "07216", "07219", "07222", "07225", "07228", "07231"]
+CODES = ["LUC", "ONT", "CLN", "BHK", "ODT", "NTS", "RSX", "DGT"]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+GIVEN = ["Văn Tưởng", "Thị Hồng", "Đức Thắng", "Thị Ngọc Ánh", "Quang Huy", "Minh Đức"]
+CHUNK = 50_000
+# what any loader pays to write the live table, given its schema (measured, rolled back)
+FLOOR = ("INSERT INTO land_parcels (commune_code, sheet_no, parcel_no, land_use_code, area_m2, "
+         "address, owner_name, owner_id_number, certificate_number, geom) SELECT maxa, soto, "
+         "sothua, maloaidat, dientich, diachi, tenchu, socccd, sogcn, ST_Multi(geom) "
+         "FROM ogr_scratch")
+
+
+def parcels(start: int, count: int) -> pa.Table:
+    """``count`` 20 m parcels on a 30 m grid in Bắc Giang, with Vietnamese source names."""
+    index = np.arange(start, start + count)
+    x = 400_000.0 + (index % 2000) * 30.0
+    y = 2_340_000.0 + (index // 2000) * 30.0
+    geoms = shapely.box(x, y, x + 20.0, y + 20.0)
+    rng = np.random.default_rng(start)
+    names = [f"{FAMILY[i % 10]} {GIVEN[i % 6]}" for i in rng.integers(0, 60, count)]
+    return pa.table({
+        "MaXa": pa.array([COMMUNES[i % 8] for i in index // 60_000]),
+        "SoTo": pa.array(index // 500 + 1, pa.int32()),
+        "SoThua": pa.array(index % 500 + 1, pa.int32()),
+        "MaLoaiDat": pa.array([CODES[i] for i in rng.integers(0, 8, count)]),
+        "DienTich": pa.array(np.round(rng.uniform(80, 2000, count), 1)),
+        "DiaChi": pa.array([f"Thôn {i % 40 + 1}, xã Tân Sỏi" for i in index]),
+        "TenChu": pa.array(names),
+        "SoCCCD": pa.array([f"0240{i:08d}" for i in index]),
+        "SoGCN": pa.array([f"CS{i:07d}" for i in index]),
+        "geom": pa.array(shapely.to_wkb(geoms), pa.binary()),
+    })
+
+
+def generate(path: Path, n: int) -> None:
+    for start in range(0, n, CHUNK):
+        pyogrio.write_arrow(parcels(start, min(CHUNK, n - start)), path, layer="parcels",
+                            geometry_name="geom", geometry_type="Polygon", crs="EPSG:9214",
+                            append=start > 0)
+
+
+def timed(command: list[str], env: dict) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of a child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=500_000, help="parcels (default 500000)")
+    args = parser.parse_args()
+    python = str(ROOT / ".venv" / "bin" / "python")
+    with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp, throwaway_cluster() as pg:
+        source = Path(tmp) / "parcels.gpkg"
+        started = time.perf_counter()
+        generate(source, args.n)
+        print(f"generated {args.n:,} parcels in {time.perf_counter() - started:.1f} s "
+              f"({source.stat().st_size / 1e6:.0f} MB GeoPackage)")
+        env = {**os.environ, "DATABASE_URL": pg.url, "PGPASSWORD": pg.password}
+        subprocess.run([python, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+        values = ", ".join(f"('{c}', 'Xã {c}', 'xã', '24', '', '2025-07-01', "
+                           "ST_Multi(ST_MakeEnvelope(380000, 2335000, 505000, 2395000, 9214)))"
+                           for c in COMMUNES)
+        pg.psql("basemap", "INSERT INTO admin_communes (code, name, kind, province_code, "
+                f"district_code, valid_from, geom) VALUES {values}")
+        ogr_seconds, ogr_mb = timed(
+            ["ogr2ogr", "-f", "PostgreSQL",
+             f"PG:host=127.0.0.1 port={pg.port} dbname=basemap user=basemap",
+             str(source), "parcels", "-nln", "ogr_scratch", "-lco", "GEOMETRY_NAME=geom",
+             "--config", "PG_USE_COPY", "YES"], env)
+        started = time.perf_counter()
+        pg.psql("basemap", "BEGIN; SET LOCAL basemap.history = 'off'; " + FLOOR + "; ROLLBACK;")
+        floor_seconds = time.perf_counter() - started
+        report = Path(tmp) / "report.json"
+        ingest_seconds, ingest_mb = timed(
+            [python, "manage.py", "ingest", str(source), "--layer", "land_parcels",
+             "--mode", "replace", "--report", str(report)], env)
+        result = json.loads(report.read_text())
+        loaded = pg.psql("basemap", "SELECT count(*) FROM land_parcels").strip()
+    print(f"(a) ogr2ogr -f PostgreSQL (COPY):  {ogr_seconds:7.1f} s  peak {ogr_mb:6.0f} MB")
+    print(f"(c) floor: INSERT scratch -> land_parcels: {floor_seconds:5.1f} s  (the live table's "
+          "own write cost: generated EPSG:4326 column, indexes, triggers; rolled back)")
+    print(f"(b) ingest --mode replace:         {ingest_seconds:7.1f} s  peak {ingest_mb:6.0f} MB"
+          f"  (read {result['read']:,}, loaded {result['loaded']:,}, rows {int(loaded):,})")
+    steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in result["timings"].items()
+                      if seconds >= 0.1)
+    print(f"    ingest steps (s): {steps}")
+    print(f"ratio ingest / ogr2ogr: {ingest_seconds / ogr_seconds:.2f} (target <= 1.5); "
+          f"ingest peak memory {ingest_mb:.0f} MB (target < 1024)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: MIT
+"""Atomic load: COPY into an UNLOGGED staging table, then apply in one transaction.
+
+A staging table belongs to the run holding the advisory lock named by its suffix; a run
+that died (even SIGKILL) releases the lock with its session, and the next run drops the
+table. The live layer only changes in the apply transaction, so a failed or killed ingest
+leaves it exactly as it was.
+"""
+from __future__ import annotations
+
+import io
+import json
+import secrets
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from django.db import connection, transaction
+
+from ingest import sql
+
+
+def raw_cursor():
+    """A psycopg2 cursor on Django's connection (COPY needs the driver's own API)."""
+    connection.ensure_connection()
+    return connection.connection.cursor()
+
+
+def clean_stale_staging() -> list[str]:
+    """Drop staging tables whose run is gone (its advisory lock is free); their names."""
+    dropped = []
+    with raw_cursor() as cursor:
+        cursor.execute(sql.FIND_STAGING, [sql.STAGING_PREFIX.replace("_", r"\_") + "%"])
+        for (name,) in cursor.fetchall():
+            token = name.removeprefix(sql.STAGING_PREFIX)
+            if not token.isdigit():
+                continue
+            cursor.execute(sql.TRY_LOCK, [int(token)])
+            if cursor.fetchone()[0]:
+                cursor.execute(sql.drop_table(name))
+                cursor.execute(sql.UNLOCK, [int(token)])
+                dropped.append(name)
+    return dropped
+
+
+@dataclass
+class Staging:
+    """This run's staging table and the columns it holds."""
+
+    name: str
+    token: int
+    columns: list[str]
+
+    @classmethod
+    def create(cls, columns: list[tuple[str, str]]) -> Staging:
+        token = secrets.randbelow(2**62)
+        staging = cls(f"{sql.STAGING_PREFIX}{token}", token, [name for name, _ in columns])
+        with raw_cursor() as cursor:
+            cursor.execute(sql.LOCK, [token])
+            cursor.execute(sql.create_staging(staging.name, columns))
+        return staging
+
+    def copy(self, table: pa.Table, pg_connection=None) -> None:
+        """COPY one batch (fid, columns..., geom as hex WKB) into the staging table."""
+        buffer = io.BytesIO()
+        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False,
+                                                          quoting_style="needed"))
+        buffer.seek(0)
+        with (pg_connection.cursor() if pg_connection else raw_cursor()) as cursor:
+            cursor.copy_expert(sql.copy_staging(self.name, self.columns), buffer)
+
+    def remove_duplicates(self, key: tuple[str, ...]) -> list[tuple[int, int]]:
+        """(fid, fid of the first feature with the same key) for each duplicate removed."""
+        with raw_cursor() as cursor:
+            cursor.execute(sql.delete_duplicates(self.name, key))
+            return sorted(cursor.fetchall())
+
+    def remove_existing(self, live: str, key: tuple[str, ...]) -> list[int]:
+        with raw_cursor() as cursor:
+            cursor.execute(sql.delete_existing(self.name, live, key))
+            return sorted(fid for (fid,) in cursor.fetchall())
+
+    def drop(self) -> None:
+        with raw_cursor() as cursor:
+            cursor.execute(sql.drop_table(self.name))
+            cursor.execute(sql.UNLOCK, [self.token])
+
+
+class CopyPipe:
+    """COPYs batch N in a worker thread while the caller prepares batch N+1.
+
+    The worker uses this connection's psycopg2 handle (psycopg2 releases the GIL during
+    I/O); at most one batch is in flight, so memory stays at two batches.
+    """
+
+    def __init__(self, staging: Staging) -> None:
+        self.staging = staging
+        connection.ensure_connection()
+        self.pg_connection = connection.connection
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-copy")
+        self.pending: Future | None = None
+
+    def send(self, table: pa.Table) -> None:
+        self.wait()
+        self.pending = self.pool.submit(self.staging.copy, table, self.pg_connection)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def __enter__(self) -> CopyPipe:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self.wait()
+        finally:
+            self.pool.shutdown(wait=True)
+
+
+@dataclass
+class ApplyResult:
+    batch_id: int
+    inserted: int
+    updated: int
+    deleted: int
+
+
+def apply(staging: Staging, live: str, mode: str, key: tuple[str, ...], multi: bool,
+          batch: dict, history: bool = True) -> ApplyResult:
+    """In ONE transaction: record the batch, then replace / append / upsert the live layer."""
+    with transaction.atomic(), raw_cursor() as cursor:
+        cursor.execute(sql.CREATE_BATCH, [live, batch["source"], mode, batch["user"]])
+        batch_id = cursor.fetchone()[0]
+        cursor.execute(sql.SET_ACTOR, [f"ingest:{batch_id}"])
+        if not history:
+            cursor.execute(sql.SET_HISTORY, ["off"])
+        cursor.execute(sql.lock_live(live))
+        deleted = inserted = updated = 0
+        if mode == "replace":
+            cursor.execute(sql.delete_all(live))
+            deleted = cursor.rowcount
+        if mode == "upsert":
+            cursor.execute(sql.upsert_from(staging.name, live, staging.columns, key, multi), [batch_id])
+            inserted, updated = cursor.fetchone()
+        else:
+            cursor.execute(sql.insert_from(staging.name, live, staging.columns, multi), [batch_id])
+            inserted = cursor.rowcount
+        result = ApplyResult(batch_id, inserted, updated, deleted)
+        report = batch["report"](result)
+        cursor.execute(sql.FINISH_BATCH, [json.dumps(report, ensure_ascii=False), batch_id])
+    return result
+
+
+def commune_codes() -> frozenset[str]:
+    with raw_cursor() as cursor:
+        cursor.execute(sql.COMMUNE_CODES)
+        return frozenset(code for (code,) in cursor.fetchall())
+
+
+def province_region_wkb(buffer_m: float) -> bytes | None:
+    """The admin_provinces area plus a buffer, as WKB in EPSG:9214 (None when empty)."""
+    with raw_cursor() as cursor:
+        cursor.execute(sql.PROVINCE_REGION, [buffer_m])
+        row = cursor.fetchone()
+    return bytes(row[0]) if row and row[0] is not None else None
+

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: MIT
+"""``manage.py ingest PATH``: a thin shell over ingest.api.run_ingest (ARCHITECTURE.md §2)."""
+from __future__ import annotations
+
+import getpass
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from ingest.api import run_ingest
+from ingest.encoding import ENCODINGS
+from ingest.errors import IngestError
+from ingest.pipeline import MODES
+
+PROGRESS_FROM = 50_000  # features; smaller loads finish before a bar helps
+
+
+class ProgressBar:
+    """A tqdm bar on stderr for long loads, fed by the pipeline's progress callback."""
+
+    def __init__(self) -> None:
+        self.bar: tqdm | None = None
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            if (total or 0) < PROGRESS_FROM:
+                return
+            self.bar = tqdm(total=total, unit=" đối tượng", file=sys.stderr, desc="nhập",
+                            mininterval=1.0)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # errors must stay one line on stderr
+    help = "Nhập một tệp dữ liệu (shp, zip, gpkg, geojson, fgb, csv, gdb, kml, dxf, tif) vào một lớp."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path")
+        parser.add_argument("--layer", help="mã lớp đích, ví dụ land_parcels")
+        parser.add_argument("--mapping", help="tệp ánh xạ YAML")
+        parser.add_argument("--source-crs", help="hệ tọa độ nguồn, ví dụ EPSG:9214")
+        parser.add_argument("--encoding", choices=("auto", *ENCODINGS))
+        parser.add_argument("--mode", choices=MODES)
+        parser.add_argument("--report", help="ghi báo cáo JSON vào tệp này")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="kiểm tra mọi thứ nhưng không ghi vào lớp")
+
+    def handle(self, *args, **opts) -> None:
+        bar = ProgressBar()
+        try:
+            report = run_ingest(opts["path"], opts["layer"], mapping=opts["mapping"],
+                                source_crs=opts["source_crs"], encoding=opts["encoding"],
+                                mode=opts["mode"], dry_run=opts["dry_run"],
+                                report=opts["report"], user=getpass.getuser(), progress=bar)
+        except IngestError as exc:
+            raise CommandError(f"{exc} (lớp không thay đổi)") from exc
+        finally:
+            bar.close()
+        self.stdout.write(report.summary())

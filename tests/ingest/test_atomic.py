@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: MIT
+"""Atomic load: dry runs and killed runs leave the live layer exactly as it was."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pyarrow as pa
+import pyogrio
+import pytest
+import shapely
+
+from ingest.api import run_ingest
+from layers.models import IngestBatch
+
+from .conftest import ROOT, database_url, fetch, live_rows, parcel_columns, square, write_vector
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def many_parcels(path, count: int):
+    """``count`` 20 m parcels on a grid, written in one Arrow table."""
+    index = np.arange(count)
+    x, y = 400_000.0 + (index % 1000) * 30.0, 2_340_000.0 + (index // 1000) * 30.0
+    table = pa.table({"MaXa": pa.array(["07210"] * count), "SoTo": pa.array(index // 500 + 1),
+                      "SoThua": pa.array(index % 500 + 1), "LoaiDat": pa.array(["ONT"] * count),
+                      "DienTich": pa.array(np.full(count, 400.0)),
+                      "geometry": pa.array(shapely.to_wkb(shapely.box(x, y, x + 20, y + 20)),
+                                           pa.binary())})
+    pyogrio.write_arrow(table, path, geometry_name="geometry", geometry_type="Polygon",
+                        crs="EPSG:9214")
+    return path
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    run_ingest(write_vector(tmp_path / "ok.gpkg", parcel_columns(2), [square(0), square(1)],
+                            crs="EPSG:9214"), "land_parcels")
+    return live_rows()
+
+
+def staging_tables() -> list[str]:
+    return [name for (name,) in fetch("SELECT tablename FROM pg_tables "
+                                      "WHERE tablename LIKE 'ingest\\_stage\\_%%'")]
+
+
+def test_dry_run_reports_but_changes_nothing(tmp_path, loaded):
+    batches = IngestBatch.objects.count()
+    source = write_vector(tmp_path / "new.gpkg", parcel_columns(3, SoTo=[8] * 3),
+                          [square(i) for i in range(3)], crs="EPSG:9214")
+    report = run_ingest(source, "land_parcels", mode="replace", dry_run=True)
+    assert (report.dry_run, report.read, report.loaded, report.batch) == (True, 3, 3, None)
+    assert "Chạy thử (--dry-run), không ghi vào lớp" in report.summary()
+    assert live_rows() == loaded
+    assert IngestBatch.objects.count() == batches
+    assert staging_tables() == []
+
+
+def test_killed_ingest_leaves_layer_and_next_run_cleans_staging(tmp_path, loaded):
+    source = many_parcels(tmp_path / "big.gpkg", 60_000)
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    proc = subprocess.Popen([sys.executable, "manage.py", "ingest", str(source), "--layer",
+                             "land_parcels", "--mode", "replace"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not staging_tables() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the ingest finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    stale = staging_tables()
+    assert len(stale) == 1
+    while fetch("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")[0][0] and \
+            time.monotonic() < deadline:
+        time.sleep(0.05)  # the server notices the dead client and ends its session
+    assert live_rows() == loaded
+    report = run_ingest(write_vector(tmp_path / "one.gpkg", parcel_columns(1, SoTo=[7]),
+                                     [square(5)], crs="EPSG:9214"), "land_parcels", mode="append")
+    assert report.loaded == 1
+    assert staging_tables() == []
+    assert len(live_rows()) == 3
