@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from geoserver_app.editor import sql
 from geoserver_app.editor.models import MODES, Upload
+from ingest.api import run_ingest
+from ingest.errors import IngestError
 from layers import registry
 from layers.models import model_for
 
@@ -121,9 +123,6 @@ def progress_recorder(upload_id: int) -> Callable[[int, int | None], None]:
 
 def run(upload_id: int) -> None:
     """Run the ingest of one upload to the end, recording the report or the error."""
-    from ingest.api import run_ingest
-    from ingest.errors import IngestError
-
     upload = Upload.objects.get(pk=upload_id)
     Upload.objects.filter(pk=upload_id).update(status="running")
     try:
