@@ -107,7 +107,8 @@ def batch_outline(layer: registry.Layer, batch_id: int,
     with connection.cursor() as cursor:
         cursor.execute(query.as_string(cursor.connection), [batch_id, limit])
         *extent, path = cursor.fetchone()
-    return None if path is None else (tuple(extent), path)
+    # a collection's members are separated by ";", which is not SVG path syntax
+    return None if path is None else (tuple(extent), path.replace(";", " "))
 
 
 def insert_row(layer: registry.Layer, values: Mapping[str, Any]) -> None:

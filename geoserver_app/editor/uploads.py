@@ -10,7 +10,6 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 from django import forms
@@ -26,6 +25,7 @@ from geoserver_app.editor import sql
 from geoserver_app.editor.models import MODES, Upload
 from ingest.api import run_ingest
 from ingest.errors import IngestError
+from ingest.report import Report
 from layers import registry
 from layers.models import model_for
 
@@ -108,17 +108,45 @@ def create(form: UploadForm, username: str) -> Upload:
         source_crs=data.get("source_crs", ""), encoding=data["encoding"], created_by=username)
 
 
-def progress_recorder(upload_id: int) -> Callable[[int, int | None], None]:
-    """A ``progress(done, total)`` callback writing to the row at most twice a second."""
-    last = [0.0]
+class ProgressWriter:
+    """``progress(done, total)`` for the ingest, written to the row by a thread of its own.
 
-    def record(done: int, total: int | None) -> None:
-        now = time.monotonic()
-        if now - last[0] >= PROGRESS_INTERVAL_S:
-            last[0] = now
-            Upload.objects.filter(pk=upload_id).update(done=done, total=total)
+    The ingest's COPY worker uses the calling thread's database connection while the
+    caller reads the next batch, so the callback must not touch that connection: it only
+    stores the figures, and this writer's thread (its own connection) saves the latest
+    ones at most twice a second.
+    """
 
-    return record
+    def __init__(self, upload_id: int) -> None:
+        self.upload_id = upload_id
+        self.latest: tuple[int, int | None] | None = None
+        self.wake = threading.Event()
+        self.stopping = False
+        self.thread = threading.Thread(target=self._loop, name=f"upload-{upload_id}-progress",
+                                       daemon=True)
+        self.thread.start()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self.latest = (done, total)
+        self.wake.set()
+
+    def _loop(self) -> None:
+        try:
+            while not self.stopping:
+                self.wake.wait()
+                self.wake.clear()
+                if self.latest is not None:
+                    done, total = self.latest
+                    Upload.objects.filter(pk=self.upload_id).update(done=done, total=total)
+                time.sleep(PROGRESS_INTERVAL_S)
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        """Stop the thread after its last write."""
+        self.stopping = True
+        self.wake.set()
+        self.thread.join()
 
 
 def run(upload_id: int) -> None:
@@ -126,22 +154,32 @@ def run(upload_id: int) -> None:
     upload = Upload.objects.get(pk=upload_id)
     Upload.objects.filter(pk=upload_id).update(status="running")
     try:
-        report = run_ingest(upload.path, upload.layer, mapping=upload.mapping_path or None,
-                            source_crs=upload.source_crs or None, encoding=upload.encoding,
-                            mode=upload.mode, user=upload.created_by,
-                            progress=progress_recorder(upload_id))
+        report = _ingest(upload)
     except IngestError as error:
         _finish(upload_id, status="failed", error=str(error))
     except Exception:  # the page must end, with a message, whatever went wrong
         log.exception("upload %s failed", upload_id)
         _finish(upload_id, status="failed", error=str(UNEXPECTED))
     else:
-        report_dict = report.as_dict()
-        _finish(upload_id, status="done", report=report_dict, done=report.read,
+        _finish(upload_id, status="done", report=report.as_dict(), done=report.read,
                 total=report.read)
 
 
+def _ingest(upload: Upload) -> Report:
+    """The ingest pipeline on the upload's files, reporting progress into its row."""
+    progress = ProgressWriter(upload.pk)
+    try:
+        return run_ingest(upload.path, upload.layer, mapping=upload.mapping_path or None,
+                          source_crs=upload.source_crs or None, encoding=upload.encoding,
+                          mode=upload.mode, user=upload.created_by, progress=progress)
+    finally:
+        progress.close()
+
+
 def _finish(upload_id: int, **values) -> None:
+    """Record the end; a connection a failed load broke is replaced first."""
+    if connection.connection is not None and not connection.is_usable():
+        connection.close()
     Upload.objects.filter(pk=upload_id).update(finished_at=timezone.now(), **values)
 
 

@@ -66,6 +66,8 @@ def test_upload_loads_in_the_background_and_ends_on_the_report(admin_client, tmp
     assert '<td class="rejected">1</td>' in page
     assert "ZZZ" in re.search(r'<table id="upload-rejected">.*?</table>', page, re.S).group(0)
     assert '<svg class="upload-preview"' in page
+    preview = re.search(r'<svg class="upload-preview".*?<path d="([^"]+)"', page, re.S).group(1)
+    assert preview.count("M ") == 2 and ";" not in preview  # both loaded parcels drawn
     assert sorted(LandParcel.objects.values_list("parcel_no", "land_use_code")) == [
         (1, "LUC"), (3, "ONT")]
     progress = admin_client.get(response["Location"], {"format": "json"}).json()
@@ -108,3 +110,20 @@ def test_people_without_add_rights_get_no_upload_page(client, django_user_model)
     user.user_permissions.add(Permission.objects.get(codename="view_landparcel"))
     client.force_login(user)
     assert client.get(ADD_URL).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_written_from_its_own_thread_and_shown_while_running(admin_client):
+    from geoserver_app.editor.uploads import ProgressWriter
+
+    running = Upload.objects.create(layer="land_parcels", source_name="lon.gpkg", path="/x",
+                                    status="running", created_by="admin")
+    writer = ProgressWriter(running.pk)
+    writer(5, 10)
+    writer.close()
+    running.refresh_from_db()
+    assert (running.done, running.total) == (5, 10)
+    page = admin_client.get(f"/admin/editor/upload/{running.pk}/change/").text
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "đã đọc 5 / 10 đối tượng" in page
+    assert '<progress max="100" value="50">' in page
