@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from geoserver_app.editor import sql
+from geoserver_app.editor.geometry import keep_unmoved_vertices
 from layers.models import FeatureHistory
 
 
@@ -43,6 +44,8 @@ class FeatureForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk is None:
             return cleaned
+        if cleaned.get("geom") is not None:
+            cleaned["geom"] = keep_unmoved_vertices(cleaned["geom"], self.instance.geom)
         expected = cleaned.get("expected_version")
         if expected is None:
             raise ValidationError(_("The form is missing its version: reload the page and "

@@ -2,6 +2,7 @@
 """Geometry checks on save: parsable, valid, of the layer's type, inside the province."""
 from __future__ import annotations
 
+import shapely
 from django.contrib.gis import forms
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiLineString, MultiPolygon
 from django.core.exceptions import ValidationError
@@ -9,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from geoserver_app.editor import sql
 from layers import registry
+
+# The map edits in Web Mercator; VN-2000 -> 3857 -> VN-2000 through PROJ moves a vertex by up
+# to ~0.7 mm. Vertices that came back within this distance of a stored vertex are the stored
+# vertex (not moved by the user), so they keep their surveyed coordinates exactly.
+UNMOVED_TOLERANCE_M = 0.005
 
 # A single part is accepted where the layer stores multi-part geometries.
 _PROMOTIONS = {("MULTIPOLYGON", "Polygon"): MultiPolygon,
@@ -56,6 +62,31 @@ def check_inside_province(layer: registry.Layer, geom: GEOSGeometry) -> None:
             code="outside_province")
 
 
+def keep_unmoved_vertices(new: GEOSGeometry, stored: GEOSGeometry | None) -> GEOSGeometry:
+    """``new`` with every vertex within UNMOVED_TOLERANCE_M of a stored vertex set to it.
+
+    Only vertices move (to their stored position); none is added or removed, the type stays.
+    """
+    if stored is None or stored.srid != new.srid:
+        return new
+    geom = shapely.from_wkb(bytes(new.wkb))
+    coords = shapely.get_coordinates(geom)
+    reference = shapely.get_coordinates(shapely.from_wkb(bytes(stored.wkb)))
+    tree = shapely.STRtree(shapely.points(reference))
+    near, match = tree.query_nearest(shapely.points(coords), max_distance=UNMOVED_TOLERANCE_M,
+                                     all_matches=False)
+    coords[near] = reference[match]
+    snapped = shapely.set_coordinates(geom, coords)
+    result = GEOSGeometry(memoryview(shapely.to_wkb(snapped)), srid=new.srid)
+    return result if result.valid else new
+
+
+def unchanged(stored: GEOSGeometry, new: GEOSGeometry) -> bool:
+    """Whether ``new`` (any SRID) is ``stored`` up to the map's round-trip noise."""
+    new = new.transform(stored.srid, clone=True) if new.srid != stored.srid else new
+    return stored.equals_exact(new, UNMOVED_TOLERANCE_M)
+
+
 class FeatureGeometryField(forms.GeometryField):
     """GeoDjango's geometry field with the checks above, messages in the active language."""
 
@@ -82,4 +113,17 @@ class FeatureGeometryField(forms.GeometryField):
         check_valid(geom)
         check_inside_province(self.layer, geom)
         return geom
+
+    def has_changed(self, initial: object, data: object) -> bool:
+        """Changed only beyond the Web Mercator round trip's sub-millimetre noise."""
+        try:
+            new, stored = self.to_python(data), self.to_python(initial)
+        except ValidationError:
+            return True
+        if not (new and stored):
+            return bool(new) != bool(stored)
+        try:
+            return not unchanged(stored, promote(new, self.wanted))
+        except (ValidationError, GEOSException):
+            return True
 

@@ -40,16 +40,25 @@ def _labels(model: type[Feature]) -> dict[str, str]:
     return {f.column: str(f.verbose_name) for f in model._meta.concrete_fields}
 
 
+GEOMETRY_TOLERANCE_M = 0.001  # differences below a millimetre are no change
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == ""
+
+
 def _changes(before: dict, after: dict, labels: dict[str, str]) -> tuple[Change, ...]:
+    """Attributes whose values differ (blank and missing count as the same)."""
     keys = sorted((before.keys() | after.keys()) - _BOOKKEEPING)
     return tuple(Change(labels.get(k, k), before.get(k), after.get(k)) for k in keys
-                 if before.get(k) != after.get(k))
+                 if before.get(k) != after.get(k)
+                 and not (_empty(before.get(k)) and _empty(after.get(k))))
 
 
 def _geometry_changed(before: FeatureHistory | None, row: FeatureHistory) -> bool:
     if before is None or before.geom is None or row.geom is None:
         return before is None or (before.geom is None) != (row.geom is None)
-    return bytes(before.geom.ewkb) != bytes(row.geom.ewkb)
+    return not before.geom.equals_exact(row.geom, GEOMETRY_TOLERANCE_M)
 
 
 def versions(model: type[Feature], pk: int) -> list[Version]:

@@ -41,3 +41,18 @@ def test_deleting_in_the_admin_records_the_actor(admin_client, make_parcel):
     deleted = FeatureHistory.objects.get(layer="land_parcels", feature_id=parcel.pk,
                                          operation="D")
     assert deleted.actor == "user:admin"
+
+
+def test_vertices_the_user_did_not_move_keep_their_surveyed_coordinates(admin_client,
+                                                                        make_parcel):
+    """The map works in Web Mercator; the round trip must not shift untouched vertices."""
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    parcel = make_parcel()
+    moved = MultiPolygon(Polygon(((X0, Y0), (X0 + 20, Y0), (X0 + 30, Y0 + 20), (X0, Y0 + 20),
+                                  (X0, Y0))), srid=9214)
+    assert admin_client.post(change_url(parcel), parcel_form(parcel, moved)).status_code == 302
+    ring = LandParcel.objects.get(pk=parcel.pk).geom[0][0].coords
+    assert [ring[0], ring[1], ring[3], ring[4]] == [(X0, Y0), (X0 + 20, Y0), (X0, Y0 + 20),
+                                                    (X0, Y0)]  # exactly, not to a millimetre
+    assert ring[2] == (pytest.approx(X0 + 30, abs=0.001), pytest.approx(Y0 + 20, abs=0.001))

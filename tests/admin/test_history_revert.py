@@ -68,3 +68,22 @@ def test_revert_needs_post_and_an_existing_version(admin_client, make_parcel):
                                  follow=True)
     assert "Phiên bản này không tồn tại" in response.text
     assert LandParcel.objects.get(pk=parcel.pk).version == 1
+
+
+def test_an_attribute_edit_does_not_rewrite_the_geometry(admin_client, make_parcel):
+    parcel = make_parcel()
+    before = bytes(parcel.geom.ewkb)
+    _edit(admin_client, parcel, address="Thôn Bắc")
+    saved = LandParcel.objects.get(pk=parcel.pk)
+    assert bytes(saved.geom.ewkb) == before  # not round-tripped through Web Mercator
+    text = admin_client.get(_history_url(parcel)).text
+    newest = text.split('class="history-version"')[1]
+    assert "hình học thay đổi" not in newest
+    assert "<strong>địa chỉ</strong>: Thôn Đông &rarr; Thôn Bắc" in newest
+
+
+def test_saving_without_changes_makes_no_version(admin_client, make_parcel):
+    parcel = make_parcel()
+    _edit(admin_client, parcel)
+    assert LandParcel.objects.get(pk=parcel.pk).version == 1
+    assert FeatureHistory.objects.filter(layer="land_parcels", feature_id=parcel.pk).count() == 1
