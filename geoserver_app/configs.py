@@ -32,4 +32,16 @@ class GeneratedFile:
 
 def generated_files() -> list[GeneratedFile]:
     """Every generated file; services append theirs here."""
-    return []
+    return [*tile_files()]
+
+
+def tile_files() -> list[GeneratedFile]:
+    """The MapServer mapfiles and the MapProxy configurations (tiles issue)."""
+    from geoserver_app import mapfile, mapproxy_config, tilenginx
+
+    return [GeneratedFile(mapfile.PUBLIC_MAPFILE, mapfile.render_public),
+            GeneratedFile(mapfile.INTERNAL_MAPFILE, mapfile.render_internal),
+            GeneratedFile(mapfile.FONTSET, mapfile.render_fontset),
+            GeneratedFile(mapfile.CONFIG_FILE, mapfile.render_config),
+            *mapproxy_config.generated(),
+            GeneratedFile(tilenginx.CONFIG, tilenginx.render)]

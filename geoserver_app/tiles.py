@@ -1,26 +1,130 @@
 # SPDX-License-Identifier: MIT
-"""The ``/tiles/`` WSGI app. A landing page until MapProxy is wired (tiles issue)."""
+"""The ``/tiles/`` WSGI app: MapProxy, one app per access level, chosen per request.
+
+``mapproxy.yaml`` (public) and ``mapproxy-full.yaml`` (internal layers too) are separate
+MapProxy applications built from separate generated configurations; a request goes to the
+full one only when its grant may read an internal layer. Responses are never filtered.
+Every response carries ``Vary: Authorization``. A request that makes MapProxy fail
+unexpectedly gets a JSON 503 (never a stack trace); bad input is MapProxy's own OGC
+exception (4xx) or one of ``tileguard``'s JSON 4xx errors.
+"""
 from __future__ import annotations
 
 import json
+import logging
+import os
+import threading
 from collections.abc import Callable, Iterable
 
+from mapproxy.config.loader import ProxyConfiguration, load_configuration
+from mapproxy.wsgiapp import MapProxyApp
 
-def create_app() -> Callable:
-    """A WSGI app that describes the tile service and answers 404 below it."""
+from geoserver_app import access, mapproxy_patches, tileguard, tilesetup
+from layers import registry
+
+log = logging.getLogger(__name__)
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+def needs_full(grant: access.Grant) -> bool:
+    """True when the grant may read at least one internal layer."""
+    return any(grant.can_read(layer.id) for layer in registry.LAYERS if not layer.public)
+
+
+def json_error(start_response: Callable, status: str, code: str, message: str,
+               message_en: str) -> list[bytes]:
+    """A small JSON error body, OGC API style, Vietnamese first with the English text."""
+    body = json.dumps({"code": code, "description": message, "description_en": message_en},
+                      ensure_ascii=False).encode()
+    start_response(status, [("Content-Type", "application/json; charset=utf-8"),
+                            ("Content-Length", str(len(body))), ("Vary", "Authorization")])
+    return [body]
+
+
+def with_vary(start_response: Callable) -> Callable:
+    """start_response that adds ``Vary: Authorization`` (responses differ per grant)."""
+
+    def wrapped(status: str, headers: list, exc_info=None):
+        return start_response(status, [*headers, ("Vary", "Authorization")], exc_info)
+
+    return wrapped
+
+
+UNAVAILABLE = ("503 Service Unavailable", "ServiceUnavailable",
+               "Dịch vụ bản đồ tạm thời lỗi (máy chủ dữ liệu hoặc MapServer); "
+               "vui lòng thử lại sau ít phút.",
+               "The map service is temporarily failing (database or MapServer); "
+               "please try again in a few minutes.")
+
+
+def guarded(app: WSGIApp) -> WSGIApp:
+    """Answer a MapProxy 5xx or crash with a short JSON 503 (logged), never a 500."""
+
+    def call(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        seen: dict = {}
+
+        def capture(status: str, headers: list, exc_info=None):
+            seen.update(status=status, headers=headers)
+
+        try:
+            body = list(app(environ, capture))
+        except Exception:  # MapProxy or mapserv broke: log it, answer briefly
+            log.exception("tile request failed: %s", environ.get("PATH_INFO"))
+            return json_error(start_response, *UNAVAILABLE)
+        if seen["status"].startswith("5"):
+            log.error("tile request failed (%s): %s %s", seen["status"],
+                      environ.get("PATH_INFO"), b"".join(body)[:300])
+            return json_error(start_response, *UNAVAILABLE)
+        with_vary(start_response)(seen["status"], seen["headers"])
+        return body
+
+    return call
+
+
+def listener_enabled() -> bool:
+    """BASEMAP_TILE_LISTENER=0 turns the invalidation listener off (tests, seeding hosts)."""
+    return os.environ.get("BASEMAP_TILE_LISTENER", "1").strip().lower() not in {"0", "false",
+                                                                                 "no", "off"}
+
+
+def mapproxy_app(full: bool) -> tuple[WSGIApp, ProxyConfiguration]:
+    """One MapProxy WSGI app from the generated configuration of an access level."""
+    conf = load_configuration(str(tilesetup.config_path(full)))
+    return MapProxyApp(conf.configured_services(), conf.base_config), conf
+
+
+def lazy(factory: Callable[[], WSGIApp]) -> WSGIApp:
+    """A WSGI app built on its first request (the full app is rarely needed; start fast)."""
+    built: list[WSGIApp] = []
+    lock = threading.Lock()
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "/") not in ("", "/"):
-            body = {"code": "NotFound", "description": "Dịch vụ bản đồ ảnh chưa có lớp này."}
-            status = "404 Not Found"
-        else:
-            body = {"title": "Dịch vụ bản đồ nền dạng ảnh (WMTS/TMS/WMS)",
-                    "base": environ.get("SCRIPT_NAME", "") + "/",
-                    "status": "MapProxy sẽ phục vụ tại đây (đang triển khai)."}
-            status = "200 OK"
-        payload = json.dumps(body, ensure_ascii=False).encode()
-        start_response(status, [("Content-Type", "application/json; charset=utf-8"),
-                                 ("Content-Length", str(len(payload)))])
-        return [payload]
+        if not built:
+            with lock:
+                if not built:
+                    built.append(factory())
+        return built[0](environ, start_response)
+
+    return app
+
+
+def create_app(listen: bool | None = None) -> WSGIApp:
+    """The tile service: public and full MapProxy apps behind the access policy."""
+    tilesetup.prepare_environment()
+    mapproxy_patches.apply()
+    public, conf = mapproxy_app(full=False)
+    full = lazy(lambda: mapproxy_app(full=True)[0])
+    if listener_enabled() if listen is None else listen:
+        from geoserver_app import tileinvalidation
+
+        tileinvalidation.start_listener()
+    check = tileguard.TileGuard(tileguard.grids_of(conf))
+
+    def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        problem = check(environ)
+        if problem is not None:
+            return json_error(start_response, *problem)
+        chosen = full if needs_full(access.grant_for_environ(environ)) else public
+        return guarded(chosen)(environ, start_response)
 
     return app

@@ -32,6 +32,8 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v gdalinfo >/dev/null || missing+=(gdal-bin)
     command -v gdal-config >/dev/null || missing+=(libgdal-dev)
     command -v mapserv >/dev/null || missing+=(mapserver-bin)
+    # Vietnamese glyphs for the map labels (mapserver/fonts.txt)
+    [[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
     # single sign-on: python-ldap builds against these; the tests run a real OpenLDAP
     [[ -e /usr/bin/gcc ]] || missing+=(gcc)
     [[ -e /usr/include/ldap.h ]] || missing+=(libldap2-dev)

@@ -15,6 +15,8 @@ import requests
 from geoserver_app.cluster import Cluster, free_port, throwaway_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tile-invalidation listener thread belongs to servers; tests start one when they need it.
+os.environ.setdefault("BASEMAP_TILE_LISTENER", "0")
 
 if not os.environ.get("DATABASE_URL"):
     pytest.exit("DATABASE_URL is not set: run the tests with `make test` "

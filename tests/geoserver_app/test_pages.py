@@ -83,7 +83,20 @@ def test_dispatcher_sends_tiles_with_script_name():
 def test_tiles_landing_through_the_real_entry_point():
     from geoserver_app.wsgi import application
 
-    status, body = _call(application, "/tiles/")
+    def call(path: str) -> tuple[str, bytes]:
+        seen = {}
+
+        def start_response(status, headers, exc_info=None):
+            seen["status"] = status
+
+        environ = {"PATH_INFO": path, "SCRIPT_NAME": "", "REQUEST_METHOD": "GET",
+                   "QUERY_STRING": "", "SERVER_NAME": "testserver", "SERVER_PORT": "80",
+                   "HTTP_HOST": "testserver", "wsgi.url_scheme": "http",
+                   "REMOTE_ADDR": "127.0.0.1"}
+        body = b"".join(application(environ, start_response))
+        return seen["status"], body
+
+    status, body = call("/tiles/")
     assert status == "200 OK"
-    assert body["base"] == "/tiles/"
-    assert _call(application, "/tiles/nope")[0] == "404 Not Found"
+    assert b'href="http://testserver/tiles/demo/"' in body  # MapProxy's landing page
+    assert call("/tiles/nope")[0] == "404 Not Found"

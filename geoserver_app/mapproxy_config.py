@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: MIT
+"""The MapProxy configurations, generated from the layer registry (``render_configs``).
+
+One configuration per access level, never one filtered afterwards: ``mapproxy.yaml`` (the
+public service: base map and public overlays, sources in ``mapserver/basemap.map``) and
+``mapproxy-full.yaml`` (the same plus the internal overlays, sources in
+``mapserver/internal.map``). Both share the caches of the public layers (same names, same
+directories, same renderer), so a tile is rendered once whoever asks first.
+
+``${BASEMAP_VAR_DIR}`` is expanded by MapProxy from the environment (set by
+``geoserver_app.tilesetup``); nothing secret is in these files.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from geoserver_app import mapfile
+from geoserver_app.configs import GeneratedFile
+from layers import registry
+
+PUBLIC_CONFIG = "mapproxy.yaml"
+FULL_CONFIG = "mapproxy-full.yaml"
+BASEMAP = "basemap"
+# The province (Bắc Ninh since 1 July 2025, incl. former Bắc Giang), WGS 84, with a margin.
+PROVINCE_BBOX = (105.80, 20.90, 107.10, 21.75)
+GRID_NAMES = ("webmercator", "wgs84", "vn2000")
+TILE_FORMAT = "image/png"
+META_SIZE = (4, 4)
+META_BUFFER = mapfile.META_BUFFER
+MAX_OUTPUT_PIXELS = [4096, 4096]
+WMS_SRS = ["EPSG:3857", "EPSG:900913", "EPSG:4326", "EPSG:9214"]
+
+
+def grids() -> dict:
+    """Web Mercator, WGS 84 and VN-2000 TM-3 107°00' (EPSG:9214), all north-west origin."""
+    return {
+        "webmercator": {"base": "GLOBAL_WEBMERCATOR", "srs": "EPSG:3857", "origin": "nw",
+                        "num_levels": 21},
+        "wgs84": {"srs": "EPSG:4326", "bbox": [-180, -90, 180, 90], "origin": "nw",
+                  "min_res": 0.703125, "num_levels": 21},
+        # 256 km square over the province; level 0 is one tile of 1000 m pixels.
+        "vn2000": {"srs": "EPSG:9214", "bbox": [350000, 2250000, 606000, 2506000],
+                   "bbox_srs": "EPSG:9214", "origin": "nw", "min_res": 1000,
+                   "num_levels": 16},
+    }
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    """One MapProxy layer: a cache fed by one mapserv source."""
+
+    name: str
+    title: str
+    mapfile: str
+    mapserver_layers: str
+    transparent: bool
+
+    def source(self) -> dict:
+        return {"type": "mapserver",
+                "req": {"layers": self.mapserver_layers, "map": self.mapfile,
+                        "transparent": self.transparent},
+                "coverage": {"bbox": list(PROVINCE_BBOX), "srs": "EPSG:4326"},
+                "supported_srs": ["EPSG:3857", "EPSG:4326", "EPSG:9214"],
+                "wms_opts": {"featureinfo": False, "legendgraphic": False}}
+
+    def cache(self) -> dict:
+        return {"grids": list(GRID_NAMES), "sources": [f"{self.name}_source"],
+                "format": TILE_FORMAT, "request_format": TILE_FORMAT,
+                "link_single_color_images": True,
+                "cache": {"type": "file", "directory_layout": "tms", "use_grid_names": True}}
+
+    def layer(self) -> dict:
+        return {"name": self.name, "title": self.title, "sources": [self.name]}
+
+
+def tile_layers(full: bool) -> list[TileLayer]:
+    """The base map and one overlay per layer the access level may read."""
+    layers = [TileLayer(BASEMAP, "Bản đồ nền", mapfile.PUBLIC_MAPFILE,
+                        mapfile.BASEMAP_GROUP, False)]
+    for layer in registry.LAYERS:
+        if not layer.tiles or not (layer.public or full):
+            continue
+        source = mapfile.PUBLIC_MAPFILE if layer.public else mapfile.INTERNAL_MAPFILE
+        layers.append(TileLayer(layer.id, layer.title_vi, source, layer.id, True))
+    return layers
+
+
+def services(full: bool) -> dict:
+    """WMTS (REST and KVP), TMS, WMS, OGC API Maps/Tiles and the demo page."""
+    title = "Bản đồ nền dùng chung" + (" (đầy đủ, nội bộ)" if full else "")
+    md = {"title": title,
+          "abstract": "Bản đồ nền và các lớp chuyên đề của tỉnh (MapServer, MapProxy).",
+          "access_constraints": "nội bộ: cần mã truy cập" if full else "công khai",
+          "fees": "none"}
+    return {
+        "demo": None,
+        "tms": {"use_grid_names": True, "origin": "sw"},
+        "wmts": {"restful": True, "kvp": True, "md": md},
+        "wms": {"srs": WMS_SRS, "image_formats": [TILE_FORMAT, "image/jpeg"],
+                "max_output_pixels": MAX_OUTPUT_PIXELS, "strict": True, "md": md},
+        "ogcapi": {"enable_tiles": True, "enable_maps": True, "map_srs": WMS_SRS,
+                   "max_output_pixels": MAX_OUTPUT_PIXELS,
+                   "md": {"identification": {"title": title, "description": md["abstract"]}}},
+    }
+
+
+def global_settings() -> dict:
+    """Cache directory, metatiles and locking, mapserv."""
+    return {
+        "cache": {"base_dir": "${BASEMAP_VAR_DIR}/tiles",
+                  "lock_dir": "${BASEMAP_VAR_DIR}/tiles/locks",
+                  "tile_lock_dir": "${BASEMAP_VAR_DIR}/tiles/tile_locks",
+                  "meta_size": list(META_SIZE), "meta_buffer": META_BUFFER,
+                  "concurrent_tile_creators": 2, "max_tile_limit": 1000},
+        "image": {"paletted": False},
+        "mapserver": {"binary": "/usr/bin/mapserv", "working_dir": mapfile.MAPFILE_DIR},
+    }
+
+
+def config(full: bool) -> dict:
+    """The whole MapProxy configuration of one access level."""
+    layers = tile_layers(full)
+    return {
+        "services": services(full),
+        "layers": [item.layer() for item in layers],
+        "caches": {item.name: item.cache() for item in layers},
+        "sources": {f"{item.name}_source": item.source() for item in layers},
+        "grids": grids(),
+        "globals": global_settings(),
+    }
+
+
+def render(full: bool) -> str:
+    head = ("# Generated by `manage.py render_configs` from layers/registry.py: do not edit.\n"
+            f"# Access level: {'full (tokens with internal layers)' if full else 'public'}.\n")
+    return head + yaml.safe_dump(config(full), sort_keys=False, allow_unicode=True, width=100)
+
+
+def generated() -> list[GeneratedFile]:
+    return [GeneratedFile(PUBLIC_CONFIG, lambda: render(False)),
+            GeneratedFile(FULL_CONFIG, lambda: render(True))]

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: MIT
+"""What MapProxy and mapserv need from the environment, set once by the app or a command.
+
+MapProxy calls ``mapserv`` as a CGI child with a copy of ``os.environ``, and expands
+``${BASEMAP_VAR_DIR}`` in its configuration from it. So the database connection reaches
+mapserv as libpq's ``PG*`` variables (the mapfiles hold no secret), MapServer 8 finds its
+config file through ``MAPSERVER_CONFIG_FILE``, and the cache directory follows
+``BASEMAP_VAR_DIR``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+
+from geoserver_app import mapfile, mapproxy_config
+
+
+def database_environment() -> dict[str, str]:
+    """libpq variables of Django's default database."""
+    db = settings.DATABASES["default"]
+    values = {"PGHOST": db.get("HOST") or "127.0.0.1", "PGPORT": str(db.get("PORT") or 5432),
+              "PGUSER": db.get("USER") or "", "PGPASSWORD": db.get("PASSWORD") or "",
+              "PGDATABASE": db.get("NAME") or "", "PGCONNECT_TIMEOUT": "5"}
+    return {key: value for key, value in values.items() if value}
+
+
+def tile_environment() -> dict[str, str]:
+    """Every variable the tile stack reads."""
+    return {**database_environment(),
+            "BASEMAP_VAR_DIR": str(Path(settings.VAR_DIR).resolve()),
+            "MAPSERVER_CONFIG_FILE": str(base_dir() / mapfile.CONFIG_FILE)}
+
+
+def prepare_environment() -> None:
+    """Put the tile stack's variables into this process's environment (idempotent)."""
+    os.environ.update(tile_environment())
+    tiles_dir().mkdir(parents=True, exist_ok=True)
+
+
+def base_dir() -> Path:
+    return Path(settings.BASE_DIR).resolve()
+
+
+def tiles_dir() -> Path:
+    """The tile cache root, ``var/tiles``."""
+    return Path(settings.VAR_DIR).resolve() / "tiles"
+
+
+def config_path(full: bool) -> Path:
+    """The MapProxy configuration of an access level."""
+    name = mapproxy_config.FULL_CONFIG if full else mapproxy_config.PUBLIC_CONFIG
+    return base_dir() / name
