@@ -55,12 +55,13 @@ def _drag_north_east_corner(page, dx: int) -> None:
     page.mouse.up()
 
 
-def _browse(base: str, parcel_id: int, shot: Path) -> tuple[dict, list[str], list[str]]:
+def _browse(base: str, parcel_id: int, shot: Path) -> tuple[dict, list[str], list[str], list]:
     """Log in, open the parcel's change form, look, drag a vertex and save.
 
-    Returns the widget's state, the URLs requested and those blocked (other hosts).
+    Returns the widget's state, the URLs requested, those blocked (other hosts) and the
+    (status, content type) of the base map tiles.
     """
-    requested, blocked = [], []
+    requested, blocked, tiles = [], [], []
 
     def route(route) -> None:
         url = route.request.url
@@ -75,6 +76,8 @@ def _browse(base: str, parcel_id: int, shot: Path) -> tuple[dict, list[str], lis
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.route("**/*", route)
+        page.on("response", lambda r: tiles.append((r.status, r.headers.get("content-type")))
+                if "/tiles/" in r.url else None)
         page.goto(f"{base}/admin/login/")
         page.fill("#id_username", "lan")
         page.fill("#id_password", "mật-khẩu-thử")
@@ -100,7 +103,7 @@ def _browse(base: str, parcel_id: int, shot: Path) -> tuple[dict, list[str], lis
         page.click("input[name=_save]")
         page.wait_for_url(f"{base}/admin/layers/landparcel/")
         browser.close()
-    return state, requested, blocked
+    return state, requested, blocked, tiles
 
 
 @pytest.mark.django_db(transaction=True)
@@ -112,11 +115,12 @@ def test_change_form_map_loads_our_openlayers_and_stays_on_this_host(site, tmp_p
                                        geom=square(X0, Y0, 20.0))
     shot = tmp_path / "admin-map-widget.png"
 
-    state, requested, blocked = _browse(site, parcel.pk, shot)
+    state, requested, blocked, tiles = _browse(site, parcel.pk, shot)
 
     assert blocked == []
     assert f"{site}/static/editor/vendor/ol/ol.js" in requested
     assert any(url.startswith(f"{site}/tiles/wmts/basemap/webmercator/") for url in requested)
+    assert (200, "image/png") in tiles  # MapProxy answered with base map tiles
     assert state == {"olMap": "function", "layers": 1, "features": 1, "zoom": state["zoom"],
                      "maxZoom": 22, "canvas": state["canvas"], "snap": True}
     assert state["zoom"] > 15  # fitted to a 20 m parcel
