@@ -105,6 +105,11 @@ class Feature(models.Model):
     def layer(cls) -> registry.Layer:
         return registry.get(cls.LAYER)
 
+    def __str__(self) -> str:
+        """The layer's title and the natural key, e.g. "Đường bộ QL279"."""
+        key = " ".join(str(getattr(self, name)) for name in self.layer().natural_key)
+        return f"{layer_title(self.layer())} {key}"
+
 
 class AdminUnit(Feature):
     """Administrative unit with a validity period (units changed on 1 July 2025)."""
