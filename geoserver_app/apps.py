@@ -9,7 +9,9 @@ class GeoserverAppConfig(AppConfig):
 
     def ready(self) -> None:
         from geoserver_app import roles
+        from geoserver_app.ogcapi import upstream
 
         # after the layers app's own post_migrate has created its permissions
         post_migrate.connect(roles.sync_groups, sender=apps.get_app_config("layers"),
                              dispatch_uid="geoserver_app.sync_groups")
+        upstream.install()

@@ -27,12 +27,22 @@ class GeneratedFile:
         return not self.absolute.exists() or self.absolute.read_text() != self.render()
 
     def write(self) -> None:
+        self.absolute.parent.mkdir(parents=True, exist_ok=True)
         self.absolute.write_text(self.render())
 
 
 def generated_files() -> list[GeneratedFile]:
     """Every generated file; services append theirs here."""
-    return [*tile_files()]
+    return [*tile_files(), *ogcapi_files()]
+
+
+def ogcapi_files() -> list[GeneratedFile]:
+    """pygeoapi's configuration and its HTML templates without CDN (OGC API issue)."""
+    from geoserver_app.ogcapi import config as ogcapi_config
+    from geoserver_app.ogcapi import pages as ogcapi_pages
+
+    return [GeneratedFile(ogcapi_config.CONFIG_FILE, ogcapi_config.render_yaml),
+            *ogcapi_pages.generated_files()]
 
 
 def tile_files() -> list[GeneratedFile]:

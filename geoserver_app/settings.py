@@ -161,6 +161,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# --- OGC API: pygeoapi's Django integration reads these three. The real configurations are
+# per grant (geoserver_app/ogcapi/apis.py, from pygeoapi-config.yml); this stub only tells
+# pygeoapi's URL module that its admin API is off.
+from geoserver_app.ogcapi.rules import api_rules  # noqa: E402
+
+PYGEOAPI_CONFIG = {"server": {"admin": False}}
+OPENAPI_DOCUMENT: dict = {}
+API_RULES = api_rules()
+# pygeoapi logs every request at INFO/WARNING (plugin locales, offsets): only its errors
+LOGGING.setdefault("loggers", {})["pygeoapi"] = {"level": "ERROR"}
+
 
 def single_sign_on() -> dict:
     """LDAP/Active Directory and OpenID Connect settings: off unless LDAP_SERVER_URI /

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """URL layout of ARCHITECTURE.md section 2 (``/tiles/`` is dispatched in ``wsgi.py``)."""
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from geoserver_app import views
@@ -14,7 +14,7 @@ admin.site.index_title = _("Lớp dữ liệu và người dùng")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("ogcapi/", views.ogcapi_landing, name="ogcapi"),
+    path("ogcapi/", include("geoserver_app.ogcapi.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -28,13 +28,3 @@ def home(request: HttpRequest) -> HttpResponse:
     """The public home page: the public layer catalog by sector, with feature counts."""
     sectors = catalog.public_catalog(request.LANGUAGE_CODE)
     return render(request, "geoserver_app/home.html", {"sectors": sectors})
-
-
-def ogcapi_landing(request: HttpRequest) -> JsonResponse:
-    """Placeholder landing of /ogcapi/ until pygeoapi is wired (OGC API issue)."""
-    base = request.build_absolute_uri("/ogcapi/")
-    return JsonResponse({
-        "title": "Máy chủ bản đồ nền – OGC API",
-        "description": "OGC API Features, Tiles, Records, Processes (đang triển khai).",
-        "links": [{"rel": "self", "type": "application/json", "href": base}],
-    })

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: MIT
+"""``/ogcapi/``: pygeoapi's Django URLs (CSRF-exempt: API clients use tokens, not cookies),
+its static files, and our change-feed route."""
+from pathlib import Path
+
+import pygeoapi
+import pygeoapi.django_.urls as pygeoapi_urls
+import swagger_ui_bundle
+import xstatic.pkg.bootstrap
+import xstatic.pkg.leaflet
+from django.urls import URLPattern, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.static import serve
+
+from geoserver_app.ogcapi import views
+
+PYGEOAPI_STATIC = Path(pygeoapi.__file__).resolve().parent / "static"
+# files pygeoapi's pages load from CDNs, served from pinned packages (see pages.py)
+VENDOR = {"leaflet": xstatic.pkg.leaflet.BASE_DIR, "bootstrap": xstatic.pkg.bootstrap.BASE_DIR,
+          "swagger-ui": swagger_ui_bundle.swagger_ui_path,
+          "basemap": str(Path(__file__).resolve().parent / "static")}
+
+
+def _exempt(pattern: URLPattern) -> URLPattern:
+    return URLPattern(pattern.pattern, csrf_exempt(pattern.callback), pattern.default_args,
+                      pattern.name)
+
+
+urlpatterns = [
+    path("collections/<str:collection_id>/deletions", views.deletions, name="ogcapi-deletions"),
+    path("collections/<str:collection_id>/items", views.items, name="ogcapi-items"),
+    path("collections/<str:collection_id>/items/<str:item_id>", views.item, name="ogcapi-item"),
+    re_path(r"^static/(?P<path>.+)$", serve, {"document_root": PYGEOAPI_STATIC}),
+    *[re_path(rf"^vendor/{name}/(?P<path>.+)$", serve, {"document_root": root})
+      for name, root in VENDOR.items()],
+    *[_exempt(p) for p in pygeoapi_urls.urlpatterns if isinstance(p, URLPattern)],
+]

@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: MIT
+"""OGC API fixtures: a small committed dataset (the providers read through their own pool)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from geoserver_app.access import PUBLIC, Grant, LayerRights
+
+# (two points per point layer: main's capture trigger fails on a one-point extent)
+# 6 x 5 parcels of ~0.001° near Bắc Giang city; parcel n has sheet 1 + n // 10.
+PARCELS_SQL = """
+INSERT INTO land_parcels (commune_code, sheet_no, parcel_no, land_use_code, area_m2, address,
+                          owner_name, owner_id_number, certificate_number, geom)
+SELECT '07210', 1 + n / 10, n, (ARRAY['LUC', 'ONT', 'CLN'])[1 + n % 3], 100 + n, 'Thôn ' || n,
+       'Nguyễn Văn ' || n, lpad(n::text, 12, '0'), 'CS' || n,
+       ST_Multi(ST_Transform(ST_MakeEnvelope(106.2 + (n % 6) * 0.001, 21.3 + (n / 6) * 0.001,
+                                             106.2009 + (n % 6) * 0.001,
+                                             21.3009 + (n / 6) * 0.001, 4326), 9214))
+FROM generate_series(0, 29) AS n RETURNING id
+"""
+MINERALS_SQL = """
+INSERT INTO mineral_sites (license_number, mineral, license_status, licensee, geom)
+VALUES ('GP-01', 'cát', 'active', 'Công ty A',
+        ST_Transform(ST_SetSRID(ST_MakePoint(106.25, 21.35), 4326), 9214)),
+       ('GP-02', 'than', 'expired', 'Công ty C',
+        ST_Transform(ST_SetSRID(ST_MakePoint(106.26, 21.36), 4326), 9214)) RETURNING id
+"""
+PERMITS_SQL = """
+INSERT INTO construction_permits (permit_number, issued_on, status, purpose, investor_name, geom)
+VALUES ('XD-01', '2025-03-01', 'issued', 'nhà ở', 'Trần Thị B',
+        ST_Transform(ST_SetSRID(ST_MakePoint(106.201, 21.301), 4326), 9214)),
+       ('XD-02', '2025-04-01', 'issued', 'nhà xưởng', 'Lê Văn D',
+        ST_Transform(ST_SetSRID(ST_MakePoint(106.203, 21.302), 4326), 9214)) RETURNING id
+"""
+TABLES = ("land_parcels", "mineral_sites", "construction_permits")
+
+
+def everything(write: bool = False) -> Grant:
+    """A token-like grant with every layer and the sensitive right."""
+    from layers import registry
+
+    return Grant(tuple((layer.id, LayerRights(sensitive=True, write=write))
+                       for layer in registry.LAYERS), name="token:all")
+
+
+@pytest.fixture(scope="module")
+def ogc_data(django_db_setup, django_db_blocker) -> Iterator[dict[str, list[int]]]:
+    """Committed parcels, mineral sites and permits (the providers read through their own
+    pool, outside the test transaction); removed, with their tombstones, after the module."""
+    from geoserver_app.ogcapi import db
+
+    with django_db_blocker.unblock(), db.connection() as conn, conn.cursor() as cursor:
+        cursor.execute("SET LOCAL basemap.history = 'off'")
+        ids = {}
+        for table, statement in zip(TABLES, (PARCELS_SQL, MINERALS_SQL, PERMITS_SQL),
+                                    strict=True):
+            cursor.execute(statement)
+            ids[table] = sorted(row[0] for row in cursor.fetchall())
+    yield ids
+    with django_db_blocker.unblock(), db.connection() as conn, conn.cursor() as cursor:
+        cursor.execute("SET LOCAL basemap.history = 'off'")
+        for table in TABLES:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
+        for capture in ("feature_tombstones", "tile_invalidations"):
+            cursor.execute(f"DELETE FROM {capture} WHERE layer = ANY(%s)", [list(TABLES)])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_ogcapi_pools(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Close the providers' connections so the test database can be dropped."""
+    yield
+    from geoserver_app.ogcapi import db
+
+    with django_db_blocker.unblock():
+        db.close_pools()
+
+
+@pytest.fixture
+def as_grant(monkeypatch):
+    """Make every request carry ``grant`` (the token issue maps Bearer tokens to grants)."""
+    from geoserver_app import access
+
+    def use(grant: Grant) -> None:
+        monkeypatch.setattr(access, "grant_for_request", lambda request: grant)
+
+    use(PUBLIC)
+    return use

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: MIT
+"""The OGC API Records catalogue: one record per layer the grant may read, q and bbox."""
+from __future__ import annotations
+
+import pytest
+
+from geoserver_app.access import PUBLIC
+from layers import registry
+from tests.ogcapi.conftest import everything
+
+pytestmark = pytest.mark.django_db
+RECORDS = "/ogcapi/collections/catalog/items"
+
+
+def record_ids(client, query: str = "") -> list[str]:
+    response = client.get(f"{RECORDS}?f=json&limit=100&{query}")
+    assert response.status_code == 200, response.content[:300]
+    return [r["id"] for r in response.json()["features"]]
+
+
+def test_one_record_per_public_layer(client, ogc_data, as_grant):
+    as_grant(PUBLIC)
+    assert record_ids(client) == [layer.id for layer in registry.public_layers()]
+
+
+def test_token_sees_records_of_its_layers(client, ogc_data, as_grant):
+    as_grant(everything())
+    assert record_ids(client) == [layer.id for layer in registry.LAYERS]
+
+
+def test_search_by_words_in_either_language(client, ogc_data):
+    assert record_ids(client, "q=thửa") == ["land_parcels"]
+    assert record_ids(client, "q=railway") == ["railways"]
+    assert record_ids(client, "q=quy hoạch") == ["land_use_plan_zones", "urban_planning_zones"]
+
+
+def test_bbox_search(client, ogc_data):
+    assert "land_parcels" in record_ids(client, "bbox=106.19,21.29,106.21,21.31")
+    assert record_ids(client, "bbox=0,0,1,1") == []
+
+
+def test_record_content(client, ogc_data):
+    record = client.get(f"{RECORDS}/land_parcels?f=json").json()
+    props = record["properties"]
+    assert props["title"] == "Thửa đất"
+    assert props["license"] == "CC-BY 4.0"
+    assert props["updated"] is not None
+    assert "http://www.opengis.net/def/crs/EPSG/0/9214" in props["crs"]
+    hrefs = {link["rel"]: link["href"] for link in record["links"]}
+    assert hrefs["related"] == "http://testserver/ogcapi/collections/land_parcels"
+    assert hrefs["http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"].endswith(
+        "/collections/land_parcels/tiles")
+
+
+def test_internal_record_is_404_for_the_public(client, ogc_data, as_grant):
+    as_grant(PUBLIC)
+    assert client.get(f"{RECORDS}/mineral_sites?f=json").status_code == 404
+
+
+def test_sorting(client, ogc_data):
+    # "Quy hoạch sử dụng đất" < "Quy hoạch đô thị" < "Thửa đất"
+    assert record_ids(client, "q=quy hoạch&sortby=-title") == [
+        "urban_planning_zones", "land_use_plan_zones"]
+    assert record_ids(client, "q=quy hoạch&sortby=title") == [
+        "land_use_plan_zones", "urban_planning_zones"]
