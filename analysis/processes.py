@@ -6,9 +6,12 @@ process sees exactly the layers and attributes of the caller; without one it is 
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.db import connections
 from pygeoapi.process.base import BaseProcessor
 
 from analysis.changes import changes
@@ -45,7 +48,22 @@ class AnalysisProcessor(BaseProcessor):
         self.grant: Grant = processor_def.get("grant", PUBLIC)
 
     def execute(self, data: dict, outputs: dict | None = None) -> tuple[str, Any]:
-        return "application/json", type(self).run(self.grant, data or {})
+        with job_connections():
+            return self.respond(data or {})
+
+    def respond(self, data: dict) -> tuple[str, Any]:
+        return "application/json", type(self).run(self.grant, data)
+
+
+@contextlib.contextmanager
+def job_connections() -> Iterator[None]:
+    """Close the database connections an async job's thread opened (Django closes only
+    those of request threads)."""
+    try:
+        yield
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()
 
 
 class PlanningLookupProcessor(AnalysisProcessor):
@@ -67,9 +85,9 @@ class AreaStatisticsProcessor(AnalysisProcessor):
          "date": ("units valid on this date (YYYY-MM-DD)", {"type": "string"}),
          "format": ("json | csv", {"type": "string"})}, "application/json")
 
-    def execute(self, data: dict, outputs: dict | None = None) -> tuple[str, Any]:
-        result = area_statistics(self.grant, data or {})
-        if (data or {}).get("format") == "csv":
+    def respond(self, data: dict) -> tuple[str, Any]:
+        result = area_statistics(self.grant, data)
+        if data.get("format") == "csv":
             return "text/csv", to_csv(result)
         return "application/json", result
 
@@ -105,8 +123,8 @@ class ExportProcessor(AnalysisProcessor):
          "bbox": ("[minlon, minlat, maxlon, maxlat]", {"type": "array"})},
         "application/octet-stream")
 
-    def execute(self, data: dict, outputs: dict | None = None) -> tuple[str, Any]:
-        mime, body, _name = export(self.grant, data or {})
+    def respond(self, data: dict) -> tuple[str, Any]:
+        mime, body, _name = export(self.grant, data)
         return mime, body
 
 

@@ -17,6 +17,7 @@ fi
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py load_demo
+$PY manage.py fail_stale_jobs
 if [[ -n ${DJANGO_SUPERUSER_USERNAME:-} && -n ${DJANGO_SUPERUSER_PASSWORD:-} ]]; then
     # the first administrator comes from the environment (there is no default password)
     $PY manage.py ensure_superuser

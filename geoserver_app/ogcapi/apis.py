@@ -14,7 +14,7 @@ from pygeoapi.api import API
 from pygeoapi.openapi import get_oas
 
 from geoserver_app.access import Grant
-from geoserver_app.ogcapi import config
+from geoserver_app.ogcapi import config, processes
 
 
 @functools.lru_cache(maxsize=1)
@@ -28,6 +28,7 @@ def api_for(grant: Grant, url: str) -> API:
     """The API of ``grant`` serving at ``url`` (the request's origin + /ogcapi)."""
     view = config.for_grant(base_config(), grant, url)
     view["server"]["templates"] = {"path": str(config.TEMPLATES_DIR)}
+    view["server"]["manager"] = processes.manager(grant)
     return API(view, get_oas(view, fail_on_invalid_collection=False))
 
 

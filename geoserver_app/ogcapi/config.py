@@ -19,7 +19,7 @@ from django.conf import settings
 from pygeoapi.util import yaml_load
 
 from geoserver_app.access import Grant
-from geoserver_app.ogcapi import rules, schema, tiles
+from geoserver_app.ogcapi import processes, rules, schema, tiles
 from layers import registry
 
 CONFIG_FILE = "pygeoapi-config.yml"
@@ -139,6 +139,7 @@ def full_config() -> dict:
     """The configuration with every layer and attribute (the committed file)."""
     resources = {layer.id: collection(layer) for layer in registry.LAYERS if layer.features}
     resources[CATALOG_ID] = catalog_collection()
+    resources.update(processes.resources())
     return {"server": server_section(), "logging": {"level": "ERROR"},
             "metadata": metadata_section(), "resources": resources}
 
@@ -179,9 +180,12 @@ def for_grant(base: dict, grant: Grant, url: str) -> dict:
         if rid == CATALOG_ID:
             resource["providers"][0]["data"].update(layers=list(visible), base_url=url)
             resources[rid] = resource
+        elif resource["type"] == "process":
+            resources[rid] = resource
         elif rid in visible:
             for provider in resource["providers"]:
                 _restrict(provider, visible[rid], grant)
             resources[rid] = resource
+    processes.attach(resources, grant)
     config["resources"] = resources
     return config
