@@ -29,15 +29,18 @@ def json_error(start_response: Callable, status: str, code: str, description: st
 class RateLimiter:
     """Fixed one-minute windows per client key, in process memory (per worker).
 
-    ``API_RATE_LIMIT`` requests/minute for anonymous clients (default 1200, 0 = off),
-    ``API_TOKEN_RATE_LIMIT`` for tokens (default 0 = off). Addresses in
+    ``API_RATE_LIMIT`` requests/minute for anonymous clients of ``/ogcapi`` (default 1200,
+    0 = off), ``TILE_RATE_LIMIT`` for anonymous clients of ``/tiles`` (default 12000: a map
+    view loads dozens of tiles at once), ``API_TOKEN_RATE_LIMIT`` for tokens (default 0 = off). Addresses in
     ``RATE_LIMIT_EXEMPT`` (default loopback) are not limited; behind a reverse proxy, list it
     in ``TRUSTED_PROXIES`` so the client address comes from ``X-Forwarded-For``.
     """
 
     def __init__(self, anonymous: int, token: int, exempt: frozenset[str],
-                 trusted_proxies: frozenset[str], clock: Callable[[], float] = time.monotonic):
-        self.limits = {"anonymous": anonymous, "token": token}
+                 trusted_proxies: frozenset[str], clock: Callable[[], float] = time.monotonic,
+                 tiles: int | None = None):
+        self.limits = {"anonymous": anonymous, "token": token,
+                       "tiles": anonymous if tiles is None else tiles}
         self.exempt, self.trusted_proxies, self.clock = exempt, trusted_proxies, clock
         self.windows: dict[str, tuple[int, int]] = {}
         self.lock = threading.Lock()
@@ -51,7 +54,8 @@ class RateLimiter:
         return cls(int(os.environ.get("API_RATE_LIMIT", "1200")),
                    int(os.environ.get("API_TOKEN_RATE_LIMIT", "0")),
                    addresses("RATE_LIMIT_EXEMPT", "127.0.0.1,::1"),
-                   addresses("TRUSTED_PROXIES", ""))
+                   addresses("TRUSTED_PROXIES", ""),
+                   tiles=int(os.environ.get("TILE_RATE_LIMIT", "12000")))
 
     def client_address(self, environ: dict) -> str:
         remote = environ.get("REMOTE_ADDR", "")
@@ -64,6 +68,8 @@ class RateLimiter:
         """None when the request may go on, else the seconds to wait."""
         address = self.client_address(environ)
         kind = "anonymous" if grant.anonymous else "token"
+        if kind == "anonymous" and environ.get("PATH_INFO", "").startswith("/tiles"):
+            kind = "tiles"
         limit = self.limits[kind]
         if limit <= 0 or address in self.exempt:
             return None

@@ -23,6 +23,9 @@ LEAFLET = (f'<link rel="stylesheet" href="{VENDOR}/leaflet/leaflet.css"/>\n'
            f'    <script src="{VENDOR}/leaflet/leaflet.js"></script>\n    {SHIMS}')
 # exact upstream lines -> ours ("" removes the line)
 REPLACE = {
+    # upstream's filter binds to data['id'] only: an integer title (parcel_no) broke the page
+    "{% set ptitle = data['properties'][data['title_field']] or data['id'] | string %}":
+        "{% set ptitle = (data['properties'][data['title_field']] or data['id']) | string %}",
     '<link rel="stylesheet" href="https://unpkg.com/bootstrap@5.1.3/dist/css/bootstrap.min.css">':
         f'<link rel="stylesheet" href="{VENDOR}/bootstrap/css/bootstrap.min.css">',
     '<script src="https://cdnjs.cloudflare.com/ajax/libs/html5shiv/3.7.3/html5shiv.js"></script>': "",

@@ -29,6 +29,7 @@ def _exempt(pattern: URLPattern) -> URLPattern:
 urlpatterns = [
     path("collections/<str:collection_id>/deletions", views.deletions, name="ogcapi-deletions"),
     path("collections/<str:collection_id>/items", views.items, name="ogcapi-items"),
+    path("processes/<str:process_id>/execution", views.execution, name="ogcapi-execution"),
     path("collections/<str:collection_id>/items/<str:item_id>", views.item, name="ogcapi-item"),
     re_path(r"^static/(?P<path>.+)$", serve, {"document_root": PYGEOAPI_STATIC}),
     *[re_path(rf"^vendor/{name}/(?P<path>.+)$", serve, {"document_root": root})

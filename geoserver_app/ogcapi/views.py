@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from http import HTTPStatus
 
 import pygeoapi.django_.views as pygeoapi_views
@@ -136,3 +137,27 @@ def item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse
         return _respond(transactions.delete(grant, collection_id, item_id,
                                             request.headers.get("If-Match")))
     return pygeoapi_views.collection_item(request, collection_id, item_id)
+
+
+def _execution_body_error(body: bytes) -> str | None:
+    """Why an execution request body is unusable, or None (pygeoapi assumes an object)."""
+    try:
+        data = json.loads(body or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return "the body must be JSON: {\"inputs\": {...}}"
+    if not isinstance(data, dict):
+        return "the body must be a JSON object: {\"inputs\": {...}}"
+    for key in ("inputs", "outputs", "subscriber"):
+        if key in data and not isinstance(data[key], dict):
+            return f"{key!r} must be a JSON object"
+    return None
+
+
+@csrf_exempt
+def execution(request: HttpRequest, process_id: str) -> HttpResponse:
+    """Process execution: the body checked first, then pygeoapi's own view."""
+    problem = _execution_body_error(request.body) if request.method == "POST" else None
+    if problem:
+        return _error(HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
+                      f"Yêu cầu xử lý không hợp lệ: {problem}. (Invalid execute request.)")
+    return pygeoapi_views.process_execution(request, process_id)

@@ -63,3 +63,11 @@ def test_guard_answers_429_with_retry_after():
     app({"PATH_INFO": "/admin/", "REMOTE_ADDR": "10.1.1.1"}, start_response)
     assert statuses == ["200 OK", "429 Too Many Requests", "200 OK"]
     assert headers["Retry-After"] == "61"
+
+
+def test_tiles_have_their_own_higher_anonymous_limit():
+    rl = guard.RateLimiter(1, 0, frozenset(), frozenset(), Clock(), tiles=3)
+    tile = {**env("10.0.0.1"), "PATH_INFO": "/tiles/tms/1.0.0/basemap/webmercator/1/0/0.png"}
+    api = {**env("10.0.0.1"), "PATH_INFO": "/ogcapi/collections"}
+    assert [rl.allow(tile, PUBLIC) for _ in range(4)] == [None, None, None, 61]
+    assert [rl.allow(api, PUBLIC) for _ in range(2)] == [None, 61]
