@@ -211,3 +211,10 @@ def single_sign_on() -> dict:
 
 
 globals().update(single_sign_on())
+
+# --- analysts' admin (admin issue): editing, history, metadata, translations ------------
+INSTALLED_APPS += ["geoserver_app.editor", "geoserver_app.metadata"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Base map under the admin's map widget (MapProxy WMTS REST, XYZ order, north-west origin).
+BASEMAP_TILE_URL = os.environ.get("BASEMAP_TILE_URL",
+                                  "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png")

@@ -2,12 +2,14 @@
 """URL layout of ARCHITECTURE.md section 2 (``/tiles/`` is dispatched in ``wsgi.py``)."""
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from geoserver_app import views
+from geoserver_app.metadata import views as metadata_views
 
-admin.site.site_header = "Quản trị bản đồ nền dùng chung"
-admin.site.site_title = "Bản đồ nền"
-admin.site.index_title = "Lớp dữ liệu và người dùng"
+admin.site.site_header = _("Quản trị bản đồ nền dùng chung")
+admin.site.site_title = _("Bản đồ nền")
+admin.site.index_title = _("Lớp dữ liệu và người dùng")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,3 +30,8 @@ def with_single_sign_on(patterns: list) -> list:
 
 
 urlpatterns = with_single_sign_on(urlpatterns)
+
+# analysts' admin issue: ISO 19139 metadata downloads
+urlpatterns += [
+    path("metadata/<slug:layer_id>.xml", metadata_views.layer_xml, name="layer-metadata-xml"),
+]

@@ -15,6 +15,9 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models.functions import Now
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from layers import registry
 
@@ -31,7 +34,7 @@ _GEOMETRY_FIELDS = {
 def native_geometry(layer_id: str) -> models.GeometryField:
     """The stored VN-2000 geometry of a layer, of the registry's type."""
     kind = _GEOMETRY_FIELDS[registry.get(layer_id).geometry]
-    return kind(srid=STORAGE_SRID, verbose_name="hình học (VN-2000)")
+    return kind(srid=STORAGE_SRID, verbose_name=_("hình học (VN-2000)"))
 
 
 def web_geometry(layer_id: str) -> models.GeneratedField:
@@ -39,7 +42,16 @@ def web_geometry(layer_id: str) -> models.GeneratedField:
     kind = _GEOMETRY_FIELDS[registry.get(layer_id).geometry]
     return models.GeneratedField(expression=Transform("geom", WEB_SRID),
                                  output_field=kind(srid=WEB_SRID, spatial_index=False),
-                                 db_persist=True, verbose_name="hình học (WGS 84)")
+                                 db_persist=True, verbose_name=_("hình học (WGS 84)"))
+
+
+def _title(layer: registry.Layer) -> str:
+    return layer.title_en if (get_language() or "").startswith("en") else layer.title_vi
+
+
+def layer_title(layer: registry.Layer) -> str:
+    """The layer's registry title in the active language (Vietnamese unless English)."""
+    return lazy(_title, str)(layer)
 
 
 def layer_meta(layer_id: str) -> type:
@@ -47,8 +59,8 @@ def layer_meta(layer_id: str) -> type:
     layer = registry.get(layer_id)
     return type("Meta", (), {
         "db_table": layer.table,
-        "verbose_name": layer.title_vi,
-        "verbose_name_plural": layer.title_vi,
+        "verbose_name": layer_title(layer),
+        "verbose_name_plural": layer_title(layer),
         "constraints": [models.UniqueConstraint(fields=list(layer.natural_key),
                                                 name=f"{layer.id}_natural_key")],
         "indexes": [GistIndex(fields=["geom_4326"], name=f"{layer.id}_g4326")],
@@ -58,18 +70,18 @@ def layer_meta(layer_id: str) -> type:
 class IngestBatch(models.Model):
     """One load of a source file into a layer (ingest, demo data, admin upload)."""
 
-    layer = models.CharField("lớp", max_length=64)
-    source = models.CharField("nguồn", max_length=500)
-    mode = models.CharField("chế độ", max_length=16, default="append")
-    started_at = models.DateTimeField("bắt đầu", db_default=Now())
-    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
-    created_by = models.CharField("người thực hiện", max_length=150, blank=True, db_default="")
-    report = models.JSONField("báo cáo", default=dict, blank=True)
+    layer = models.CharField(_("lớp"), max_length=64)
+    source = models.CharField(_("nguồn"), max_length=500)
+    mode = models.CharField(_("chế độ"), max_length=16, default="append")
+    started_at = models.DateTimeField(_("bắt đầu"), db_default=Now())
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    created_by = models.CharField(_("người thực hiện"), max_length=150, blank=True, db_default="")
+    report = models.JSONField(_("báo cáo"), default=dict, blank=True)
 
     class Meta:
         db_table = "ingest_batches"
-        verbose_name = "Lô nhập dữ liệu"
-        verbose_name_plural = "Lô nhập dữ liệu"
+        verbose_name = _("Lô nhập dữ liệu")
+        verbose_name_plural = _("Lô nhập dữ liệu")
 
     def __str__(self) -> str:
         return f"{self.layer} ← {self.source}"
@@ -80,11 +92,11 @@ class Feature(models.Model):
 
     LAYER: str = ""
 
-    created_at = models.DateTimeField("tạo lúc", db_default=Now(), editable=False)
-    updated_at = models.DateTimeField("cập nhật lúc", db_default=Now(), editable=False)
-    version = models.PositiveIntegerField("phiên bản", db_default=1, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), db_default=Now(), editable=False)
+    version = models.PositiveIntegerField(_("phiên bản"), db_default=1, editable=False)
     ingest_batch = models.ForeignKey(IngestBatch, models.SET_NULL, null=True, blank=True,
-                                     editable=False, verbose_name="lô nhập")
+                                     editable=False, verbose_name=_("lô nhập"))
 
     class Meta:
         abstract = True
@@ -93,15 +105,20 @@ class Feature(models.Model):
     def layer(cls) -> registry.Layer:
         return registry.get(cls.LAYER)
 
+    def __str__(self) -> str:
+        """The layer's title and the natural key, e.g. "Đường bộ QL279"."""
+        key = " ".join(str(getattr(self, name)) for name in self.layer().natural_key)
+        return f"{layer_title(self.layer())} {key}"
+
 
 class AdminUnit(Feature):
     """Administrative unit with a validity period (units changed on 1 July 2025)."""
 
-    code = models.CharField("mã", max_length=5)
-    name = models.CharField("tên", max_length=100)
-    kind = models.CharField("loại", max_length=40)
-    valid_from = models.DateField("hiệu lực từ")
-    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    code = models.CharField(_("mã"), max_length=5)
+    name = models.CharField(_("tên"), max_length=100)
+    kind = models.CharField(_("loại"), max_length=40)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -120,7 +137,7 @@ class AdminProvince(AdminUnit):
 
 class AdminDistrict(AdminUnit):
     LAYER = "admin_districts"
-    province_code = models.CharField("mã tỉnh", max_length=2)
+    province_code = models.CharField(_("mã tỉnh"), max_length=2)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -130,9 +147,9 @@ class AdminDistrict(AdminUnit):
 class AdminCommune(AdminUnit):
     LAYER = "admin_communes"
     COMMUNE_KINDS = ("xã", "phường", "thị trấn", "đặc khu")
-    province_code = models.CharField("mã tỉnh", max_length=2)
-    district_code = models.CharField("mã huyện", max_length=3, blank=True, db_default="",
-                                     help_text="trống với đơn vị sau 01/7/2025")
+    province_code = models.CharField(_("mã tỉnh"), max_length=2)
+    district_code = models.CharField(_("mã huyện"), max_length=3, blank=True, db_default="",
+                                     help_text=_("trống với đơn vị sau 01/7/2025"))
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -142,29 +159,29 @@ class AdminCommune(AdminUnit):
 class CommuneSuccession(models.Model):
     """Which pre-2025 commune became (part of) which post-2025 commune."""
 
-    old_code = models.CharField("mã xã cũ", max_length=5)
-    new_code = models.CharField("mã xã mới", max_length=5)
-    effective_on = models.DateField("hiệu lực", default="2025-07-01")
+    old_code = models.CharField(_("mã xã cũ"), max_length=5)
+    new_code = models.CharField(_("mã xã mới"), max_length=5)
+    effective_on = models.DateField(_("hiệu lực"), default="2025-07-01")
 
     class Meta:
         db_table = "admin_commune_successions"
-        verbose_name = "Sắp xếp đơn vị hành chính xã"
-        verbose_name_plural = "Sắp xếp đơn vị hành chính xã"
+        verbose_name = _("Sắp xếp đơn vị hành chính xã")
+        verbose_name_plural = _("Sắp xếp đơn vị hành chính xã")
         constraints = [models.UniqueConstraint(fields=["old_code", "new_code"],
                                                name="commune_succession_unique")]
 
 
 class LandParcel(Feature):
     LAYER = "land_parcels"
-    commune_code = models.CharField("mã xã", max_length=5)
-    sheet_no = models.PositiveIntegerField("số tờ bản đồ")
-    parcel_no = models.PositiveIntegerField("số thửa")
-    land_use_code = models.CharField("loại đất", max_length=10)
-    area_m2 = models.DecimalField("diện tích pháp lý (m²)", max_digits=14, decimal_places=1)
-    address = models.CharField("địa chỉ", max_length=255, blank=True, db_default="")
-    owner_name = models.CharField("người sử dụng đất", max_length=255, blank=True, db_default="")
-    owner_id_number = models.CharField("số CCCD", max_length=20, blank=True, db_default="")
-    certificate_number = models.CharField("số giấy chứng nhận", max_length=30, blank=True, db_default="")
+    commune_code = models.CharField(_("mã xã"), max_length=5)
+    sheet_no = models.PositiveIntegerField(_("số tờ bản đồ"))
+    parcel_no = models.PositiveIntegerField(_("số thửa"))
+    land_use_code = models.CharField(_("loại đất"), max_length=10)
+    area_m2 = models.DecimalField(_("diện tích pháp lý (m²)"), max_digits=14, decimal_places=1)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True, db_default="")
+    owner_name = models.CharField(_("người sử dụng đất"), max_length=255, blank=True, db_default="")
+    owner_id_number = models.CharField(_("số CCCD"), max_length=20, blank=True, db_default="")
+    certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=30, blank=True, db_default="")
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -176,12 +193,12 @@ class LandParcel(Feature):
 
 class LandUsePlanZone(Feature):
     LAYER = "land_use_plan_zones"
-    plan_code = models.CharField("mã khoanh quy hoạch", max_length=30)
-    land_use_code = models.CharField("loại đất quy hoạch", max_length=10)
-    period = models.CharField("kỳ quy hoạch", max_length=20)
-    commune_code = models.CharField("mã xã", max_length=5, blank=True, db_default="")
-    approved_by = models.CharField("cơ quan phê duyệt", max_length=255)
-    approved_on = models.DateField("ngày phê duyệt")
+    plan_code = models.CharField(_("mã khoanh quy hoạch"), max_length=30)
+    land_use_code = models.CharField(_("loại đất quy hoạch"), max_length=10)
+    period = models.CharField(_("kỳ quy hoạch"), max_length=20)
+    commune_code = models.CharField(_("mã xã"), max_length=5, blank=True, db_default="")
+    approved_by = models.CharField(_("cơ quan phê duyệt"), max_length=255)
+    approved_on = models.DateField(_("ngày phê duyệt"))
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -190,9 +207,9 @@ class LandUsePlanZone(Feature):
 
 class River(Feature):
     LAYER = "rivers"
-    name = models.CharField("tên", max_length=100)
-    kind = models.CharField("loại", max_length=20, help_text="sông, suối, kênh")
-    length_m = models.FloatField("chiều dài (m)", null=True, blank=True)
+    name = models.CharField(_("tên"), max_length=100)
+    kind = models.CharField(_("loại"), max_length=20, help_text=_("sông, suối, kênh"))
+    length_m = models.FloatField(_("chiều dài (m)"), null=True, blank=True)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -201,9 +218,9 @@ class River(Feature):
 
 class WaterBody(Feature):
     LAYER = "water_bodies"
-    name = models.CharField("tên", max_length=100)
-    kind = models.CharField("loại", max_length=20, help_text="hồ, ao, đầm")
-    area_m2 = models.FloatField("diện tích (m²)", null=True, blank=True)
+    name = models.CharField(_("tên"), max_length=100)
+    kind = models.CharField(_("loại"), max_length=20, help_text=_("hồ, ao, đầm"))
+    area_m2 = models.FloatField(_("diện tích (m²)"), null=True, blank=True)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -212,10 +229,10 @@ class WaterBody(Feature):
 
 class MineralSite(Feature):
     LAYER = "mineral_sites"
-    license_number = models.CharField("số giấy phép", max_length=40)
-    mineral = models.CharField("loại khoáng sản", max_length=100)
-    license_status = models.CharField("tình trạng giấy phép", max_length=20)
-    licensee = models.CharField("tổ chức được cấp phép", max_length=255)
+    license_number = models.CharField(_("số giấy phép"), max_length=40)
+    mineral = models.CharField(_("loại khoáng sản"), max_length=100)
+    license_status = models.CharField(_("tình trạng giấy phép"), max_length=20)
+    licensee = models.CharField(_("tổ chức được cấp phép"), max_length=255)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -225,10 +242,10 @@ class MineralSite(Feature):
 class ForestArea(Feature):
     LAYER = "forest_areas"
     FOREST_TYPES = ("production", "protection", "special_use")
-    plot_code = models.CharField("mã lô rừng", max_length=30,
-                                 help_text="tiểu khu-khoảnh-lô")
-    forest_type = models.CharField("loại rừng", max_length=20)
-    area_m2 = models.FloatField("diện tích (m²)", null=True, blank=True)
+    plot_code = models.CharField(_("mã lô rừng"), max_length=30,
+                                 help_text=_("tiểu khu-khoảnh-lô"))
+    forest_type = models.CharField(_("loại rừng"), max_length=20)
+    area_m2 = models.FloatField(_("diện tích (m²)"), null=True, blank=True)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -238,12 +255,12 @@ class ForestArea(Feature):
 class Road(Feature):
     LAYER = "roads"
     ROAD_CLASSES = ("national", "provincial", "district", "commune", "urban")
-    code = models.CharField("mã đường", max_length=20)
-    name = models.CharField("tên", max_length=150, blank=True, db_default="")
-    road_class = models.CharField("cấp quản lý", max_length=20)
-    surface = models.CharField("kết cấu mặt", max_length=30, blank=True, db_default="")
-    lanes = models.PositiveSmallIntegerField("số làn xe", null=True, blank=True)
-    width_m = models.FloatField("bề rộng mặt (m)", null=True, blank=True)
+    code = models.CharField(_("mã đường"), max_length=20)
+    name = models.CharField(_("tên"), max_length=150, blank=True, db_default="")
+    road_class = models.CharField(_("cấp quản lý"), max_length=20)
+    surface = models.CharField(_("kết cấu mặt"), max_length=30, blank=True, db_default="")
+    lanes = models.PositiveSmallIntegerField(_("số làn xe"), null=True, blank=True)
+    width_m = models.FloatField(_("bề rộng mặt (m)"), null=True, blank=True)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -252,10 +269,10 @@ class Road(Feature):
 
 class Bridge(Feature):
     LAYER = "bridges"
-    name = models.CharField("tên cầu", max_length=100)
-    road_code = models.CharField("mã đường", max_length=20)
-    length_m = models.FloatField("chiều dài (m)", null=True, blank=True)
-    load_limit_t = models.FloatField("tải trọng cho phép (tấn)", null=True, blank=True)
+    name = models.CharField(_("tên cầu"), max_length=100)
+    road_code = models.CharField(_("mã đường"), max_length=20)
+    length_m = models.FloatField(_("chiều dài (m)"), null=True, blank=True)
+    load_limit_t = models.FloatField(_("tải trọng cho phép (tấn)"), null=True, blank=True)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -264,9 +281,9 @@ class Bridge(Feature):
 
 class Railway(Feature):
     LAYER = "railways"
-    name = models.CharField("tên tuyến", max_length=100)
-    gauge = models.CharField("khổ đường", max_length=20, help_text="1000, 1435 hoặc lồng")
-    length_m = models.FloatField("chiều dài (m)", null=True, blank=True)
+    name = models.CharField(_("tên tuyến"), max_length=100)
+    gauge = models.CharField(_("khổ đường"), max_length=20, help_text=_("1000, 1435 hoặc lồng"))
+    length_m = models.FloatField(_("chiều dài (m)"), null=True, blank=True)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -275,10 +292,10 @@ class Railway(Feature):
 
 class Building(Feature):
     LAYER = "buildings"
-    code = models.CharField("mã công trình", max_length=30)
-    use = models.CharField("công năng", max_length=50)
-    floors = models.PositiveSmallIntegerField("số tầng", null=True, blank=True)
-    height_m = models.FloatField("chiều cao (m)", null=True, blank=True)
+    code = models.CharField(_("mã công trình"), max_length=30)
+    use = models.CharField(_("công năng"), max_length=50)
+    floors = models.PositiveSmallIntegerField(_("số tầng"), null=True, blank=True)
+    height_m = models.FloatField(_("chiều cao (m)"), null=True, blank=True)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -287,11 +304,11 @@ class Building(Feature):
 
 class ConstructionPermit(Feature):
     LAYER = "construction_permits"
-    permit_number = models.CharField("số giấy phép", max_length=40)
-    issued_on = models.DateField("ngày cấp")
-    status = models.CharField("tình trạng", max_length=20)
-    purpose = models.CharField("mục đích", max_length=255)
-    investor_name = models.CharField("chủ đầu tư", max_length=255)
+    permit_number = models.CharField(_("số giấy phép"), max_length=40)
+    issued_on = models.DateField(_("ngày cấp"))
+    status = models.CharField(_("tình trạng"), max_length=20)
+    purpose = models.CharField(_("mục đích"), max_length=255)
+    investor_name = models.CharField(_("chủ đầu tư"), max_length=255)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -300,11 +317,11 @@ class ConstructionPermit(Feature):
 
 class UrbanPlanningZone(Feature):
     LAYER = "urban_planning_zones"
-    zone_code = models.CharField("ký hiệu ô quy hoạch", max_length=30)
-    function = models.CharField("chức năng", max_length=100)
-    max_far = models.FloatField("hệ số sử dụng đất tối đa", null=True, blank=True)
-    max_height_m = models.FloatField("chiều cao tối đa (m)", null=True, blank=True)
-    max_density_pct = models.FloatField("mật độ xây dựng tối đa (%)", null=True, blank=True)
+    zone_code = models.CharField(_("ký hiệu ô quy hoạch"), max_length=30)
+    function = models.CharField(_("chức năng"), max_length=100)
+    max_far = models.FloatField(_("hệ số sử dụng đất tối đa"), null=True, blank=True)
+    max_height_m = models.FloatField(_("chiều cao tối đa (m)"), null=True, blank=True)
+    max_density_pct = models.FloatField(_("mật độ xây dựng tối đa (%)"), null=True, blank=True)
     geom = native_geometry(LAYER)
     geom_4326 = web_geometry(LAYER)
 
@@ -320,21 +337,21 @@ def model_for(layer_id: str) -> type[Feature]:
 class FeatureHistory(models.Model):
     """One captured version of a feature (written by triggers, migration 0004; read-only)."""
 
-    layer = models.TextField("lớp")
-    feature_id = models.BigIntegerField("mã đối tượng")
-    version = models.IntegerField("phiên bản")
-    operation = models.CharField("thao tác", max_length=1,
-                                 choices=[("I", "thêm"), ("U", "sửa"), ("D", "xóa")])
-    changed_at = models.DateTimeField("thời điểm")
-    actor = models.TextField("người thực hiện")
-    data = models.JSONField("thuộc tính")
-    geom = models.GeometryField("hình học", srid=STORAGE_SRID, null=True)
+    layer = models.TextField(_("lớp"))
+    feature_id = models.BigIntegerField(_("mã đối tượng"))
+    version = models.IntegerField(_("phiên bản"))
+    operation = models.CharField(_("thao tác"), max_length=1,
+                                 choices=[("I", _("thêm")), ("U", _("sửa")), ("D", _("xóa"))])
+    changed_at = models.DateTimeField(_("thời điểm"))
+    actor = models.TextField(_("người thực hiện"))
+    data = models.JSONField(_("thuộc tính"))
+    geom = models.GeometryField(_("hình học"), srid=STORAGE_SRID, null=True)
 
     class Meta:
         managed = False
         db_table = "feature_history"
-        verbose_name = "Lịch sử đối tượng"
-        verbose_name_plural = "Lịch sử đối tượng"
+        verbose_name = _("Lịch sử đối tượng")
+        verbose_name_plural = _("Lịch sử đối tượng")
         ordering = ["layer", "feature_id", "-version"]
 
 
@@ -342,28 +359,28 @@ class FeatureTombstone(models.Model):
     """A deleted feature, for change feeds (written by triggers; read-only)."""
 
     pk = models.CompositePrimaryKey("layer", "feature_id")
-    layer = models.TextField("lớp")
-    feature_id = models.BigIntegerField("mã đối tượng")
-    version = models.IntegerField("phiên bản")
-    deleted_at = models.DateTimeField("xóa lúc")
-    actor = models.TextField("người thực hiện")
+    layer = models.TextField(_("lớp"))
+    feature_id = models.BigIntegerField(_("mã đối tượng"))
+    version = models.IntegerField(_("phiên bản"))
+    deleted_at = models.DateTimeField(_("xóa lúc"))
+    actor = models.TextField(_("người thực hiện"))
 
     class Meta:
         managed = False
         db_table = "feature_tombstones"
-        verbose_name = "Đối tượng đã xóa"
-        verbose_name_plural = "Đối tượng đã xóa"
+        verbose_name = _("Đối tượng đã xóa")
+        verbose_name_plural = _("Đối tượng đã xóa")
 
 
 class TileInvalidation(models.Model):
     """A changed bounding box whose tiles must be refreshed (queue; consumers delete rows)."""
 
-    layer = models.TextField("lớp")
-    bbox = models.PolygonField("khung bao", srid=WEB_SRID)
-    created_at = models.DateTimeField("thời điểm")
+    layer = models.TextField(_("lớp"))
+    bbox = models.PolygonField(_("khung bao"), srid=WEB_SRID)
+    created_at = models.DateTimeField(_("thời điểm"))
 
     class Meta:
         managed = False
         db_table = "tile_invalidations"
-        verbose_name = "Vùng ảnh bản đồ cần làm mới"
-        verbose_name_plural = "Vùng ảnh bản đồ cần làm mới"
+        verbose_name = _("Vùng ảnh bản đồ cần làm mới")
+        verbose_name_plural = _("Vùng ảnh bản đồ cần làm mới")

@@ -32,8 +32,6 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v gdalinfo >/dev/null || missing+=(gdal-bin)
     command -v gdal-config >/dev/null || missing+=(libgdal-dev)
     command -v mapserv >/dev/null || missing+=(mapserver-bin)
-    command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
-    command -v chromium >/dev/null || missing+=(chromium)
     # Vietnamese glyphs for the map labels (mapserver/fonts.txt)
     [[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
     # single sign-on: python-ldap builds against these; the tests run a real OpenLDAP
@@ -42,6 +40,9 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     [[ -e /usr/include/sasl/sasl.h ]] || missing+=(libsasl2-dev)
     [[ -e /usr/sbin/slapd ]] || missing+=(slapd)
     [[ -e /usr/bin/ldapsearch ]] || missing+=(ldap-utils)
+    command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+    command -v msgfmt >/dev/null || missing+=(gettext)
+    command -v chromium >/dev/null || missing+=(chromium)
     printf '%s\n' "${missing[@]}"
 }
 
@@ -110,17 +111,37 @@ ensure_requirements() {
     printf '%s\n' "$wanted" > "$stamp"
 }
 
-# --- browser libraries (npm) -------------------------------------------------------------
-ensure_node_packages() {  # npm ci when node_modules is missing or package-lock.json changed
+# --- browser packages (npm) and translations ---------------------------------------------
+ensure_node_modules() {  # npm ci when node_modules is missing or package-lock.json changed
     local stamp=node_modules/.package-lock.sha256 wanted
     wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
     if [[ -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
         say "npm packages: up to date with package-lock.json"
-        return
+    else
+        say "installing npm packages from package-lock.json"
+        npm ci --no-audit --no-fund --loglevel=error >/dev/null
+        printf '%s\n' "$wanted" > "$stamp"
     fi
-    say "installing npm packages from package-lock.json"
-    npm ci --no-audit --no-fund --loglevel=error >/dev/null
-    printf '%s\n' "$wanted" > "$stamp"
+    vendor_openlayers
+}
+
+vendor_openlayers() {  # OpenLayers' build, its source map and CSS, served as our own static
+    local dest=geoserver_app/editor/static/editor/vendor/ol
+    mkdir -p "$dest"
+    cp -u node_modules/ol/dist/ol.js node_modules/ol/dist/ol.js.map node_modules/ol/ol.css "$dest/"
+}
+
+compile_messages() {  # locale/*/LC_MESSAGES/django.po -> .mo when the .po is newer
+    local po compiled=0
+    for po in locale/*/LC_MESSAGES/*.po; do
+        [[ -e $po ]] || continue
+        if [[ ! ${po%.po}.mo -nt $po ]]; then
+            msgfmt --check-format -o "${po%.po}.mo" "$po"
+            compiled=$((compiled + 1))
+        fi
+    done
+    if [[ $compiled -gt 0 ]]; then say "translations: compiled $compiled catalog(s)"
+    else say "translations: up to date"; fi
 }
 
 main() {
@@ -130,7 +151,8 @@ main() {
     [[ ${1:-} == --system ]] && return 0
     ensure_venv
     ensure_requirements
-    ensure_node_packages
+    ensure_node_modules
+    compile_messages
     say "ready"
 }
 

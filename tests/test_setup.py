@@ -42,6 +42,7 @@ def test_second_run_changes_nothing():
         f"setup: virtualenv .venv: reused (Python {sys.version.split()[0]})",
         "setup: Python packages: up to date with requirements.txt",
         "setup: npm packages: up to date with package-lock.json",
+        "setup: translations: up to date",
         "setup: ready",
     ]
     assert stamp.stat().st_mtime_ns == before
@@ -81,7 +82,7 @@ def test_missing_packages_without_root_print_the_install_line():
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [
         "setup: error: missing Debian packages: postgresql-client gdal-bin libgdal-dev "
-        "mapserver-bin nodejs npm chromium. Install them with:",
+        "mapserver-bin nodejs npm gettext chromium. Install them with:",
         "    sudo apt-get update && sudo apt-get install -y postgresql-client gdal-bin "
-        "libgdal-dev mapserver-bin nodejs npm chromium",
+        "libgdal-dev mapserver-bin nodejs npm gettext chromium",
     ]

@@ -33,8 +33,10 @@ import pyproj
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from pygeoapi import crs as pygeoapi_crs
 from pygeoapi.api import APIRequest, apply_gzip
+from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
 from geoserver_app import access
+from geoserver_app.ogcapi.db import DatabaseUnavailable
 
 PYGEOAPI_VERSION = "0.24.0"
 # the absolute URL of the request being served (providers build keyset ``next`` links)
@@ -165,7 +167,11 @@ def execute(api_function: Callable, request: HttpRequest, *args,
                       f"Nội dung quá lớn (tối đa {MAX_BODY // 1048576} MB). "
                       f"(Body larger than {MAX_BODY // 1048576} MB.)")
     grant = access.grant_for_request(request)
-    api = apis.api_for(grant, api_url(request))
+    try:
+        api = apis.api_for(grant, api_url(request))
+    except (DatabaseUnavailable, SQLAlchemyOperationalError):  # building the job manager
+        return _error(HTTPStatus.SERVICE_UNAVAILABLE, DatabaseUnavailable.ogc_exception_code,
+                      DatabaseUnavailable.default_msg)
     api_request = APIRequest.from_django(request, api.locales)
     REQUEST_URL.set(request.build_absolute_uri())
     if not skip_valid_check and not api_request.is_valid():

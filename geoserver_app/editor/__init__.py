@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+"""The analysts' admin: feature editing on a map, history, ingest batches, dashboard."""

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: MIT
+"""Metadata editing: one row per registry layer, created by the data migration."""
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from geoserver_app.metadata.models import LayerMetadata
+
+
+@admin.register(LayerMetadata)
+class LayerMetadataAdmin(admin.ModelAdmin):
+    list_display = ("layer", "title", "topic_category", "access_level", "updated_at", "xml")
+    list_filter = ("access_level", "topic_category", "update_frequency")
+    search_fields = ("layer", "title", "keywords")
+    readonly_fields = ("layer", "updated_at", "xml")
+    fieldsets = (
+        (None, {"fields": ("layer", "title", "abstract", "keywords", "topic_category")}),
+        (_("Quality and reference"), {"fields": ("lineage", "scale_denominator",
+                                                 "resolution_m", "reference_system")}),
+        (_("Extent"), {"fields": (("west", "east"), ("south", "north"),
+                                  ("temporal_start", "temporal_end"))}),
+        (_("Maintenance and contact"), {"fields": ("update_frequency", "contact_organisation",
+                                                   "contact_person", "contact_email")}),
+        (_("Use"), {"fields": ("licence", "access_level", "updated_at", "xml")}),
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: LayerMetadata | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("ISO 19139 XML"))
+    def xml(self, meta: LayerMetadata) -> str:
+        url = reverse("layer-metadata-xml", args=[meta.layer])
+        return format_html('<a href="{}">{}</a>', url, f"{meta.layer}.xml")

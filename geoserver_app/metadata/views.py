@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: MIT
+"""``/metadata/<layer>.xml``: ISO 19139 download, through the access policy."""
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from geoserver_app.access import grant_for_request
+from geoserver_app.editor.dashboard import PROVINCE_FRAME
+from geoserver_app.editor.sql import layer_summary
+from geoserver_app.metadata import iso19139
+from geoserver_app.metadata.models import LayerMetadata
+
+
+def may_read(request: HttpRequest, meta: LayerMetadata) -> bool:
+    """Public metadata for whoever may read the layer; the rest for staff only."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    return meta.public and grant_for_request(request).can_read(meta.layer)
+
+
+def bbox_of(meta: LayerMetadata) -> tuple[tuple[float, ...], object]:
+    """(west, south, east, north) as edited, else of the data, else of the province; last update."""
+    _count, last_update, extent = layer_summary(meta.registry_layer)
+    edited = (meta.west, meta.south, meta.east, meta.north)
+    if None not in edited:
+        return edited, last_update
+    return tuple(extent or PROVINCE_FRAME), last_update
+
+
+def layer_xml(request: HttpRequest, layer_id: str) -> HttpResponse:
+    """The ISO 19139 XML of one layer; 404 (not 403) for layers the request may not see."""
+    meta = LayerMetadata.objects.filter(layer=layer_id).first()
+    if meta is None or not may_read(request, meta):
+        return HttpResponse(f"Không có siêu dữ liệu công khai cho lớp “{layer_id}”. "
+                            "Xem danh sách lớp tại trang chủ. "
+                            f"(No public metadata for layer “{layer_id}”.)\n",
+                            status=404, content_type="text/plain; charset=utf-8")
+    bbox, last_update = bbox_of(meta)
+    response = HttpResponse(iso19139.render(meta, bbox, last_update),
+                            content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{meta.layer}.xml"'
+    response["Vary"] = "Authorization, Cookie"
+    return response
