@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """OGC API Records: a catalogue with one record per layer the grant may read.
 
-The records are built from the registry (titles, descriptions, keywords, licence, contact)
-and the database (extent from statistics, last update time), searchable by ``q`` and
+The records are built from the registry (titles, descriptions, keywords, licence, contact),
+overlaid with the ISO 19115 metadata analysts edit in the admin (``layer_metadata``), and
+the database (extent from statistics, last update time), searchable by ``q`` and
 ``bbox``. The grant's layers arrive in the provider definition (``data.layers``), so the
 public catalogue has no record of an internal layer.
 """
@@ -19,6 +20,37 @@ from layers import registry
 _LAYER_FACTS = sql.SQL(
     "SELECT {layer}, (SELECT max(updated_at) FROM {table}), "
     "ST_EstimatedExtent('public', {layer}, 'geom_4326')::box2d::text")
+
+
+_METADATA = sql.SQL(
+    "SELECT layer, title, abstract, keywords, topic_category, lineage, licence, "
+    "contact_organisation, contact_email, update_frequency FROM layer_metadata "
+    "WHERE layer = ANY(%s)")
+_METADATA_COLUMNS = ("title", "abstract", "keywords", "topic_category", "lineage", "licence",
+                     "contact_organisation", "contact_email", "update_frequency")
+
+
+def with_metadata(rec: dict, meta: dict | None) -> dict:
+    """The record with what the analysts wrote in the layer's ISO 19115 metadata (admin)."""
+    if not meta:
+        return rec
+    props = rec["properties"]
+    words = [w.strip() for w in (meta["keywords"] or "").split(",") if w.strip()]
+    props.update(title=meta["title"] or props["title"],
+                 description=meta["abstract"] or props["description"],
+                 keywords=list(dict.fromkeys([*props["keywords"], *words])),
+                 themes=[{"concepts": [{"id": meta["topic_category"]}],
+                          "scheme": "ISO 19115 MD_TopicCategoryCode"}]
+                 if meta["topic_category"] else [],
+                 lineage=meta["lineage"] or None,
+                 updateFrequency=meta["update_frequency"] or None,
+                 license=meta["licence"] or props["license"])
+    if meta["contact_organisation"]:
+        props["contacts"] = [{"organization": meta["contact_organisation"],
+                              "emails": [{"value": meta["contact_email"]}]
+                              if meta["contact_email"] else [],
+                              "roles": ["pointOfContact"]}]
+    return rec
 
 
 def _facts_query(layers: list[registry.Layer]) -> sql.Composable:
@@ -106,8 +138,12 @@ class CatalogProvider(BaseProvider):
         with db.connection(self.database) as conn, conn.cursor() as cursor:
             cursor.execute(_facts_query(self.layers))
             facts = {row[0]: row[1:] for row in cursor.fetchall()}
-        return [record(layer, facts[layer.table][0], _parse_box(facts[layer.table][1]),
-                       self.base_url) for layer in self.layers]
+            cursor.execute(_METADATA, [[layer.id for layer in self.layers]])
+            metadata = {row[0]: dict(zip(_METADATA_COLUMNS, row[1:], strict=True))
+                        for row in cursor.fetchall()}
+        return [with_metadata(record(layer, facts[layer.table][0],
+                                     _parse_box(facts[layer.table][1]), self.base_url),
+                              metadata.get(layer.id)) for layer in self.layers]
 
     def query(self, offset: int = 0, limit: int = 10, resulttype: str = "results",
               bbox: list | None = None, q: str | None = None, sortby: list | None = None,

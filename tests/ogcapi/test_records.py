@@ -43,7 +43,7 @@ def test_record_content(client, ogc_data):
     record = client.get(f"{RECORDS}/land_parcels?f=json").json()
     props = record["properties"]
     assert props["title"] == "Thửa đất"
-    assert props["license"] == "CC-BY 4.0"
+    assert props["license"] == "Giấy phép Dữ liệu mở (CC BY 4.0)"  # from layer_metadata
     assert props["updated"] is not None
     assert "http://www.opengis.net/def/crs/EPSG/0/9214" in props["crs"]
     hrefs = {link["rel"]: link["href"] for link in record["links"]}
@@ -63,3 +63,29 @@ def test_sorting(client, ogc_data):
         "urban_planning_zones", "land_use_plan_zones"]
     assert record_ids(client, "q=quy hoạch&sortby=title") == [
         "land_use_plan_zones", "urban_planning_zones"]
+
+
+def test_records_carry_the_metadata_analysts_edit(client, ogc_data):
+    from geoserver_app.ogcapi import db
+
+    columns = ("abstract", "keywords", "topic_category", "contact_organisation",
+               "contact_email", "update_frequency")
+    assignments = ", ".join(f"{c} = %s" for c in columns)
+    update = f"UPDATE layer_metadata SET {assignments} WHERE layer = 'roads'"
+    with db.connection() as conn, conn.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM layer_metadata WHERE layer = 'roads'")
+        original = cursor.fetchone()
+        cursor.execute(update, ["Mạng lưới đường bộ do Sở Xây dựng quản lý.",
+                                "giao thông, cầu đường", "transportation",
+                                "Sở Xây dựng tỉnh Bắc Ninh", "gis@sxd.example.org", "monthly"])
+    try:
+        props = client.get(f"{RECORDS}/roads?f=json").json()["properties"]
+        assert props["description"] == "Mạng lưới đường bộ do Sở Xây dựng quản lý."
+        assert "cầu đường" in props["keywords"] and "giao thông" in props["keywords"]
+        assert props["themes"][0]["concepts"] == [{"id": "transportation"}]
+        assert props["contacts"][0]["organization"] == "Sở Xây dựng tỉnh Bắc Ninh"
+        assert props["updateFrequency"] == "monthly"
+        assert record_ids(client, "q=do Sở Xây dựng quản lý") == ["roads"]
+    finally:
+        with db.connection() as conn, conn.cursor() as cursor:
+            cursor.execute(update, list(original))
