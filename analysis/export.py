@@ -13,12 +13,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from psycopg2 import sql
 
 from analysis import inputs
 from analysis.db import visible_columns
 from analysis.errors import AnalysisInputError
+from geoserver_app import libpq
 from geoserver_app.access import Grant
 from layers import registry
 
@@ -66,10 +66,8 @@ def _bbox(data: dict) -> list | None:
 
 
 def _ogr2ogr(target: Path, fmt: Format, query: str, name: str) -> None:
-    db = settings.DATABASES["default"]
-    source = (f"PG:host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} "
-              f"dbname={db['NAME']} user={db['USER']}")
-    env = {**os.environ, "PGPASSWORD": str(db["PASSWORD"] or "")}
+    env = {**os.environ, **libpq.environment()}
+    source = f"PG:dbname={env['PGDATABASE']}"  # host, port, user, password: libpq variables
     result = subprocess.run(["ogr2ogr", "-f", fmt.driver, str(target), source, "-sql", query,
                              "-nln", name, *fmt.options], env=env, capture_output=True,
                             text=True, timeout=3600)

@@ -18,6 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from geoserver_app import libpq
+
 CONFIG_FILES = ("pygeoapi-config.yml", "mapproxy.yaml")
 
 
@@ -25,12 +27,9 @@ class BackupError(RuntimeError):
     """A backup or restore step failed; the message names it."""
 
 
-def _pg_arguments() -> tuple[list[str], dict[str, str]]:
-    """Connection arguments and environment for the pg_* clients (from Django's settings)."""
-    db = settings.DATABASES["default"]
-    args = ["-h", str(db["HOST"] or "127.0.0.1"), "-p", str(db["PORT"] or 5432),
-            "-U", str(db["USER"]), "-d", str(db["NAME"])]
-    return args, {**os.environ, "PGPASSWORD": str(db["PASSWORD"] or "")}
+def _pg_environment() -> dict[str, str]:
+    """The environment of the pg_* clients: ours plus the database's libpq variables."""
+    return {**os.environ, **libpq.environment()}
 
 
 def _run(command: list[str], env: dict[str, str], what: str) -> None:
@@ -46,10 +45,10 @@ def backup(target_dir: Path) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     target = target_dir / f"basemap-{stamp}.tar"
-    args, env = _pg_arguments()
+    env = _pg_environment()
     with tempfile.TemporaryDirectory() as work:
         dump = Path(work) / "database.dump"
-        _run(["pg_dump", "-Fc", "--no-owner", "-f", str(dump), *args], env, "pg_dump")
+        _run(["pg_dump", "-Fc", "--no-owner", "-f", str(dump)], env, "pg_dump")
         with tarfile.open(target, "w") as tar:
             tar.add(dump, "database.dump")
             media = Path(settings.MEDIA_ROOT)
@@ -101,11 +100,11 @@ def restore(source: Path) -> None:
         if not dump.exists():
             raise BackupError(f"{source} has no database.dump")
         connection.close()
-        args, env = _pg_arguments()
+        env = _pg_environment()
         order = Path(work) / "restore.list"
         order.write_text(_srids_first(dump, env))
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              "-L", str(order), *args, str(dump)], env, "pg_restore")
+              "-L", str(order), "-d", env["PGDATABASE"], str(dump)], env, "pg_restore")
         media = Path(work) / "media"
         if media.exists():
             shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

@@ -14,16 +14,12 @@ from pathlib import Path
 
 from django.conf import settings
 
-from geoserver_app import mapfile, mapproxy_config
+from geoserver_app import libpq, mapfile, mapproxy_config
 
 
 def database_environment() -> dict[str, str]:
-    """libpq variables of Django's default database."""
-    db = settings.DATABASES["default"]
-    values = {"PGHOST": db.get("HOST") or "127.0.0.1", "PGPORT": str(db.get("PORT") or 5432),
-              "PGUSER": db.get("USER") or "", "PGPASSWORD": db.get("PASSWORD") or "",
-              "PGDATABASE": db.get("NAME") or "", "PGCONNECT_TIMEOUT": "5"}
-    return {key: value for key, value in values.items() if value}
+    """libpq variables of Django's default database (mapserv reads them)."""
+    return libpq.environment()
 
 
 def tile_environment() -> dict[str, str]:
