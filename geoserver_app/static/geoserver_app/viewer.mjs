@@ -517,10 +517,18 @@ async function exportPng(map) {
   notify(msg.exported);
 }
 
+let printing = false;  // a double click on "In" must not open two print dialogs
+
 async function printView(map) {
-  const canvas = await snapshot(map);
-  $("#print-image").src = canvas.toDataURL("image/png");
-  window.print();
+  if (printing) return;
+  printing = true;
+  try {
+    const canvas = await snapshot(map);
+    $("#print-image").src = canvas.toDataURL("image/png");
+    window.print();
+  } finally {
+    printing = false;
+  }
 }
 
 function locate(map) {
