@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 from django.db import connection, transaction
 
 from ingest import sql
+from ingest import swap as swapping
 
 
 def raw_cursor():
@@ -126,11 +127,16 @@ class ApplyResult:
     inserted: int
     updated: int
     deleted: int
+    swapped: bool = False  # replace done by build and swap (ingest.swap)
+    swap_blockers: tuple[str, ...] = ()  # why a wanted swap fell back to row by row
 
 
 def apply(staging: Staging, live: str, mode: str, key: tuple[str, ...], multi: bool,
-          batch: dict, history: bool = True) -> ApplyResult:
-    """In ONE transaction: record the batch, then replace / append / upsert the live layer."""
+          batch: dict, history: bool = True, swap: bool = False) -> ApplyResult:
+    """In ONE transaction: record the batch, then replace / append / upsert the live layer.
+
+    ``swap`` (a large replace with history off) builds the new table and swaps it in.
+    """
     with transaction.atomic(), raw_cursor() as cursor:
         cursor.execute(sql.CREATE_BATCH, [live, batch["source"], mode, batch["user"]])
         batch_id = cursor.fetchone()[0]
@@ -138,20 +144,42 @@ def apply(staging: Staging, live: str, mode: str, key: tuple[str, ...], multi: b
         if not history:
             cursor.execute(sql.SET_HISTORY, ["off"])
         cursor.execute(sql.lock_live(live))
-        deleted = inserted = updated = 0
-        if mode == "replace":
-            cursor.execute(sql.delete_all(live))
-            deleted = cursor.rowcount
-        if mode == "upsert":
-            cursor.execute(sql.upsert_from(staging.name, live, staging.columns, key, multi), [batch_id])
-            inserted, updated = cursor.fetchone()
+        blockers = tuple(swapping.blockers(cursor, live)) if swap else ()
+        if swap and not blockers:
+            result = _build_and_swap(cursor, staging, live, multi, batch_id)
         else:
-            cursor.execute(sql.insert_from(staging.name, live, staging.columns, multi), [batch_id])
-            inserted = cursor.rowcount
-        result = ApplyResult(batch_id, inserted, updated, deleted)
+            result = _row_by_row(cursor, staging, live, mode, key, multi, batch_id)
+            result.swap_blockers = blockers
         report = batch["report"](result)
         cursor.execute(sql.FINISH_BATCH, [json.dumps(report, ensure_ascii=False), batch_id])
     return result
+
+
+def _row_by_row(cursor, staging: Staging, live: str, mode: str, key: tuple[str, ...],
+                multi: bool, batch_id: int) -> ApplyResult:
+    """DELETE (replace) and INSERT / upsert in the live table; its triggers capture it."""
+    deleted = inserted = updated = 0
+    if mode == "replace":
+        cursor.execute(sql.delete_all(live))
+        deleted = cursor.rowcount
+    if mode == "upsert":
+        cursor.execute(sql.upsert_from(staging.name, live, staging.columns, key, multi), [batch_id])
+        inserted, updated = cursor.fetchone()
+    else:
+        cursor.execute(sql.insert_from(staging.name, live, staging.columns, multi), [batch_id])
+        inserted = cursor.rowcount
+    return ApplyResult(batch_id, inserted, updated, deleted)
+
+
+def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
+                    batch_id: int) -> ApplyResult:
+    """Replace by building the twin table, then swapping it in (see ingest.swap)."""
+    table = swapping.shape(cursor, live)
+    inserted = swapping.build(cursor, table, live, staging, multi, batch_id)
+    swapping.lock_for_swap(cursor, live)
+    deleted = swapping.capture(cursor, live, live, swapping.build_name(batch_id))
+    swapping.swap(cursor, table, live, batch_id)
+    return ApplyResult(batch_id, inserted, 0, deleted, swapped=True)
 
 
 def commune_codes() -> frozenset[str]:
