@@ -93,6 +93,11 @@ def storage_crs() -> pyproj.CRS:
     return pyproj.CRS.from_epsg(STORAGE_EPSG)
 
 
+def to_wgs84() -> pyproj.Transformer:
+    """EPSG:9214 -> WGS 84 lon/lat (where rejected features are, for the report's map)."""
+    return pyproj.Transformer.from_crs(STORAGE_EPSG, 4326, always_xy=True)
+
+
 def label(crs: pyproj.CRS) -> str:
     code = crs.to_epsg()
     return f"EPSG:{code}" if code else crs.name

@@ -111,6 +111,24 @@ def check(geoms: np.ndarray, kind: Geometry, region: shapely.Geometry) -> Geomet
     return GeometryResult(geoms, rejected, len(repaired), repaired)
 
 
+def positions(geoms: np.ndarray, rows: list[int],
+              to_wgs84: pyproj.Transformer) -> dict[int, list[float]]:
+    """[lon, lat] of the middle of each listed row's extent (6 decimals), where it has one.
+
+    The extent's middle, not a point on the surface: it exists for invalid geometries too.
+    """
+    rows = [row for row in rows if not (shapely.is_missing(geoms[row])
+                                        or shapely.is_empty(geoms[row]))]
+    if not rows:
+        return {}
+    bounds = shapely.bounds(geoms[rows])
+    lon, lat = to_wgs84.transform((bounds[:, 0] + bounds[:, 2]) / 2,
+                                  (bounds[:, 1] + bounds[:, 3]) / 2)
+    return {row: [round(float(x), 6), round(float(y), 6)]
+            for row, x, y in zip(rows, np.atleast_1d(lon), np.atleast_1d(lat), strict=True)
+            if np.isfinite(x) and np.isfinite(y)}
+
+
 _HEX_DIGITS = np.frombuffer(b"".join(b"%02X" % i for i in range(256)), np.uint8).reshape(256, 2)
 
 

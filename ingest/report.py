@@ -34,8 +34,12 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per pipeline step
 
-    def reject(self, feature: int | str, reason: str) -> None:
-        self.rejected.append({"feature": feature, "reason": reason})
+    def reject(self, feature: int | str, reason: str, where: list[float] | None = None) -> None:
+        """Record a rejected feature; ``where`` is its [lon, lat] when it has a geometry."""
+        item = {"feature": feature, "reason": reason}
+        if where is not None:
+            item["where"] = where
+        self.rejected.append(item)
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -98,7 +98,7 @@ def staging_columns(ctx: Context) -> list[tuple[str, str]]:
     return [*columns, ("geom", "geometry")]  # plain WKB; SRID and multi type set on apply
 
 
-def _process(ctx: Context, batch: pa.RecordBatch, transformer) -> pa.Table:
+def _process(ctx: Context, batch: pa.RecordBatch, transformer, to_wgs84) -> pa.Table:
     """Decode, coerce, check and reproject one batch; the rows to stage."""
     count = batch.num_rows
     fids = batch.column(0).to_pylist()
@@ -119,8 +119,9 @@ def _process(ctx: Context, batch: pa.RecordBatch, transformer) -> pa.Table:
     for index, reason in checked.rejected.items():
         rejects[index] = f"{rejects[index]}; {reason}" if index in rejects else reason
     ctx.report.repaired += checked.repaired - len(set(rejects) & checked.repaired_rows)
+    where = geometry.positions(checked.geoms, sorted(rejects), to_wgs84)
     for index in sorted(rejects):
-        ctx.report.reject(fids[index], rejects[index])
+        ctx.report.reject(fids[index], rejects[index], where.get(index))
     keep = np.ones(count, dtype=bool)
     keep[list(rejects)] = False
     mask = pa.array(keep)
@@ -133,10 +134,10 @@ def _process(ctx: Context, batch: pa.RecordBatch, transformer) -> pa.Table:
 def stage(ctx: Context) -> None:
     """Stream every batch through the checks and COPY the accepted rows into staging."""
     ctx.staging = load.Staging.create(staging_columns(ctx))
-    transformer = ctx.crs.transformer()
+    transformer, to_wgs84 = ctx.crs.transformer(), crs_module.to_wgs84()
     with load.CopyPipe(ctx.staging) as pipe:
         for batch in ctx.batches():
-            table = _process(ctx, batch, transformer)
+            table = _process(ctx, batch, transformer, to_wgs84)
             ctx.report.read += batch.num_rows
             if table.num_rows:
                 pipe.send(table)

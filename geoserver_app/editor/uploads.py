@@ -16,7 +16,7 @@ from django import forms
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
@@ -201,20 +201,48 @@ def start(upload: Upload) -> threading.Thread:
     return thread
 
 
+MAX_PREVIEW_POINTS = 5000
+
+
+def _rejected_points(report: dict) -> list[list[float]]:
+    """[lon, lat] of the rejected features that had a geometry (at most MAX_PREVIEW_POINTS)."""
+    return [item["where"] for item in report.get("rejected", [])
+            if item.get("where")][:MAX_PREVIEW_POINTS]
+
+
+def _extent(boxes: list[tuple[float, ...]]) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 def preview(upload: Upload) -> SafeString | None:
-    """An inline SVG of what the upload loaded (its ingest batch), or None."""
-    batch = upload.report.get("batch")
-    if upload.status != "done" or not batch or upload.report.get("dry_run"):
+    """An inline SVG of what the upload loaded (its ingest batch, blue) and where the features
+    it rejected lie (red dots), or None when there is neither."""
+    report = upload.report or {}
+    if upload.status != "done":
         return None
-    outline = sql.batch_outline(registry.get(upload.layer), batch)
-    if outline is None:
+    batch = report.get("batch")
+    outline = None
+    if batch and not report.get("dry_run"):
+        outline = sql.batch_outline(registry.get(upload.layer), batch)
+    points = _rejected_points(report)
+    if outline is None and not points:
         return None
-    (xmin, ymin, xmax, ymax), path = outline
-    pad = max(xmax - xmin, ymax - ymin, 0.001) * 0.05
+    boxes = [outline[0]] if outline else []
+    if points:
+        xs, ys = zip(*points, strict=True)
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    xmin, ymin, xmax, ymax = _extent(boxes)
+    span = max(xmax - xmin, ymax - ymin, 0.001)
+    pad, radius = span * 0.05, span * 0.012
     view = (f"{xmin - pad:.6f} {-ymax - pad:.6f} {xmax - xmin + 2 * pad:.6f} "
             f"{ymax - ymin + 2 * pad:.6f}")
+    loaded = format_html('<path class="loaded" d="{}" fill="#4a90d9" fill-opacity="0.35" '
+                         'stroke="#1f5f9f" vector-effect="non-scaling-stroke"/>',
+                         outline[1]) if outline else ""
+    rejected = format_html_join("", '<circle class="rejected" cx="{}" cy="{}" r="{}" '
+                                'fill="#d62728" fill-opacity="0.8"/>',
+                                ((f"{x:.6f}", f"{-y:.6f}", f"{radius:.6f}") for x, y in points))
     return format_html('<svg class="upload-preview" xmlns="http://www.w3.org/2000/svg" '
                        'width="360" height="240" viewBox="{}" '
-                       'preserveAspectRatio="xMidYMid meet"><path d="{}" fill="#4a90d9" '
-                       'fill-opacity="0.35" stroke="#1f5f9f" '
-                       'vector-effect="non-scaling-stroke"/></svg>', view, path)
+                       'preserveAspectRatio="xMidYMid meet">{}{}</svg>', view, loaded, rejected)

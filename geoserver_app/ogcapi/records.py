@@ -5,7 +5,9 @@ The records are built from the registry (titles, descriptions, keywords, licence
 overlaid with the ISO 19115 metadata analysts edit in the admin (``layer_metadata``), and
 the database (extent from statistics, last update time), searchable by ``q`` and
 ``bbox``. The grant's layers arrive in the provider definition (``data.layers``), so the
-public catalogue has no record of an internal layer.
+public catalogue has no record of an internal layer; ``data.internal_metadata`` is false for
+the public, whose records then carry only the metadata an analyst marked public (the admin's
+access level: "internal metadata is for staff only").
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ _LAYER_FACTS = sql.SQL(
 _METADATA = sql.SQL(
     "SELECT layer, title, abstract, keywords, topic_category, lineage, licence, "
     "contact_organisation, contact_email, update_frequency FROM layer_metadata "
-    "WHERE layer = ANY(%s)")
+    "WHERE layer = ANY(%s) AND (access_level = 'public' OR %s)")
 _METADATA_COLUMNS = ("title", "abstract", "keywords", "topic_category", "lineage", "licence",
                      "contact_organisation", "contact_email", "update_frequency")
 
@@ -125,6 +127,7 @@ class CatalogProvider(BaseProvider):
         self.layers = [registry.get(i) for i in provider_def["data"].get("layers", [])]
         self.database = provider_def["data"].get("database", "default")
         self.base_url = provider_def["data"].get("base_url", "")
+        self.internal_metadata = bool(provider_def["data"].get("internal_metadata", False))
         self._fields = {"title": {"type": "string"}, "description": {"type": "string"},
                         "keywords": {"type": "string"}, "type": {"type": "string"},
                         "updated": {"type": "string", "format": "date-time"}}
@@ -138,7 +141,8 @@ class CatalogProvider(BaseProvider):
         with db.connection(self.database) as conn, conn.cursor() as cursor:
             cursor.execute(_facts_query(self.layers))
             facts = {row[0]: row[1:] for row in cursor.fetchall()}
-            cursor.execute(_METADATA, [[layer.id for layer in self.layers]])
+            cursor.execute(_METADATA, [[layer.id for layer in self.layers],
+                                       self.internal_metadata])
             metadata = {row[0]: dict(zip(_METADATA_COLUMNS, row[1:], strict=True))
                         for row in cursor.fetchall()}
         return [with_metadata(record(layer, facts[layer.table][0],

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import geopandas
+import pyproj
 import pytest
 from django.contrib.auth.models import Permission
 from shapely.geometry import box
@@ -66,8 +67,16 @@ def test_upload_loads_in_the_background_and_ends_on_the_report(admin_client, tmp
     assert '<td class="rejected">1</td>' in page
     assert "ZZZ" in re.search(r'<table id="upload-rejected">.*?</table>', page, re.S).group(0)
     assert '<svg class="upload-preview"' in page
-    preview = re.search(r'<svg class="upload-preview".*?<path d="([^"]+)"', page, re.S).group(1)
+    preview = re.search(r'<svg class="upload-preview".*?<path class="loaded" d="([^"]+)"',
+                        page, re.S).group(1)
     assert preview.count("M ") == 2 and ";" not in preview  # both loaded parcels drawn
+    # the rejected parcel (ZZZ) is a red dot at the middle of its square, in lon/-lat
+    lon, lat = pyproj.Transformer.from_crs(9214, 4326, always_xy=True).transform(
+        X0 + 30 + 10, Y0 + 10)
+    dots = re.findall(r'<circle class="rejected" cx="([-\d.]+)" cy="([-\d.]+)"', page)
+    assert [(float(x), float(y)) for x, y in dots] == [
+        (pytest.approx(lon, abs=2e-6), pytest.approx(-lat, abs=2e-6))]
+    assert "Chấm đỏ: vị trí các đối tượng bị loại" in page
     assert sorted(LandParcel.objects.values_list("parcel_no", "land_use_code")) == [
         (1, "LUC"), (3, "ONT")]
     progress = admin_client.get(response["Location"], {"format": "json"}).json()

@@ -32,6 +32,14 @@ def square(i: int, size: float = 20.0) -> shapely.Polygon:
     return shapely.box(x, y, x + size, y + size)
 
 
+def where(geom: shapely.Geometry) -> list[float]:
+    """The report's [lon, lat] of a rejected EPSG:9214 geometry: its extent's middle."""
+    xmin, ymin, xmax, ymax = geom.bounds
+    lonlat = Transformer.from_crs(9214, 4326, always_xy=True).transform(
+        (xmin + xmax) / 2, (ymin + ymax) / 2)
+    return [round(value, 6) for value in lonlat]
+
+
 def write_vector(path: Path, columns: dict[str, list], geoms: list, *, crs: str | None,
                  driver: str | None = None, geometry_type: str = "Polygon",
                  encoding: str | None = None, **options) -> Path:

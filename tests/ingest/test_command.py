@@ -9,7 +9,15 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, database_url, live_rows, parcel_columns, square, write_vector
+from .conftest import (
+    ROOT,
+    database_url,
+    live_rows,
+    parcel_columns,
+    square,
+    where,
+    write_vector,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,7 +43,8 @@ def test_summary_and_report(tmp_path):
     assert {k: report[k] for k in ("layer", "read", "loaded", "repaired", "rejected",
                                    "source_crs", "encoding")} == {
         "layer": "land_parcels", "read": 2, "loaded": 1, "repaired": 0,
-        "rejected": [{"feature": 2, "reason": "land_use_code 'ZZZ' không có trong danh mục"}],
+        "rejected": [{"feature": 2, "reason": "land_use_code 'ZZZ' không có trong danh mục",
+                      "where": where(square(1))}],
         "source_crs": "EPSG:9214", "encoding": "utf-8"}
     assert isinstance(report["seconds"], float)
 

@@ -8,7 +8,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from ingest.api import run_ingest
 from layers.models import AdminCommune, LandParcel, MineralSite
 
-from .conftest import fetch, ground_error_m, square
+from .conftest import fetch, ground_error_m, square, where
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,9 +28,11 @@ def test_wkt_csv_with_decimal_commas_and_domain_checks(tmp_path):
     report = run_ingest(path, "land_parcels", source_crs="EPSG:9214")
     assert (report.read, report.loaded) == (5, 2)
     assert report.rejected == [
-        {"feature": 2, "reason": "land_use_code 'XYZ' không có trong danh mục"},
-        {"feature": 3, "reason": "commune_code '99999' không có trong danh mục"},
-        {"feature": 4, "reason": "parcel_no: 'x4' không phải số nguyên"},
+        {"feature": 2, "reason": "land_use_code 'XYZ' không có trong danh mục",
+         "where": where(square(1))},
+        {"feature": 3, "reason": "commune_code '99999' không có trong danh mục",
+         "where": where(square(2))},
+        {"feature": 4, "reason": "parcel_no: 'x4' không phải số nguyên", "where": where(square(3))},
     ]
     assert [(p, code, float(area), address) for p, code, area, address in
             LandParcel.objects.order_by("parcel_no").values_list(

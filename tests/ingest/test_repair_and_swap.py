@@ -14,6 +14,7 @@ from .conftest import (
     ground_error_m,
     parcel_columns,
     square,
+    where,
     write_vector,
 )
 
@@ -44,8 +45,9 @@ def test_bowties_and_swapped_axes(tmp_path):
     assert sorted(report.rejected, key=lambda r: r["feature"]) == [
         {"feature": 3, "reason": "trùng khóa tự nhiên (commune_code, sheet_no, parcel_no) "
                                  "với đối tượng 2"},
-        {"feature": 4, "reason": "sai kiểu hình học: Point, lớp cần MultiPolygon"},
-        {"feature": 5, "reason": "nằm ngoài phạm vi tỉnh (kể cả vùng đệm)"},
+        {"feature": 4, "reason": "sai kiểu hình học: Point, lớp cần MultiPolygon",
+         "where": where(geoms[3])},
+        {"feature": 5, "reason": "nằm ngoài phạm vi tỉnh (kể cả vùng đệm)", "where": where(geoms[4])},
         {"feature": 7, "reason": "hình học rỗng hoặc không đọc được"},
     ]
     assert report.read == report.loaded + len(report.rejected)

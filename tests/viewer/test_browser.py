@@ -237,6 +237,35 @@ def test_export_png_and_locate_me(serve, demo_site, open_page, parcel):
     assert only_loopback(view.requests, base) == []
 
 
+def test_print_lays_out_the_snapshot_of_the_view_alone(serve, demo_site, open_page, screenshots):
+    base = serve(demo_site.env)
+    view = open_page(f"{base}/#15/21.30000/106.20000")
+    page = view.page
+    tiles_loaded(page)
+    # headless Chromium has no print dialog: count the calls, then print with page.pdf()
+    page.evaluate("window.printed = 0; window.print = () => { window.printed += 1; }")
+    page.click("#btn-print")
+    wait_until(page, "window.printed === 1")
+    size = page.evaluate("""new Promise((resolve) => {
+        const img = new Image();
+        img.onload = () => resolve([img.naturalWidth, img.naturalHeight]);
+        img.src = document.querySelector('#print-image').src; })""")
+    canvas = page.evaluate("[window.basemapViewer.map.getCanvas().width, "
+                           "window.basemapViewer.map.getCanvas().height]")
+    assert page.evaluate("document.querySelector('#print-image').src.slice(0, 22)") == \
+        "data:image/png;base64,"
+    assert size == [canvas[0], canvas[1] + 28]  # the view plus its attribution line
+    page.emulate_media(media="print")
+    shown = page.evaluate("""['#print-image', '#map', '#panel', '.bar .tools'].map(
+        (s) => getComputedStyle(document.querySelector(s)).display)""")
+    assert shown == ["block", "none", "none", "none"]
+    screenshots(page, "print")
+    pdf = page.pdf(format="A4", landscape=True)
+    assert pdf[:5] == b"%PDF-"
+    assert pdf.count(b"/Subtype /Image") == 1  # the snapshot, and no other picture
+    assert view.errors == []
+
+
 def test_only_the_embed_page_can_be_framed(serve, demo_site, browser):
     base = serve(demo_site.env)
     context = browser.new_context(viewport=DESKTOP)
