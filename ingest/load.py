@@ -14,6 +14,7 @@ import secrets
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.db import connection, transaction
@@ -29,29 +30,35 @@ def raw_cursor():
 
 
 def clean_stale_staging() -> list[str]:
-    """Drop staging tables whose run is gone (its advisory lock is free); their names."""
+    """Drop staging and twin tables whose run is gone (its advisory lock is free); their names."""
     dropped = []
     with raw_cursor() as cursor:
-        cursor.execute(sql.FIND_STAGING, [sql.STAGING_PREFIX.replace("_", r"\_") + "%"])
-        for (name,) in cursor.fetchall():
-            token = name.removeprefix(sql.STAGING_PREFIX)
-            if not token.isdigit():
-                continue
-            cursor.execute(sql.TRY_LOCK, [int(token)])
-            if cursor.fetchone()[0]:
-                cursor.execute(sql.drop_table(name))
-                cursor.execute(sql.UNLOCK, [int(token)])
-                dropped.append(name)
+        for prefix in (sql.STAGING_PREFIX, sql.BUILD_PREFIX):
+            cursor.execute(sql.FIND_STAGING, [prefix.replace("_", r"\_") + "%"])
+            for (name,) in cursor.fetchall():
+                token = name.removeprefix(prefix)
+                if not token.isdigit():
+                    continue
+                cursor.execute(sql.TRY_LOCK, [int(token)])
+                if cursor.fetchone()[0]:
+                    cursor.execute(sql.drop_table(name))
+                    cursor.execute(sql.UNLOCK, [int(token)])
+                    dropped.append(name)
     return dropped
 
 
 @dataclass
 class Staging:
-    """This run's staging table and the columns it holds."""
+    """This run's staging table and the columns it holds.
+
+    Besides the source ``fid``, each staged row has ``row_no``: 0, 1, 2, ... in COPY order
+    (``rows`` so far), from which the build and swap derives the new ids.
+    """
 
     name: str
     token: int
     columns: list[str]
+    rows: int = 0
 
     @classmethod
     def create(cls, columns: list[tuple[str, str]]) -> Staging:
@@ -62,8 +69,14 @@ class Staging:
             cursor.execute(sql.create_staging(staging.name, columns))
         return staging
 
+    def numbered(self, table: pa.Table) -> pa.Table:
+        """The batch with its ``row_no`` column (call once per batch, in order)."""
+        numbers = pa.array(np.arange(self.rows, self.rows + table.num_rows), pa.int64())
+        self.rows += table.num_rows
+        return table.add_column(1, "row_no", numbers)
+
     def copy(self, table: pa.Table, pg_connection=None) -> None:
-        """COPY one batch (fid, columns..., geom as hex WKB) into the staging table."""
+        """COPY one numbered batch (fid, row_no, columns..., geom as hex WKB) into staging."""
         buffer = io.BytesIO()
         pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False,
                                                           quoting_style="needed"))
@@ -83,8 +96,10 @@ class Staging:
             return sorted(fid for (fid,) in cursor.fetchall())
 
     def drop(self) -> None:
+        """Drop the staging table and a twin table left by a failed swap, then unlock."""
         with raw_cursor() as cursor:
             cursor.execute(sql.drop_table(self.name))
+            cursor.execute(sql.drop_table(swapping.build_name(self.token)))
             cursor.execute(sql.UNLOCK, [self.token])
 
 
@@ -104,7 +119,8 @@ class CopyPipe:
 
     def send(self, table: pa.Table) -> None:
         self.wait()
-        self.pending = self.pool.submit(self.staging.copy, table, self.pg_connection)
+        self.pending = self.pool.submit(self.staging.copy, self.staging.numbered(table),
+                                        self.pg_connection)
 
     def wait(self) -> None:
         if self.pending is not None:
@@ -175,10 +191,12 @@ def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
                     batch_id: int) -> ApplyResult:
     """Replace by building the twin table, then swapping it in (see ingest.swap)."""
     table = swapping.shape(cursor, live)
-    inserted = swapping.build(cursor, table, live, staging, multi, batch_id)
+    inserted = swapping.build(cursor, connection.get_connection_params(), table, live, staging,
+                              multi, batch_id)
+    twin = swapping.build_name(staging.token)
     swapping.lock_for_swap(cursor, live)
-    deleted = swapping.capture(cursor, live, live, swapping.build_name(batch_id))
-    swapping.swap(cursor, table, live, batch_id)
+    deleted = swapping.capture(cursor, live, live, twin)
+    swapping.swap(cursor, table, live, twin)
     return ApplyResult(batch_id, inserted, 0, deleted, swapped=True)
 
 

@@ -28,12 +28,12 @@ def create_staging(name: str, columns: list[tuple[str, str]]) -> sql.Composed:
     """An UNLOGGED staging table: source fid, the target columns (typed like the layer)."""
     defs = [sql.SQL("{} {}").format(sql.Identifier(column), sql.SQL(kind))
             for column, kind in columns]
-    return sql.SQL("CREATE UNLOGGED TABLE {} (fid bigint NOT NULL, {})").format(
+    return sql.SQL("CREATE UNLOGGED TABLE {} (fid bigint NOT NULL, row_no bigint NOT NULL, {})").format(
         sql.Identifier(name), sql.SQL(", ").join(defs))
 
 
 def copy_staging(name: str, columns: list[str]) -> sql.Composed:
-    return sql.SQL("COPY {} (fid, {}) FROM STDIN WITH (FORMAT csv)").format(
+    return sql.SQL("COPY {} (fid, row_no, {}) FROM STDIN WITH (FORMAT csv)").format(
         sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, columns)))
 
 
@@ -125,10 +125,13 @@ UNION ALL SELECT 'chính sách ' || polname FROM pg_policy WHERE polrelid = %(t)
 UNION ALL SELECT 'khóa ngoại ' || conname || ' trỏ tới bảng' FROM pg_constraint
     WHERE confrelid = %(t)s
 UNION ALL SELECT 'ràng buộc ' || conname FROM pg_constraint
-    WHERE conrelid = %(t)s AND contype NOT IN ('p', 'u', 'x', 'f', 'c')
+    WHERE conrelid = %(t)s AND contype NOT IN ('p', 'u', 'f', 'c')
 UNION ALL SELECT 'khung nhìn/quy tắc ' || r.rulename FROM pg_depend d
     JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
     WHERE d.refobjid = %(t)s
+UNION ALL SELECT 'dãy số bước khác 1 ' || s.seqrelid::regclass::text FROM pg_attribute a
+    JOIN pg_sequence s ON s.seqrelid = pg_get_serial_sequence(%(t)s::regclass::text, a.attname)::regclass
+    WHERE a.attrelid = %(t)s AND a.attnum > 0 AND NOT a.attisdropped AND s.seqincrement <> 1
 UNION ALL SELECT 'xuất bản ' || prpubid::text FROM pg_publication_rel WHERE prrelid = %(t)s
 UNION ALL SELECT 'thống kê mở rộng ' || stxname FROM pg_statistic_ext WHERE stxrelid = %(t)s
 UNION ALL SELECT 'quyền theo cột ' || attname FROM pg_attribute
@@ -136,8 +139,7 @@ UNION ALL SELECT 'quyền theo cột ' || attname FROM pg_attribute
 UNION ALL SELECT 'trigger tắt ' || tgname FROM pg_trigger
     WHERE tgrelid = %(t)s AND NOT tgisinternal AND tgenabled <> 'O'
 UNION ALL SELECT 'chỉ mục ' || i.indexrelid::regclass::text FROM pg_index i
-    LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
-    WHERE i.indrelid = %(t)s AND k.oid IS NULL
+    WHERE i.indrelid = %(t)s
       AND NOT starts_with(pg_get_indexdef(i.indexrelid),
                           format('CREATE %%sINDEX %%I ON %%s USING ',
                                  CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END,
@@ -152,22 +154,20 @@ SHOW_LOCK_TIMEOUT = "SELECT current_setting('lock_timeout')"
 TABLE_GRANTS = ("SELECT coalesce(pg_get_userbyid(nullif(a.grantee, 0)), 'PUBLIC'), "
                 "a.privilege_type, a.is_grantable FROM pg_class c, aclexplode(c.relacl) a "
                 "WHERE c.oid = %s ORDER BY 1, 2")
-# constraints built by the swap: index-backed ones first (p, u, x), then foreign keys
-TABLE_CONSTRAINTS = ("SELECT conname, pg_get_constraintdef(oid), contype, "
-                     "(SELECT relname FROM pg_class WHERE oid = conindid AND contype <> 'f') "
-                     "FROM pg_constraint WHERE conrelid = %s AND contype IN ('p', 'u', 'x', 'f') "
-                     "ORDER BY contype = 'f', conname")
-# plain indexes: the definition after "CREATE [UNIQUE] INDEX name ON table " (SWAP_BLOCKERS
-# guarantees that prefix)
+# every index: the definition after "CREATE [UNIQUE] INDEX name ON table " (SWAP_BLOCKERS
+# guarantees that prefix), and the constraint it backs, if any, with its deferrability
 TABLE_INDEXES = """
 SELECT c.relname, i.indisunique, substr(pg_get_indexdef(i.indexrelid),
        length(format('CREATE %%sINDEX %%I ON %%s ', CASE WHEN i.indisunique THEN 'UNIQUE '
                                                   ELSE '' END, c.relname, """ + _QUALIFIED + """))
-              + 1)
+              + 1),
+       k.conname, k.contype, k.condeferrable, k.condeferred
 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
-WHERE i.indrelid = %(t)s AND k.oid IS NULL ORDER BY c.relname
+WHERE i.indrelid = %(t)s ORDER BY c.relname
 """
+TABLE_FOREIGN_KEYS = ("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                      "WHERE conrelid = %s AND contype = 'f' ORDER BY conname")
 TABLE_TRIGGERS = ("SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
                   "WHERE tgrelid = %s AND NOT tgisinternal ORDER BY tgname")
 # columns fed by a sequence: identity kind ('' for serial), the sequence and its settings
@@ -194,24 +194,37 @@ def create_build(name: str, live: str) -> sql.Composed:
                    "EXCLUDING IDENTITY)").format(sql.Identifier(name), sql.Identifier(live))
 
 
-def insert_build(name: str, staging: str, columns: list[str], ids: list[tuple[str, str, str]],
+def insert_build(name: str, staging: str, columns: list[str], ids: list[tuple[str, int]],
                  multi: bool) -> sql.Composed:
-    """Every staged feature into the build table, ids drawn from the live identity sequences
-    (``ids``: column, sequence schema, sequence), in COPY order like ``insert_from``."""
-    id_cols = [sql.Identifier(column) for column, _schema, _seq in ids]
-    id_values = [sql.SQL("nextval({})").format(sql.Literal(sql_name(schema, seq)))
-                 for _column, schema, seq in ids]
-    return sql.SQL("INSERT INTO {build} ({cols}, ingest_batch_id) "
-                   "SELECT {values}, %s FROM {t}").format(
+    """Staged rows ``%(first)s <= row_no < %(last)s`` into the twin table; each sequence column
+    gets its reserved first id + row_no (``ids``: column, first id), so ids follow COPY order."""
+    return sql.SQL("INSERT INTO {build} ({cols}, ingest_batch_id) SELECT {values}, %(batch)s "
+                   "FROM {t} WHERE row_no >= %(first)s AND row_no < %(last)s").format(
         build=sql.Identifier(name),
-        cols=sql.SQL(", ").join([*id_cols, *map(sql.Identifier, columns)]),
-        values=sql.SQL(", ").join([*id_values, _staged(columns, multi)]),
+        cols=sql.SQL(", ").join([*(sql.Identifier(column) for column, _ in ids),
+                                 *map(sql.Identifier, columns)]),
+        values=sql.SQL(", ").join([*(sql.SQL("{} + row_no").format(sql.Literal(first))
+                                     for _, first in ids), _staged(columns, multi)]),
         t=sql.Identifier(staging))
+
+
+# ``rows`` ids from a sequence in one go: the first of them (the others are taken by setval)
+RESERVE_IDS = ("SELECT v, setval(%(seq)s::regclass, v + %(rows)s - 1) "
+               "FROM (SELECT nextval(%(seq)s::regclass) AS v) AS n")
 
 
 def sql_name(schema: str, name: str) -> str:
     """A schema-qualified name as regclass text (for nextval/setval arguments)."""
     return '"{}"."{}"'.format(schema.replace('"', '""'), name.replace('"', '""'))
+
+
+def constraint_using_index(table: str, name: str, kind: str, deferrable: bool,
+                           deferred: bool) -> sql.Composed:
+    """Turn the (same-named) unique index into the PRIMARY KEY / UNIQUE constraint."""
+    return sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {}{}").format(
+        sql.Identifier(table), sql.Identifier(name),
+        sql.SQL("PRIMARY KEY" if kind == "p" else "UNIQUE"), sql.Identifier(name),
+        sql.SQL((" DEFERRABLE" if deferrable else "") + (" INITIALLY DEFERRED" if deferred else "")))
 
 
 def add_constraint(table: str, name: str, definition: str) -> sql.Composed:

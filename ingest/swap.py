@@ -17,8 +17,10 @@ reproduce (views or foreign keys pointing at it, policies, ...) keeps the row-by
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import psycopg2
 from psycopg2 import errors
 
 from ingest import sql
@@ -27,6 +29,7 @@ from ingest.errors import IngestError
 LOCK_TIMEOUT = "5s"  # per attempt to take ACCESS EXCLUSIVE for the swap
 LOCK_ATTEMPTS = 3
 LOCK_PAUSE_S = 1.0
+WORKERS = 2  # helper connections filling the twin and building its indexes
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,19 @@ class Sequence:
 
 
 @dataclass(frozen=True)
+class Index:
+    """An index of the live table, and the PRIMARY KEY / UNIQUE constraint it backs."""
+
+    name: str
+    unique: bool
+    definition: str  # from USING, as pg_get_indexdef writes it
+    constraint: str | None
+    kind: str | None  # 'p' or 'u'
+    deferrable: bool
+    deferred: bool
+
+
+@dataclass(frozen=True)
 class Shape:
     """What the catalog says the live table has besides its columns."""
 
@@ -48,8 +64,8 @@ class Shape:
     owner: str
     comment: str | None
     grants: list[tuple[str, str, bool]]
-    constraints: list[tuple[str, str, str, str | None]]  # name, definition, type, index name
-    indexes: list[tuple[str, bool, str]]  # name, unique, definition from USING
+    indexes: list[Index]
+    foreign_keys: list[tuple[str, str]]  # name, definition
     triggers: list[tuple[str, str]]  # name, CREATE TRIGGER statement
     sequences: list[Sequence]
 
@@ -64,53 +80,124 @@ def blockers(cursor, live: str) -> list[str]:
     return [reason for (reason,) in cursor.fetchall()]
 
 
+def _rows(cursor, query: str, params) -> list[tuple]:
+    cursor.execute(query, params)
+    return [tuple(row) for row in cursor.fetchall()]
+
+
 def shape(cursor, live: str) -> Shape:
-    """Read the live table's constraints, indexes, triggers, sequences, owner and grants."""
+    """Read the live table's indexes, constraints, triggers, sequences, owner and grants."""
     cursor.execute(sql.TABLE_OID, [live])
     oid = cursor.fetchone()[0]
     cursor.execute(sql.TABLE_FACTS, [oid])
     owner, comment = cursor.fetchone()
-    rows = {}
-    for name, query in (("grants", sql.TABLE_GRANTS), ("constraints", sql.TABLE_CONSTRAINTS),
-                        ("triggers", sql.TABLE_TRIGGERS)):
-        cursor.execute(query, [oid])
-        rows[name] = [tuple(row) for row in cursor.fetchall()]
-    cursor.execute(sql.TABLE_INDEXES, {"t": oid})
-    indexes = [tuple(row) for row in cursor.fetchall()]
-    cursor.execute(sql.TABLE_SEQUENCES, {"t": oid})
     sequences = [Sequence(column, identity, schema, name, tuple(settings))
-                 for column, identity, schema, name, *settings in cursor.fetchall()]
-    return Shape(oid, owner, comment, rows["grants"], rows["constraints"], indexes,
-                 rows["triggers"], sequences)
+                 for column, identity, schema, name, *settings
+                 in _rows(cursor, sql.TABLE_SEQUENCES, {"t": oid})]
+    return Shape(oid, owner, comment, _rows(cursor, sql.TABLE_GRANTS, [oid]),
+                 [Index(*row) for row in _rows(cursor, sql.TABLE_INDEXES, {"t": oid})],
+                 _rows(cursor, sql.TABLE_FOREIGN_KEYS, [oid]),
+                 _rows(cursor, sql.TABLE_TRIGGERS, [oid]), sequences)
 
 
-def build_name(batch_id: int) -> str:
-    return f"{sql.BUILD_PREFIX}{batch_id}"
+def build_name(token: int) -> str:
+    """The twin table of the run holding advisory lock ``token`` (see load.clean_stale_staging)."""
+    return f"{sql.BUILD_PREFIX}{token}"
 
 
 def temporary(build: str, index: int) -> str:
-    """The name a constraint or index carries until the swap gives it the live one."""
+    """The name an index or constraint carries until the swap gives it the live one."""
     return f"{build}_{index}"
 
 
-def build(cursor, table: Shape, live: str, staging, multi: bool, batch_id: int) -> int:
-    """Create and fill the twin table, then its keys and indexes; the rows inserted."""
-    name = build_name(batch_id)
-    cursor.execute(sql.create_build(name, live))
-    identities = [(s.column, s.schema, s.name) for s in table.sequences if s.identity]
-    cursor.execute(sql.insert_build(name, staging.name, staging.columns, identities, multi),
-                   [batch_id])
-    inserted = cursor.rowcount
-    for number, (_name, definition, kind, _index) in enumerate(table.constraints):
-        if kind != "f":
-            cursor.execute(sql.add_constraint(name, temporary(name, number), definition))
-    for number, (_index, unique, tail) in enumerate(table.indexes, len(table.constraints)):
-        cursor.execute(sql.create_index(name, temporary(name, number), unique, tail))
+class Helpers:
+    """Extra connections (autocommit) that fill the twin and build its indexes side by side."""
+
+    def __init__(self, params: dict, count: int = WORKERS) -> None:
+        self.connections = []
+        for _ in range(count):
+            helper = psycopg2.connect(**params)
+            helper.autocommit = True
+            self.connections.append(helper)
+        self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="ingest-build")
+
+    def run(self, jobs: list[list[tuple]]) -> list[int]:
+        """Run job i (statements with their parameters) on connection i; rows written."""
+        futures = [self.pool.submit(_run, helper, job)
+                   for helper, job in zip(self.connections, jobs, strict=False)]
+        return [future.result() for future in futures]
+
+    def __enter__(self) -> Helpers:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.pool.shutdown(wait=True)
+        for helper in self.connections:
+            helper.close()
+
+
+def _run(helper, job: list[tuple]) -> int:
+    written = 0
+    with helper.cursor() as cursor:
+        for statement, params in job:
+            cursor.execute(statement, params)
+            written += max(cursor.rowcount, 0)
+    return written
+
+
+def reserve_ids(cursor, table: Shape, rows: int) -> list[tuple[str, int]]:
+    """Take ``rows`` consecutive ids from each sequence of the live table (writers wait on
+    the SHARE ROW EXCLUSIVE lock); (column, first id)."""
+    ids = []
+    for sequence in table.sequences:
+        cursor.execute(sql.RESERVE_IDS, {"seq": sql.sql_name(sequence.schema, sequence.name),
+                                         "rows": rows})
+        ids.append((sequence.column, cursor.fetchone()[0]))
+    return ids
+
+
+def _index_jobs(table: Shape, name: str) -> list[list[tuple]]:
+    """The index builds, spread over the helpers (the costly GiST ones first, alternating)."""
+    order = sorted(range(len(table.indexes)),
+                   key=lambda n: not table.indexes[n].definition.startswith("USING gist"))
+    jobs = [[] for _ in range(WORKERS)]
+    for position, number in enumerate(order):
+        index = table.indexes[number]
+        jobs[position % WORKERS].append(
+            (sql.create_index(name, temporary(name, number), index.unique, index.definition),
+             None))
+    return jobs
+
+
+def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
+          batch_id: int) -> int:
+    """Create and fill the twin table, then its indexes and constraints; the rows inserted.
+
+    The helpers commit the twin as they go (its name carries this run's advisory lock, so a
+    killed run's twin is dropped by the next run); the live table is not touched.
+    """
+    name = build_name(staging.token)
+    ids = reserve_ids(cursor, table, staging.rows)
+    half = (staging.rows + 1) // 2
+    with Helpers(params) as helpers:
+        helpers.run([[(sql.create_build(name, live), None)]])
+        insert = sql.insert_build(name, staging.name, staging.columns, ids, multi)
+        inserted = sum(helpers.run([[(insert, {"batch": batch_id, "first": first, "last": last})]
+                                    for first, last in ((0, half), (half, staging.rows))]))
+        helpers.run(_index_jobs(table, name))
+    for number, index in enumerate(table.indexes):
+        if index.constraint:
+            cursor.execute(sql.constraint_using_index(name, temporary(name, number), index.kind,
+                                                      index.deferrable, index.deferred))
     cursor.execute(sql.analyze(name))
-    for number, (_name, definition, kind, _index) in enumerate(table.constraints):
-        if kind == "f":  # last: it locks the referenced table until commit
-            cursor.execute(sql.add_constraint(name, temporary(name, number), definition))
+    for number, (_constraint, definition) in enumerate(table.foreign_keys):
+        # last: it locks the referenced table until commit
+        cursor.execute(sql.add_constraint(name, foreign_key_name(name, number), definition))
     return inserted
+
+
+def foreign_key_name(build: str, number: int) -> str:
+    return f"{build}_f{number}"
 
 
 def lock_for_swap(cursor, live: str) -> None:
@@ -146,9 +233,8 @@ def capture(cursor, layer: str, live: str, name: str) -> int:
     return deleted
 
 
-def swap(cursor, table: Shape, live: str, batch_id: int) -> None:
-    """Replace the live table by its twin, under the live names, in this transaction."""
-    name = build_name(batch_id)
+def swap(cursor, table: Shape, live: str, name: str) -> None:
+    """Replace the live table by its twin ``name``, under the live names, in this transaction."""
     states = {}
     for sequence in table.sequences:
         if sequence.identity:
@@ -174,12 +260,15 @@ def swap(cursor, table: Shape, live: str, batch_id: int) -> None:
 
 def _restore_names(cursor, table: Shape, live: str, name: str) -> None:
     """Constraints and indexes get their exact live names back."""
-    for number, (constraint, _definition, kind, index) in enumerate(table.constraints):
-        cursor.execute(sql.rename_constraint(live, temporary(name, number), constraint))
-        if kind != "f" and index and index != constraint:
-            cursor.execute(sql.rename_index(constraint, index))
-    for number, (index, _unique, _tail) in enumerate(table.indexes, len(table.constraints)):
-        cursor.execute(sql.rename_index(temporary(name, number), index))
+    for number, index in enumerate(table.indexes):
+        if index.constraint:
+            cursor.execute(sql.rename_constraint(live, temporary(name, number), index.constraint))
+            if index.name != index.constraint:
+                cursor.execute(sql.rename_index(index.constraint, index.name))
+        else:
+            cursor.execute(sql.rename_index(temporary(name, number), index.name))
+    for number, (constraint, _definition) in enumerate(table.foreign_keys):
+        cursor.execute(sql.rename_constraint(live, foreign_key_name(name, number), constraint))
 
 
 def _restore_access(cursor, table: Shape, live: str) -> None:
