@@ -11,8 +11,9 @@ from __future__ import annotations
 import io
 import json
 import secrets
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -144,6 +145,7 @@ class ApplyResult:
     updated: int
     deleted: int
     swapped: bool = False  # replace done by build and swap (ingest.swap)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds, parts of the swap
     swap_blockers: tuple[str, ...] = ()  # why a wanted swap fell back to row by row
 
 
@@ -190,14 +192,18 @@ def _row_by_row(cursor, staging: Staging, live: str, mode: str, key: tuple[str, 
 def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
                     batch_id: int) -> ApplyResult:
     """Replace by building the twin table, then swapping it in (see ingest.swap)."""
+    timings = {}
     table = swapping.shape(cursor, live)
-    inserted = swapping.build(cursor, connection.get_connection_params(), table, live, staging,
-                              multi, batch_id)
+    inserted, deleted = swapping.build(
+        cursor, connection.get_connection_params(), table, live, staging, multi, batch_id,
+        timings, lambda: swapping.tombstone(cursor, live, live))
     twin = swapping.build_name(staging.token)
+    started = time.monotonic()
+    swapping.capture(cursor, live, live, twin)
     swapping.lock_for_swap(cursor, live)
-    deleted = swapping.capture(cursor, live, live, twin)
     swapping.swap(cursor, table, live, twin)
-    return ApplyResult(batch_id, inserted, 0, deleted, swapped=True)
+    timings["apply: swap"] = round(time.monotonic() - started, 2)
+    return ApplyResult(batch_id, inserted, 0, deleted, swapped=True, timings=timings)
 
 
 def commune_codes() -> frozenset[str]:

@@ -174,6 +174,7 @@ def apply_load(ctx: Context) -> None:
             result.inserted, result.updated, result.deleted)
         report.unchanged = report.loaded - result.inserted - result.updated \
             if ctx.options.mode == "upsert" else 0
+        report.timings.update(result.timings)
         if result.swap_blockers:
             report.warnings.append("không thể dựng bảng mới rồi hoán đổi (" +
                                    "; ".join(result.swap_blockers) + "): thay thế từng hàng")

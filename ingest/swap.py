@@ -3,10 +3,18 @@
 
 Deleting 500k rows and inserting 500k into a table with two GiST indexes, a unique key and
 per-statement triggers costs far more than filling an empty twin table and building its
-indexes afterwards (sorted GiST builds). Everything runs inside the apply transaction: the
-live table is only locked SHARE ROW EXCLUSIVE (writers wait, readers go on) while the twin
-is built; ACCESS EXCLUSIVE is taken for the swap itself (catalog renames, milliseconds). A
-killed run rolls back with its transaction, twin table included: nothing is left behind.
+indexes afterwards (sorted GiST builds). The apply transaction takes SHARE ROW EXCLUSIVE on
+the live table (writers wait, readers go on) and reserves the new ids; two helper
+connections then create and fill the twin (half the staged rows each) and build its indexes
+side by side, while the apply transaction writes the tombstones of the live rows (which
+cannot change any more). Then the keys are attached, ANALYZE, foreign keys, the tile
+invalidation, and ACCESS
+EXCLUSIVE (lock timeout, retries) only for the swap itself: DROP live, RENAME twin, names,
+identity, triggers, grants restored: catalog work, readers wait milliseconds.
+
+The live table only changes when the apply transaction commits. The twin is committed by
+the helpers and named after the run's advisory lock, like the staging table: a failed run
+drops it, a killed run's twin is dropped by the next run (``load.clean_stale_staging``).
 
 The twin gets everything the catalog says the live table has (constraints, indexes and
 triggers under their exact names, the identity sequence and its position, owner, grants,
@@ -17,7 +25,8 @@ reproduce (views or foreign keys pointing at it, policies, ...) keeps the row-by
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg2
@@ -121,11 +130,14 @@ class Helpers:
             self.connections.append(helper)
         self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="ingest-build")
 
+    def start(self, jobs: list[list[tuple]]) -> list[Future]:
+        """Start job i (statements with their parameters) on connection i."""
+        return [self.pool.submit(_run, helper, job)
+                for helper, job in zip(self.connections, jobs, strict=False)]
+
     def run(self, jobs: list[list[tuple]]) -> list[int]:
-        """Run job i (statements with their parameters) on connection i; rows written."""
-        futures = [self.pool.submit(_run, helper, job)
-                   for helper, job in zip(self.connections, jobs, strict=False)]
-        return [future.result() for future in futures]
+        """Run the jobs side by side; the rows each wrote."""
+        return [future.result() for future in self.start(jobs)]
 
     def __enter__(self) -> Helpers:
         return self
@@ -170,21 +182,29 @@ def _index_jobs(table: Shape, name: str) -> list[list[tuple]]:
 
 
 def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
-          batch_id: int) -> int:
-    """Create and fill the twin table, then its indexes and constraints; the rows inserted.
+          batch_id: int, timings: dict[str, float],
+          meanwhile: Callable[[], int]) -> tuple[int, int]:
+    """Create and fill the twin table, then its indexes and constraints; the rows inserted
+    and what ``meanwhile`` returned.
 
     The helpers commit the twin as they go (its name carries this run's advisory lock, so a
-    killed run's twin is dropped by the next run); the live table is not touched.
+    killed run's twin is dropped by the next run); the live table is not touched. This
+    connection runs ``meanwhile`` while the helpers fill the twin.
     """
     name = build_name(staging.token)
     ids = reserve_ids(cursor, table, staging.rows)
     half = (staging.rows + 1) // 2
+    started = time.monotonic()
     with Helpers(params) as helpers:
         helpers.run([[(sql.create_build(name, live), None)]])
         insert = sql.insert_build(name, staging.name, staging.columns, ids, multi)
-        inserted = sum(helpers.run([[(insert, {"batch": batch_id, "first": first, "last": last})]
-                                    for first, last in ((0, half), (half, staging.rows))]))
+        filling = helpers.start([[(insert, {"batch": batch_id, "first": first, "last": last})]
+                                 for first, last in ((0, half), (half, staging.rows))])
+        answer = meanwhile()
+        inserted = sum(future.result() for future in filling)
+        timings["apply: fill"] = round(time.monotonic() - started, 2)
         helpers.run(_index_jobs(table, name))
+    timings["apply: indexes"] = round(time.monotonic() - started - timings["apply: fill"], 2)
     for number, index in enumerate(table.indexes):
         if index.constraint:
             cursor.execute(sql.constraint_using_index(name, temporary(name, number), index.kind,
@@ -193,7 +213,7 @@ def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
     for number, (_constraint, definition) in enumerate(table.foreign_keys):
         # last: it locks the referenced table until commit
         cursor.execute(sql.add_constraint(name, foreign_key_name(name, number), definition))
-    return inserted
+    return inserted, answer
 
 
 def foreign_key_name(build: str, number: int) -> str:
@@ -223,14 +243,17 @@ def lock_for_swap(cursor, live: str) -> None:
     cursor.execute(sql.SET_LOCK_TIMEOUT, [previous])
 
 
-def capture(cursor, layer: str, live: str, name: str) -> int:
-    """Tombstones, tile invalidation and notification of the replace; old features count."""
+def tombstone(cursor, layer: str, live: str) -> int:
+    """A tombstone per live feature (writers wait: the live rows cannot change); how many."""
     cursor.execute(sql.tombstone_all(layer, live))
-    deleted = cursor.rowcount
+    return cursor.rowcount
+
+
+def capture(cursor, layer: str, live: str, name: str) -> None:
+    """The rest of what the triggers would have written: tile invalidation, notification."""
     cursor.execute(sql.untombstone(layer, name))
     cursor.execute(sql.invalidate_both(layer, live, name))
     cursor.execute(sql.NOTIFY_CHANGES, [layer])
-    return deleted
 
 
 def swap(cursor, table: Shape, live: str, name: str) -> None:
