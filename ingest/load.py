@@ -200,6 +200,8 @@ def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
     twin = swapping.build_name(staging.token)
     started = time.monotonic()
     swapping.capture(cursor, live, live, twin)
+    timings["apply: invalidate"] = round(time.monotonic() - started, 2)
+    started = time.monotonic()
     swapping.lock_for_swap(cursor, live)
     swapping.swap(cursor, table, live, twin)
     timings["apply: swap"] = round(time.monotonic() - started, 2)
