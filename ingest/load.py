@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: MIT
 """Atomic load: COPY into an UNLOGGED staging table, then apply in one transaction.
 
-A staging table belongs to the run holding the advisory lock named by its suffix; a run
-that died (even SIGKILL) releases the lock with its session, and the next run drops the
-table. The live layer only changes in the apply transaction, so a failed or killed ingest
-leaves it exactly as it was.
+A staging table (and the twin table of a large replace, see ingest.swap) belongs to the
+run holding the advisory lock named by its suffix; a run that died (even SIGKILL) releases
+the lock with its session, and the next run drops the tables. The live layer only changes
+in the apply transaction, so a failed or killed ingest leaves it exactly as it was.
 """
 from __future__ import annotations
 
