@@ -35,9 +35,11 @@ from psycopg2 import errors
 from ingest import sql
 from ingest.errors import IngestError
 
-LOCK_TIMEOUT = "5s"  # per attempt to take ACCESS EXCLUSIVE for the swap
-LOCK_ATTEMPTS = 3
-LOCK_PAUSE_S = 1.0
+# ACCESS EXCLUSIVE for the swap: readers arriving while it is awaited queue behind it, so
+# each attempt is short (readers stall at most LOCK_TIMEOUT), and there are several
+LOCK_TIMEOUT = "1s"
+LOCK_ATTEMPTS = 10
+LOCK_PAUSE_S = 0.5
 WORKERS = 2  # helper connections filling the twin and building its indexes
 
 

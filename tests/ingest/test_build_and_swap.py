@@ -198,6 +198,7 @@ def test_a_reader_holding_the_table_makes_the_swap_fail_cleanly(tmp_path, monkey
     before, batches = live_rows(), IngestBatch.objects.count()
     monkeypatch.setattr(swap, "LOCK_TIMEOUT", "100ms")
     monkeypatch.setattr(swap, "LOCK_PAUSE_S", 0.05)
+    monkeypatch.setattr(swap, "LOCK_ATTEMPTS", 3)
     reader = psycopg2.connect(**connection.get_connection_params())
     try:
         with reader.cursor() as cursor:
@@ -212,6 +213,43 @@ def test_a_reader_holding_the_table_makes_the_swap_fail_cleanly(tmp_path, monkey
                                 "hãy chạy lại lệnh nhập sau")
     assert live_rows() == before
     assert IngestBatch.objects.count() == batches
+
+
+def test_the_swap_waits_for_a_reader_retries_then_goes_on(tmp_path, monkeypatch):
+    run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
+    oid = table_oid()
+    monkeypatch.setattr(swap, "LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr(swap, "LOCK_PAUSE_S", 0.05)
+    params, waited = connection.get_connection_params(), threading.Event()
+    reader, watcher = psycopg2.connect(**params), psycopg2.connect(**params)
+    watcher.autocommit = True
+
+    def release_when_the_swap_waits() -> None:
+        with watcher.cursor() as cursor:
+            for _ in range(600):
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND mode = "
+                               "'AccessExclusiveLock' AND relation = 'land_parcels'::regclass")
+                if cursor.fetchone()[0]:
+                    waited.set()
+                    time.sleep(0.3)  # longer than one attempt: the swap retries
+                    break
+                time.sleep(0.01)
+        reader.rollback()
+
+    try:
+        with reader.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM land_parcels")  # holds ACCESS SHARE
+        thread = threading.Thread(target=release_when_the_swap_waits)
+        thread.start()
+        report = run_ingest(parcels(tmp_path, "new.gpkg", 3, sheet=9), "land_parcels",
+                            mode="replace", history=False, swap_from=SWAP)
+        thread.join()
+    finally:
+        reader.close()
+        watcher.close()
+    assert waited.is_set()
+    assert table_oid() != oid
+    assert (report.inserted, report.deleted) == (3, 2)
 
 
 def build_tables() -> list[str]:
