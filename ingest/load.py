@@ -1,24 +1,27 @@
 # SPDX-License-Identifier: MIT
 """Atomic load: COPY into an UNLOGGED staging table, then apply in one transaction.
 
-A staging table belongs to the run holding the advisory lock named by its suffix; a run
-that died (even SIGKILL) releases the lock with its session, and the next run drops the
-table. The live layer only changes in the apply transaction, so a failed or killed ingest
-leaves it exactly as it was.
+A staging table (and the twin table of a large replace, see ingest.swap) belongs to the
+run holding the advisory lock named by its suffix; a run that died (even SIGKILL) releases
+the lock with its session, and the next run drops the tables. The live layer only changes
+in the apply transaction, so a failed or killed ingest leaves it exactly as it was.
 """
 from __future__ import annotations
 
 import io
 import json
 import secrets
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.db import connection, transaction
 
 from ingest import sql
+from ingest import swap as swapping
 
 
 def raw_cursor():
@@ -28,29 +31,35 @@ def raw_cursor():
 
 
 def clean_stale_staging() -> list[str]:
-    """Drop staging tables whose run is gone (its advisory lock is free); their names."""
+    """Drop staging and twin tables whose run is gone (its advisory lock is free); their names."""
     dropped = []
     with raw_cursor() as cursor:
-        cursor.execute(sql.FIND_STAGING, [sql.STAGING_PREFIX.replace("_", r"\_") + "%"])
-        for (name,) in cursor.fetchall():
-            token = name.removeprefix(sql.STAGING_PREFIX)
-            if not token.isdigit():
-                continue
-            cursor.execute(sql.TRY_LOCK, [int(token)])
-            if cursor.fetchone()[0]:
-                cursor.execute(sql.drop_table(name))
-                cursor.execute(sql.UNLOCK, [int(token)])
-                dropped.append(name)
+        for prefix in (sql.STAGING_PREFIX, sql.BUILD_PREFIX):
+            cursor.execute(sql.FIND_STAGING, [prefix.replace("_", r"\_") + "%"])
+            for (name,) in cursor.fetchall():
+                token = name.removeprefix(prefix)
+                if not token.isdigit():
+                    continue
+                cursor.execute(sql.TRY_LOCK, [int(token)])
+                if cursor.fetchone()[0]:
+                    cursor.execute(sql.drop_table(name))
+                    cursor.execute(sql.UNLOCK, [int(token)])
+                    dropped.append(name)
     return dropped
 
 
 @dataclass
 class Staging:
-    """This run's staging table and the columns it holds."""
+    """This run's staging table and the columns it holds.
+
+    Besides the source ``fid``, each staged row has ``row_no``: 0, 1, 2, ... in COPY order
+    (``rows`` so far), from which the build and swap derives the new ids.
+    """
 
     name: str
     token: int
     columns: list[str]
+    rows: int = 0
 
     @classmethod
     def create(cls, columns: list[tuple[str, str]]) -> Staging:
@@ -61,8 +70,14 @@ class Staging:
             cursor.execute(sql.create_staging(staging.name, columns))
         return staging
 
+    def numbered(self, table: pa.Table) -> pa.Table:
+        """The batch with its ``row_no`` column (call once per batch, in order)."""
+        numbers = pa.array(np.arange(self.rows, self.rows + table.num_rows), pa.int64())
+        self.rows += table.num_rows
+        return table.add_column(1, "row_no", numbers)
+
     def copy(self, table: pa.Table, pg_connection=None) -> None:
-        """COPY one batch (fid, columns..., geom as hex WKB) into the staging table."""
+        """COPY one numbered batch (fid, row_no, columns..., geom as hex WKB) into staging."""
         buffer = io.BytesIO()
         pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False,
                                                           quoting_style="needed"))
@@ -82,8 +97,10 @@ class Staging:
             return sorted(fid for (fid,) in cursor.fetchall())
 
     def drop(self) -> None:
+        """Drop the staging table and a twin table left by a failed swap, then unlock."""
         with raw_cursor() as cursor:
             cursor.execute(sql.drop_table(self.name))
+            cursor.execute(sql.drop_table(swapping.build_name(self.token)))
             cursor.execute(sql.UNLOCK, [self.token])
 
 
@@ -103,7 +120,8 @@ class CopyPipe:
 
     def send(self, table: pa.Table) -> None:
         self.wait()
-        self.pending = self.pool.submit(self.staging.copy, table, self.pg_connection)
+        self.pending = self.pool.submit(self.staging.copy, self.staging.numbered(table),
+                                        self.pg_connection)
 
     def wait(self) -> None:
         if self.pending is not None:
@@ -126,11 +144,17 @@ class ApplyResult:
     inserted: int
     updated: int
     deleted: int
+    swapped: bool = False  # replace done by build and swap (ingest.swap)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds, parts of the swap
+    swap_blockers: tuple[str, ...] = ()  # why a wanted swap fell back to row by row
 
 
 def apply(staging: Staging, live: str, mode: str, key: tuple[str, ...], multi: bool,
-          batch: dict, history: bool = True) -> ApplyResult:
-    """In ONE transaction: record the batch, then replace / append / upsert the live layer."""
+          batch: dict, history: bool = True, swap: bool = False) -> ApplyResult:
+    """In ONE transaction: record the batch, then replace / append / upsert the live layer.
+
+    ``swap`` (a large replace with history off) builds the new table and swaps it in.
+    """
     with transaction.atomic(), raw_cursor() as cursor:
         cursor.execute(sql.CREATE_BATCH, [live, batch["source"], mode, batch["user"]])
         batch_id = cursor.fetchone()[0]
@@ -138,20 +162,50 @@ def apply(staging: Staging, live: str, mode: str, key: tuple[str, ...], multi: b
         if not history:
             cursor.execute(sql.SET_HISTORY, ["off"])
         cursor.execute(sql.lock_live(live))
-        deleted = inserted = updated = 0
-        if mode == "replace":
-            cursor.execute(sql.delete_all(live))
-            deleted = cursor.rowcount
-        if mode == "upsert":
-            cursor.execute(sql.upsert_from(staging.name, live, staging.columns, key, multi), [batch_id])
-            inserted, updated = cursor.fetchone()
+        blockers = tuple(swapping.blockers(cursor, live)) if swap else ()
+        if swap and not blockers:
+            result = _build_and_swap(cursor, staging, live, multi, batch_id)
         else:
-            cursor.execute(sql.insert_from(staging.name, live, staging.columns, multi), [batch_id])
-            inserted = cursor.rowcount
-        result = ApplyResult(batch_id, inserted, updated, deleted)
+            result = _row_by_row(cursor, staging, live, mode, key, multi, batch_id)
+            result.swap_blockers = blockers
         report = batch["report"](result)
         cursor.execute(sql.FINISH_BATCH, [json.dumps(report, ensure_ascii=False), batch_id])
     return result
+
+
+def _row_by_row(cursor, staging: Staging, live: str, mode: str, key: tuple[str, ...],
+                multi: bool, batch_id: int) -> ApplyResult:
+    """DELETE (replace) and INSERT / upsert in the live table; its triggers capture it."""
+    deleted = inserted = updated = 0
+    if mode == "replace":
+        cursor.execute(sql.delete_all(live))
+        deleted = cursor.rowcount
+    if mode == "upsert":
+        cursor.execute(sql.upsert_from(staging.name, live, staging.columns, key, multi), [batch_id])
+        inserted, updated = cursor.fetchone()
+    else:
+        cursor.execute(sql.insert_from(staging.name, live, staging.columns, multi), [batch_id])
+        inserted = cursor.rowcount
+    return ApplyResult(batch_id, inserted, updated, deleted)
+
+
+def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
+                    batch_id: int) -> ApplyResult:
+    """Replace by building the twin table, then swapping it in (see ingest.swap)."""
+    timings = {}
+    table = swapping.shape(cursor, live)
+    inserted, deleted = swapping.build(
+        cursor, connection.get_connection_params(), table, live, staging, multi, batch_id,
+        timings, lambda: swapping.tombstone(cursor, live, live))
+    twin = swapping.build_name(staging.token)
+    started = time.monotonic()
+    swapping.capture(cursor, live, live, twin)
+    timings["apply: invalidate"] = round(time.monotonic() - started, 2)
+    started = time.monotonic()
+    swapping.lock_for_swap(cursor, live)
+    swapping.swap(cursor, table, live, twin)
+    timings["apply: swap"] = round(time.monotonic() - started, 2)
+    return ApplyResult(batch_id, inserted, 0, deleted, swapped=True, timings=timings)
 
 
 def commune_codes() -> frozenset[str]:

@@ -44,6 +44,7 @@ class Options:
     dry_run: bool = False
     user: str = ""
     history: bool | None = None  # None: off for large replace loads (see steps.keep_history)
+    swap_from: int = 10_000  # replace loads of this many features build and swap (ingest.swap)
     batch_size: int = BATCH_SIZE
     max_vertices: int = MAX_VERTICES
     zip_limits: ZipLimits = ZipLimits()

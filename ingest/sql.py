@@ -28,12 +28,12 @@ def create_staging(name: str, columns: list[tuple[str, str]]) -> sql.Composed:
     """An UNLOGGED staging table: source fid, the target columns (typed like the layer)."""
     defs = [sql.SQL("{} {}").format(sql.Identifier(column), sql.SQL(kind))
             for column, kind in columns]
-    return sql.SQL("CREATE UNLOGGED TABLE {} (fid bigint NOT NULL, {})").format(
+    return sql.SQL("CREATE UNLOGGED TABLE {} (fid bigint NOT NULL, row_no bigint NOT NULL, {})").format(
         sql.Identifier(name), sql.SQL(", ").join(defs))
 
 
 def copy_staging(name: str, columns: list[str]) -> sql.Composed:
-    return sql.SQL("COPY {} (fid, {}) FROM STDIN WITH (FORMAT csv)").format(
+    return sql.SQL("COPY {} (fid, row_no, {}) FROM STDIN WITH (FORMAT csv)").format(
         sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, columns)))
 
 
@@ -104,3 +104,229 @@ def upsert_from(name: str, live: str, columns: list[str], key: tuple[str, ...],
     ).format(live=sql.Identifier(live), cols=cols, t=sql.Identifier(name),
              staged=_staged(columns, multi),
              key=sql.SQL(", ").join(map(sql.Identifier, key)), updates=updates, old=old, new=new)
+
+
+# --- build and swap (large replace loads; see ingest/swap.py) ---------------------------
+BUILD_PREFIX = "ingest_build_"
+
+# the table as pg_get_indexdef names it: always schema-qualified
+_QUALIFIED = ("(SELECT format('%%I.%%I', n.nspname, t.relname) FROM pg_class t "
+              "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.oid = %(t)s)")
+
+# Why a table cannot simply be rebuilt under its name: one row per obstacle (none: it can).
+SWAP_BLOCKERS = """
+SELECT 'loại bảng ' || c.relkind::text FROM pg_class c WHERE c.oid = %(t)s AND c.relkind <> 'r'
+UNION ALL SELECT 'bảng không ghi nhật ký' FROM pg_class c
+    WHERE c.oid = %(t)s AND c.relpersistence <> 'p'
+UNION ALL SELECT 'bảng con/phân vùng' FROM pg_inherits WHERE %(t)s IN (inhrelid, inhparent)
+UNION ALL SELECT 'RLS, tùy chọn lưu trữ hoặc replica identity riêng' FROM pg_class c
+    WHERE c.oid = %(t)s AND (c.relrowsecurity OR c.reloptions IS NOT NULL OR c.relreplident <> 'd')
+UNION ALL SELECT 'chính sách ' || polname FROM pg_policy WHERE polrelid = %(t)s
+UNION ALL SELECT 'khóa ngoại ' || conname || ' trỏ tới bảng' FROM pg_constraint
+    WHERE confrelid = %(t)s
+UNION ALL SELECT 'ràng buộc ' || conname FROM pg_constraint
+    WHERE conrelid = %(t)s AND contype NOT IN ('p', 'u', 'f', 'c')
+UNION ALL SELECT 'khung nhìn/quy tắc ' || r.rulename FROM pg_depend d
+    JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+    WHERE d.refobjid = %(t)s
+UNION ALL SELECT 'dãy số bước khác 1 ' || s.seqrelid::regclass::text FROM pg_attribute a
+    JOIN pg_sequence s ON s.seqrelid = pg_get_serial_sequence(%(t)s::regclass::text, a.attname)::regclass
+    WHERE a.attrelid = %(t)s AND a.attnum > 0 AND NOT a.attisdropped AND s.seqincrement <> 1
+UNION ALL SELECT 'xuất bản ' || prpubid::text FROM pg_publication_rel WHERE prrelid = %(t)s
+UNION ALL SELECT 'thống kê mở rộng ' || stxname FROM pg_statistic_ext WHERE stxrelid = %(t)s
+UNION ALL SELECT 'quyền theo cột ' || attname FROM pg_attribute
+    WHERE attrelid = %(t)s AND attacl IS NOT NULL
+UNION ALL SELECT 'trigger tắt ' || tgname FROM pg_trigger
+    WHERE tgrelid = %(t)s AND NOT tgisinternal AND tgenabled <> 'O'
+UNION ALL SELECT 'chỉ mục ' || i.indexrelid::regclass::text FROM pg_index i
+    WHERE i.indrelid = %(t)s
+      AND NOT starts_with(pg_get_indexdef(i.indexrelid),
+                          format('CREATE %%sINDEX %%I ON %%s USING ',
+                                 CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END,
+                                 (SELECT relname FROM pg_class WHERE oid = i.indexrelid),
+                                 """ + _QUALIFIED + """))
+"""
+TABLE_OID = "SELECT to_regclass(%s)::oid"
+TABLE_FACTS = ("SELECT pg_get_userbyid(relowner), obj_description(oid, 'pg_class') "
+               "FROM pg_class WHERE oid = %s")
+CURRENT_USER = "SELECT current_user"
+SHOW_LOCK_TIMEOUT = "SELECT current_setting('lock_timeout')"
+TABLE_GRANTS = ("SELECT coalesce(pg_get_userbyid(nullif(a.grantee, 0)), 'PUBLIC'), "
+                "a.privilege_type, a.is_grantable FROM pg_class c, aclexplode(c.relacl) a "
+                "WHERE c.oid = %s ORDER BY 1, 2")
+# every index: the definition after "CREATE [UNIQUE] INDEX name ON table " (SWAP_BLOCKERS
+# guarantees that prefix), and the constraint it backs, if any, with its deferrability
+TABLE_INDEXES = """
+SELECT c.relname, i.indisunique, substr(pg_get_indexdef(i.indexrelid),
+       length(format('CREATE %%sINDEX %%I ON %%s ', CASE WHEN i.indisunique THEN 'UNIQUE '
+                                                  ELSE '' END, c.relname, """ + _QUALIFIED + """))
+              + 1),
+       k.conname, k.contype, k.condeferrable, k.condeferred
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
+WHERE i.indrelid = %(t)s ORDER BY c.relname
+"""
+TABLE_FOREIGN_KEYS = ("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                      "WHERE conrelid = %s AND contype = 'f' ORDER BY conname")
+TABLE_TRIGGERS = ("SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+                  "WHERE tgrelid = %s AND NOT tgisinternal ORDER BY tgname")
+# columns fed by a sequence: identity kind ('' for serial), the sequence and its settings
+TABLE_SEQUENCES = """
+SELECT a.attname, a.attidentity, n.nspname, s.relname, format_type(q.seqtypid, NULL),
+       q.seqincrement, q.seqmin, q.seqmax, q.seqstart, q.seqcache, q.seqcycle
+FROM pg_attribute a
+JOIN pg_class s ON s.oid = pg_get_serial_sequence(%(t)s::regclass::text, a.attname)::regclass
+JOIN pg_namespace n ON n.oid = s.relnamespace
+JOIN pg_sequence q ON q.seqrelid = s.oid
+WHERE a.attrelid = %(t)s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+"""
+SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %s, true)"
+SAVEPOINT = "SAVEPOINT ingest_swap_lock"
+ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT ingest_swap_lock"
+RELEASE_SAVEPOINT = "RELEASE SAVEPOINT ingest_swap_lock"
+NOTIFY_CHANGES = "SELECT pg_notify('basemap_changes', %s)"
+
+
+def create_build(name: str, live: str) -> sql.Composed:
+    """An empty twin of the live table: columns, defaults, generated columns, CHECKs, comments,
+    storage; no indexes, no identity (ids come from the live table's sequence), no triggers."""
+    return sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL EXCLUDING INDEXES "
+                   "EXCLUDING IDENTITY)").format(sql.Identifier(name), sql.Identifier(live))
+
+
+def insert_build(name: str, staging: str, columns: list[str], ids: list[tuple[str, int]],
+                 multi: bool) -> sql.Composed:
+    """Staged rows ``%(first)s <= row_no < %(last)s`` into the twin table; each sequence column
+    gets its reserved first id + row_no (``ids``: column, first id), so ids follow COPY order."""
+    return sql.SQL("INSERT INTO {build} ({cols}, ingest_batch_id) SELECT {values}, %(batch)s "
+                   "FROM {t} WHERE row_no >= %(first)s AND row_no < %(last)s").format(
+        build=sql.Identifier(name),
+        cols=sql.SQL(", ").join([*(sql.Identifier(column) for column, _ in ids),
+                                 *map(sql.Identifier, columns)]),
+        values=sql.SQL(", ").join([*(sql.SQL("{} + row_no").format(sql.Literal(first))
+                                     for _, first in ids), _staged(columns, multi)]),
+        t=sql.Identifier(staging))
+
+
+# ``rows`` ids from a sequence in one go: the first of them (the others are taken by setval)
+RESERVE_IDS = ("SELECT v, setval(%(seq)s::regclass, v + %(rows)s - 1) "
+               "FROM (SELECT nextval(%(seq)s::regclass) AS v) AS n")
+
+
+def sql_name(schema: str, name: str) -> str:
+    """A schema-qualified name as regclass text (for nextval/setval arguments)."""
+    return '"{}"."{}"'.format(schema.replace('"', '""'), name.replace('"', '""'))
+
+
+def constraint_using_index(table: str, name: str, kind: str, deferrable: bool,
+                           deferred: bool) -> sql.Composed:
+    """Turn the (same-named) unique index into the PRIMARY KEY / UNIQUE constraint."""
+    return sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {}{}").format(
+        sql.Identifier(table), sql.Identifier(name),
+        sql.SQL("PRIMARY KEY" if kind == "p" else "UNIQUE"), sql.Identifier(name),
+        sql.SQL((" DEFERRABLE" if deferrable else "") + (" INITIALLY DEFERRED" if deferred else "")))
+
+
+def add_constraint(table: str, name: str, definition: str) -> sql.Composed:
+    """``definition`` is pg_get_constraintdef's text, generated by PostgreSQL itself."""
+    return sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+        sql.Identifier(table), sql.Identifier(name), sql.SQL(definition))
+
+
+def create_index(table: str, name: str, unique: bool, tail: str) -> sql.Composed:
+    """``tail`` is pg_get_indexdef's text from ``USING``, generated by PostgreSQL itself."""
+    return sql.SQL("CREATE {}INDEX {} ON {} {}").format(
+        sql.SQL("UNIQUE " if unique else ""), sql.Identifier(name), sql.Identifier(table),
+        sql.SQL(tail))
+
+
+def analyze(table: str) -> sql.Composed:
+    return sql.SQL("ANALYZE {}").format(sql.Identifier(table))
+
+
+def lock_exclusive(live: str) -> sql.Composed:
+    return sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(sql.Identifier(live))
+
+
+def sequence_state(schema: str, name: str) -> sql.Composed:
+    return sql.SQL("SELECT last_value, is_called FROM {}").format(sql.Identifier(schema, name))
+
+
+SET_SEQUENCE = "SELECT setval(%s::regclass, %s, %s)"
+
+
+def own_sequence(schema: str, name: str, table: str, column: str) -> sql.Composed:
+    return sql.SQL("ALTER SEQUENCE {} OWNED BY {}").format(
+        sql.Identifier(schema, name), sql.Identifier(table, column))
+
+
+def add_identity(table: str, column: str, kind: str, schema: str, name: str,
+                 settings: tuple) -> sql.Composed:
+    """Make ``column`` an identity again, its sequence named and set up like the old one."""
+    _type, increment, minimum, maximum, start, cache, cycle = settings  # type: the column's
+    return sql.SQL("ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {kind} AS IDENTITY "
+                   "(SEQUENCE NAME {s} INCREMENT BY {i} MINVALUE {lo} MAXVALUE {hi} "
+                   "START WITH {start} CACHE {cache} {cycle})").format(
+        t=sql.Identifier(table), c=sql.Identifier(column),
+        kind=sql.SQL("ALWAYS" if kind == "a" else "BY DEFAULT"), s=sql.Identifier(schema, name),
+        i=sql.Literal(increment), lo=sql.Literal(minimum),
+        hi=sql.Literal(maximum), start=sql.Literal(start), cache=sql.Literal(cache),
+        cycle=sql.SQL("CYCLE" if cycle else "NO CYCLE"))
+
+
+def rename_table(old: str, new: str) -> sql.Composed:
+    return sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(old), sql.Identifier(new))
+
+
+def rename_constraint(table: str, old: str, new: str) -> sql.Composed:
+    return sql.SQL("ALTER TABLE {} RENAME CONSTRAINT {} TO {}").format(
+        sql.Identifier(table), sql.Identifier(old), sql.Identifier(new))
+
+
+def rename_index(old: str, new: str) -> sql.Composed:
+    return sql.SQL("ALTER INDEX {} RENAME TO {}").format(sql.Identifier(old), sql.Identifier(new))
+
+
+def set_owner(table: str, owner: str) -> sql.Composed:
+    return sql.SQL("ALTER TABLE {} OWNER TO {}").format(sql.Identifier(table), sql.Identifier(owner))
+
+
+def grant(table: str, grantee: str, privilege: str, grantable: bool) -> sql.Composed:
+    return sql.SQL("GRANT {} ON {} TO {}{}").format(
+        sql.SQL(privilege), sql.Identifier(table),
+        sql.SQL("PUBLIC") if grantee == "PUBLIC" else sql.Identifier(grantee),
+        sql.SQL(" WITH GRANT OPTION" if grantable else ""))
+
+
+def comment_table(table: str) -> sql.Composed:
+    return sql.SQL("COMMENT ON TABLE {} IS %s").format(sql.Identifier(table))
+
+
+# What the statement-level change-capture triggers (layers/sql.py, basemap_capture_delete and
+# basemap_capture_insert) write for "DELETE all + INSERT all" with history off; the swap writes
+# it itself because it replaces the rows without running those statements.
+def tombstone_all(layer: str, live: str) -> sql.Composed:
+    """A tombstone for every feature of the old table (rowcount: the features replaced)."""
+    return sql.SQL(
+        "INSERT INTO feature_tombstones (layer, feature_id, version, actor) "
+        "SELECT {layer}, o.id, o.version, basemap_actor() FROM {live} o "
+        "ON CONFLICT (layer, feature_id) DO UPDATE SET version = EXCLUDED.version, "
+        "deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor").format(
+        layer=sql.Literal(layer), live=sql.Identifier(live))
+
+
+def untombstone(layer: str, build: str) -> sql.Composed:
+    """New features are not deleted ones (ids are never reused, so normally a no-op)."""
+    return sql.SQL("DELETE FROM feature_tombstones t USING {build} n "
+                   "WHERE t.layer = {layer} AND t.feature_id = n.id").format(
+        layer=sql.Literal(layer), build=sql.Identifier(build))
+
+
+def invalidate_both(layer: str, live: str, build: str) -> sql.Composed:
+    """One tile invalidation covering the old and the new features."""
+    return sql.SQL(
+        "INSERT INTO tile_invalidations (layer, bbox) "
+        "SELECT {layer}, ST_Expand(ST_Extent(g), 1e-7)::geometry FROM "
+        "(SELECT geom_4326 AS g FROM {live} UNION ALL SELECT geom_4326 FROM {build}) AS b "
+        "HAVING count(g) > 0").format(
+        layer=sql.Literal(layer), live=sql.Identifier(live), build=sql.Identifier(build))

@@ -15,6 +15,7 @@ from layers.models import model_for
 from layers.registry import Geometry
 
 HISTORY_OFF_FROM = 10_000  # features: larger replace loads skip per-row history
+
 # Bắc Giang in EPSG:9214 when admin_provinces is empty (x 380-505 km, y 2335-2395 km)
 PROVINCE_BBOX = (380_000.0, 2_335_000.0, 505_000.0, 2_395_000.0)
 
@@ -173,13 +174,17 @@ def apply_load(ctx: Context) -> None:
             result.inserted, result.updated, result.deleted)
         report.unchanged = report.loaded - result.inserted - result.updated \
             if ctx.options.mode == "upsert" else 0
+        report.timings.update(result.timings)
+        if result.swap_blockers:
+            report.warnings.append("không thể dựng bảng mới rồi hoán đổi (" +
+                                   "; ".join(result.swap_blockers) + "): thay thế từng hàng")
         return report.as_dict()
 
     history = keep_history(ctx)
     load.apply(ctx.staging, ctx.layer.table, ctx.options.mode, ctx.layer.natural_key,
                ctx.layer.geometry is not Geometry.POINT,
                {"source": str(ctx.options.path)[:500], "user": ctx.options.user,
-                "report": finished}, history=history)
+                "report": finished}, history=history, swap=build_and_swap(ctx, history))
 
 
 def keep_history(ctx: Context) -> bool:
@@ -194,6 +199,12 @@ def keep_history(ctx: Context) -> bool:
                                    "sử từng đối tượng (lô nhập ghi lại nguồn và báo cáo)")
         return False
     return True
+
+
+def build_and_swap(ctx: Context, history: bool) -> bool:
+    """A large replace without per-row history builds the new table and swaps it in."""
+    return (ctx.options.mode == "replace" and not history
+            and ctx.report.loaded >= ctx.options.swap_from)
 
 
 def check_not_empty(ctx: Context) -> None:

@@ -1,0 +1,292 @@
+# SPDX-License-Identifier: MIT
+"""A large replace builds the new table beside the live one and swaps it in: same results
+as row by row, the same catalog afterwards, readers undisturbed, killed runs leave nothing."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import psycopg2
+import pytest
+from django.db import connection
+
+from ingest import swap
+from ingest.api import run_ingest
+from ingest.errors import IngestError
+from layers.models import IngestBatch
+
+from .conftest import ROOT, database_url, fetch, live_rows, parcel_columns, square, write_vector
+from .test_atomic import many_parcels
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROWS, SWAP = 10**9, 1  # swap_from values: never swap / always swap
+
+
+def table_oid(table: str = "land_parcels") -> int:
+    return fetch("SELECT %s::regclass::oid", [table])[0][0]
+
+
+def parcels(tmp_path, name: str, count: int, first: int = 0, sheet: int = 5):
+    """``count`` parcels of one sheet, numbered from 1, the squares from ``first`` on."""
+    return write_vector(tmp_path / name, parcel_columns(count, SoTo=[sheet] * count),
+                        [square(first + i) for i in range(count)], crs="EPSG:9214")
+
+
+def capture_state(batch: int) -> dict:
+    """What a replace leaves for the change feed, the tile caches and the batch history."""
+    return {
+        "features": fetch("SELECT sheet_no, parcel_no, version, ingest_batch_id = %s, "
+                          "ST_AsText(geom) FROM land_parcels ORDER BY sheet_no, parcel_no",
+                          [batch]),
+        "tombstones": fetch("SELECT feature_id, version, actor FROM feature_tombstones "
+                            "WHERE layer = 'land_parcels' ORDER BY feature_id"),
+        "extent": fetch("SELECT ST_AsText(ST_Extent(bbox)::geometry, 6) "
+                        "FROM tile_invalidations WHERE layer = 'land_parcels'"),
+    }
+
+
+@pytest.mark.parametrize("swap_from", [ROWS, SWAP])
+def test_swap_and_row_by_row_leave_the_same_results(tmp_path, swap_from):
+    run_ingest(parcels(tmp_path, "old.gpkg", 4, sheet=3), "land_parcels")
+    old_ids, oid = [row[0] for row in live_rows()], table_oid()
+    fetch("DELETE FROM tile_invalidations; DELETE FROM feature_tombstones; SELECT 1")
+    report = run_ingest(parcels(tmp_path, "new.gpkg", 3, first=10), "land_parcels",
+                        mode="replace", history=False, swap_from=swap_from)
+    assert (report.read, report.loaded, report.inserted, report.deleted) == (3, 3, 3, 4)
+    assert (table_oid() != oid) == (swap_from == SWAP)
+    state = capture_state(report.batch)
+    assert state["features"] == [
+        (5, n, 1, True, f"MULTIPOLYGON((({x} 2355000,{x} 2355020,{x - 20} 2355020,"
+                        f"{x - 20} 2355000,{x} 2355000)))")
+        for n, x in ((1, 440320), (2, 440350), (3, 440380))]
+    assert state["tombstones"] == [(i, 1, f"ingest:{report.batch}") for i in old_ids]
+    # old squares 0-3 and new squares 10-12: x 440000..440380 in EPSG:9214
+    assert state["extent"] == [("POLYGON((106.423624 21.288469,106.423624 21.288662,"
+                                "106.427287 21.288662,106.427287 21.288469,"
+                                "106.423624 21.288469))",)]
+    invalidations = fetch("SELECT count(*) FROM tile_invalidations")[0][0]
+    assert invalidations == (1 if swap_from == SWAP else 2)
+    new_ids = [row[0] for row in live_rows()]
+    assert new_ids == list(range(max(old_ids) + 1, max(old_ids) + 4))
+    batch = IngestBatch.objects.get(pk=report.batch)
+    assert (batch.mode, batch.report["inserted"], batch.report["deleted"]) == ("replace", 3, 4)
+
+
+def catalog() -> dict:
+    """The live table as Django's checks and migrations see it, plus what they do not."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "land_parcels")
+    return {
+        "columns": fetch("SELECT attname, format_type(atttypid, atttypmod), attnotnull, "
+                         "attidentity, attgenerated, pg_get_expr(d.adbin, d.adrelid) "
+                         "FROM pg_attribute a LEFT JOIN pg_attrdef d ON (d.adrelid, d.adnum) "
+                         "= (a.attrelid, a.attnum) WHERE attrelid = 'land_parcels'::regclass "
+                         "AND attnum > 0 AND NOT attisdropped ORDER BY attnum"),
+        "django": constraints,
+        "indexes": fetch("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) "
+                         "FROM pg_index WHERE indrelid = 'land_parcels'::regclass ORDER BY 1"),
+        "constraints": fetch("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                             "WHERE conrelid = 'land_parcels'::regclass ORDER BY 1"),
+        "triggers": fetch("SELECT tgname, pg_get_triggerdef(oid), tgenabled FROM pg_trigger "
+                          "WHERE tgrelid = 'land_parcels'::regclass AND NOT tgisinternal "
+                          "ORDER BY 1"),
+        "foreign key triggers": fetch("SELECT tgfoid::regproc::text, tgtype, tgdeferrable, "
+                                      "tginitdeferred FROM pg_trigger WHERE tgrelid = "
+                                      "'land_parcels'::regclass AND tgisinternal ORDER BY 1, 2"),
+        "sequence": fetch("SELECT pg_get_serial_sequence('land_parcels', 'id'), s.* "
+                          "FROM pg_sequences s WHERE sequencename = 'land_parcels_id_seq'"),
+        "access": fetch("SELECT pg_get_userbyid(relowner), relacl::text, "
+                        "obj_description(oid, 'pg_class') FROM pg_class "
+                        "WHERE oid = 'land_parcels'::regclass"),
+    }
+
+
+@pytest.fixture
+def reader_role():
+    fetch("CREATE ROLE ingest_swap_reader; GRANT SELECT ON land_parcels TO ingest_swap_reader; "
+          "COMMENT ON TABLE land_parcels IS 'Thửa đất'; SELECT 1")
+    yield "ingest_swap_reader"
+    fetch("REVOKE ALL ON land_parcels FROM ingest_swap_reader; DROP ROLE ingest_swap_reader; "
+          "COMMENT ON TABLE land_parcels IS NULL; SELECT 1")
+
+
+def test_swapped_table_has_the_same_catalog_and_the_sequence_goes_on(tmp_path, reader_role):
+    run_ingest(parcels(tmp_path, "old.gpkg", 3), "land_parcels")
+    last = fetch("SELECT last_value FROM land_parcels_id_seq")[0][0]
+    before, oid = catalog(), table_oid()
+    report = run_ingest(parcels(tmp_path, "new.gpkg", 5, sheet=6), "land_parcels",
+                        mode="replace", history=False, swap_from=SWAP)
+    assert table_oid() != oid, "the replace did not swap"
+    after = catalog()
+    assert after["sequence"][0][-1] == last + 5  # pg_sequences.last_value
+    after["sequence"] = [(*after["sequence"][0][:-1], last)]
+    assert after == before
+    assert "ingest_swap_reader=r/" in after["access"][0][1]
+    assert [row[0] for row in live_rows()] == list(range(last + 1, last + 6))
+    assert build_tables() == []
+    assert report.warnings == ["admin_communes trống: không kiểm tra mã xã",
+                               "admin_provinces trống: dùng khung cố định của tỉnh"]
+
+
+def test_small_replace_keeps_the_row_by_row_path_and_history(tmp_path):
+    run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
+    oid = table_oid()
+    report = run_ingest(parcels(tmp_path, "new.gpkg", 3, sheet=7), "land_parcels",
+                        mode="replace")
+    assert table_oid() == oid
+    assert (report.inserted, report.deleted) == (3, 2)
+    assert fetch("SELECT operation, count(*) FROM feature_history WHERE layer = 'land_parcels' "
+                 "AND actor = %s GROUP BY 1 ORDER BY 1", [f"ingest:{report.batch}"]) == \
+        [("D", 2), ("I", 3)]
+
+
+def test_a_view_on_the_layer_keeps_the_row_by_row_path(tmp_path):
+    run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
+    oid = table_oid()
+    fetch("CREATE VIEW ingest_swap_view AS SELECT id FROM land_parcels; SELECT 1")
+    try:
+        report = run_ingest(parcels(tmp_path, "new.gpkg", 3, sheet=8), "land_parcels",
+                            mode="replace", history=False, swap_from=SWAP)
+        assert table_oid() == oid
+        assert report.warnings[-1] == ("không thể dựng bảng mới rồi hoán đổi (khung nhìn/quy "
+                                       "tắc _RETURN): thay thế từng hàng")
+        assert fetch("SELECT count(*) FROM ingest_swap_view") == [(3,)]
+    finally:
+        fetch("DROP VIEW ingest_swap_view; SELECT 1")
+
+
+def test_readers_keep_working_during_the_swap(tmp_path):
+    run_ingest(parcels(tmp_path, "old.gpkg", 4), "land_parcels")
+    seen, failures, done = [], [], threading.Event()
+    params = connection.get_connection_params()
+
+    def read() -> None:
+        reader = psycopg2.connect(**params)
+        reader.autocommit = True  # each query its own transaction, as a web request's
+        try:
+            with reader.cursor() as cursor:
+                while not done.is_set():
+                    try:
+                        cursor.execute("SELECT count(*) FROM land_parcels")
+                        seen.append(cursor.fetchone()[0])
+                    except psycopg2.Error as exc:
+                        failures.append(str(exc))
+        finally:
+            reader.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        run_ingest(many_parcels(tmp_path / "big.gpkg", 3000), "land_parcels", mode="replace",
+                   history=False, swap_from=SWAP)
+        time.sleep(0.2)
+    finally:
+        done.set()
+        thread.join()
+    assert failures == []
+    assert set(seen) == {4, 3000}
+    assert seen.index(3000) > 0 and seen[-1] == 3000
+
+
+def test_a_reader_holding_the_table_makes_the_swap_fail_cleanly(tmp_path, monkeypatch):
+    run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
+    before, batches = live_rows(), IngestBatch.objects.count()
+    monkeypatch.setattr(swap, "LOCK_TIMEOUT", "100ms")
+    monkeypatch.setattr(swap, "LOCK_PAUSE_S", 0.05)
+    monkeypatch.setattr(swap, "LOCK_ATTEMPTS", 3)
+    reader = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with reader.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM land_parcels")  # its transaction stays open
+            with pytest.raises(IngestError) as error:
+                run_ingest(parcels(tmp_path, "new.gpkg", 3, sheet=9), "land_parcels",
+                           mode="replace", history=False, swap_from=SWAP)
+    finally:
+        reader.close()
+    assert str(error.value) == ("lớp land_parcels đang được dùng (truy vấn dài hoặc giao dịch "
+                                "mở): không thể thay thế sau 3 lần chờ 100ms; lớp không đổi, "
+                                "hãy chạy lại lệnh nhập sau")
+    assert live_rows() == before
+    assert IngestBatch.objects.count() == batches
+
+
+def test_the_swap_waits_for_a_reader_retries_then_goes_on(tmp_path, monkeypatch):
+    run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
+    oid = table_oid()
+    monkeypatch.setattr(swap, "LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr(swap, "LOCK_PAUSE_S", 0.05)
+    params, waited = connection.get_connection_params(), threading.Event()
+    reader, watcher = psycopg2.connect(**params), psycopg2.connect(**params)
+    watcher.autocommit = True
+
+    def release_when_the_swap_waits() -> None:
+        with watcher.cursor() as cursor:
+            for _ in range(600):
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND mode = "
+                               "'AccessExclusiveLock' AND relation = 'land_parcels'::regclass")
+                if cursor.fetchone()[0]:
+                    waited.set()
+                    time.sleep(0.3)  # longer than one attempt: the swap retries
+                    break
+                time.sleep(0.01)
+        reader.rollback()
+
+    try:
+        with reader.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM land_parcels")  # holds ACCESS SHARE
+        thread = threading.Thread(target=release_when_the_swap_waits)
+        thread.start()
+        report = run_ingest(parcels(tmp_path, "new.gpkg", 3, sheet=9), "land_parcels",
+                            mode="replace", history=False, swap_from=SWAP)
+        thread.join()
+    finally:
+        reader.close()
+        watcher.close()
+    assert waited.is_set()
+    assert table_oid() != oid
+    assert (report.inserted, report.deleted) == (3, 2)
+
+
+def build_tables() -> list[str]:
+    return [name for (name,) in fetch("SELECT relname FROM pg_class "
+                                      "WHERE relname LIKE 'ingest\\_build\\_%%'")]
+
+
+def build_running() -> bool:
+    """The ingest's backend is filling the twin table or building its indexes."""
+    return fetch("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                 "AND query ~ '^(INSERT INTO|ALTER TABLE|CREATE INDEX .* ON) \"ingest_build_'")[0][0] > 0
+
+
+def test_killed_during_the_build_leaves_the_layer_and_the_next_run_drops_the_twin(tmp_path):
+    run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
+    before, batches, oid = live_rows(), IngestBatch.objects.count(), table_oid()
+    tombstones = fetch("SELECT count(*) FROM feature_tombstones")
+    source = many_parcels(tmp_path / "big.gpkg", 60_000)  # >= 10,000: the swap path
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    proc = subprocess.Popen([sys.executable, "manage.py", "ingest", str(source), "--layer",
+                             "land_parcels", "--mode", "replace"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while not build_running() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the ingest finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    while fetch("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")[0][0] and \
+            time.monotonic() < deadline:
+        time.sleep(0.05)  # the server notices the dead client and ends its sessions
+    assert live_rows() == before
+    assert table_oid() == oid
+    assert IngestBatch.objects.count() == batches
+    assert fetch("SELECT count(*) FROM feature_tombstones") == tombstones
+    report = run_ingest(parcels(tmp_path, "one.gpkg", 1, first=20, sheet=7), "land_parcels",
+                        mode="append")
+    assert report.loaded == 1
+    assert build_tables() == []
+    assert len(live_rows()) == 3
