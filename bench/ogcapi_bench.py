@@ -14,7 +14,7 @@ measured in alternating rounds (``--rounds`` of ``--seconds``), and the rates ar
 requests of all rounds over their time; p99 is the worst round's. Stock pygeoapi runs after
 them in each scenario (its abandoned backlog of multi-second tiles would starve the others).
 
-    .venv/bin/python bench/ogcapi_bench.py [--parcels 200000] [--rounds 3] [--seconds 4]
+    .venv/bin/python bench/ogcapi_bench.py [--parcels 200000] [--rounds 6] [--seconds 2]
 """
 from __future__ import annotations
 
@@ -299,8 +299,8 @@ def ratio(ours: float, peer: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parcels", type=int, default=200_000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=4, help="per round")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--seconds", type=int, default=2, help="per round")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (bench-only)")
