@@ -240,7 +240,7 @@ def _not_modified(grant: access.Grant, headers: dict, changed: dt.datetime) -> H
 
 
 def _fetch(query: object, params: list) -> tuple:
-    with db.connection() as conn, conn.cursor() as cursor:
+    with db.connection(autocommit=True) as conn, conn.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchone()
 

@@ -194,7 +194,7 @@ class PostGISProvider(BaseProvider):
         return order
 
     def _fetch(self, query: object, params: list, missing_ok: bool = False) -> tuple | None:
-        with db.connection(self.database) as conn, conn.cursor() as cursor:
+        with db.connection(self.database, autocommit=True) as conn, conn.cursor() as cursor:
             cursor.execute(query, params)
             row = cursor.fetchone()
         return row

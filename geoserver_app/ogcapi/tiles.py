@@ -186,7 +186,7 @@ class MVTProvider(BaseMVTProvider):
         z, x, y = self._check(tileset, z, x, y)
         query = tile_query(tileset, z, self.layer.table, self.columns,
                            uses_affine(tileset, z, y))
-        with db.connection(self.database) as conn, conn.cursor() as cursor:
+        with db.connection(self.database, autocommit=True) as conn, conn.cursor() as cursor:
             cursor.execute(query, tile_params(tileset, z, x, y, self.layer.id))
             return bytes(cursor.fetchone()[0] or b"")
 
