@@ -33,6 +33,7 @@ from pygeoapi.crs import set_content_crs_header
 from pygeoapi.plugin import load_plugin
 from pygeoapi.provider.tile import ProviderTileNotFoundError
 from pygeoapi.util import get_dataset_formatters
+from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
 from geoserver_app import access
 from geoserver_app.ogcapi import apis, config, db, queries, upstream
@@ -41,7 +42,7 @@ from geoserver_app.ogcapi.tiles import MVTProvider
 
 ITEM_PARAMETERS = frozenset({"f", "bbox", "limit", "offset", "after"})
 TILE_PARAMETERS = frozenset({"f"})
-JSON_MIMETYPES = ("", "*/*", "application/json", "application/geo+json")
+JSON_MIMETYPES = ("", "*/*")  # no f: pygeoapi's default (JSON) only for these Accept values
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,8 @@ def _collection_of(request: HttpRequest, collection_id: str) -> tuple[object, Co
     grant = access.grant_for_request(request)
     try:
         api = apis.api_for(grant, upstream.api_url(request))
-    except Exception:  # noqa: BLE001 (pygeoapi's path answers it: 503)
-        return None
+    except (db.DatabaseUnavailable, SQLAlchemyOperationalError):
+        return None  # pygeoapi's path answers it: 503
     found = collection(api, collection_id)
     return (api, found) if found is not None else None
 
@@ -105,7 +106,7 @@ def _plain(request: HttpRequest) -> bool:
 
 
 def _json_format(request: HttpRequest) -> str | None | bool:
-    """'json' for f=json, None for no f and a JSON or any Accept, False otherwise."""
+    """'json' for f=json, None for no f and no particular Accept, False otherwise."""
     f = request.GET.get("f")
     if f is not None:
         return "json" if f == "json" else False

@@ -135,7 +135,7 @@ def not_modified_since(request: HttpRequest, last_modified: dt.datetime | None) 
 
 
 def conditional(request: HttpRequest, headers: dict, status: int, content,
-                 collection: str | None, last_modified: dt.datetime | None = None) -> int:
+                collection: str | None, last_modified: dt.datetime | None = None) -> int:
     """Set the ETag (and Last-Modified) of a successful GET; 304 when the client's copy is
     current.
 
