@@ -9,9 +9,10 @@ class GeoserverAppConfig(AppConfig):
 
     def ready(self) -> None:
         from geoserver_app import roles
-        from geoserver_app.ogcapi import upstream
 
         # after the layers app's own post_migrate has created its permissions
         post_migrate.connect(roles.sync_groups, sender=apps.get_app_config("layers"),
                              dispatch_uid="geoserver_app.sync_groups")
-        upstream.install()
+        # pygeoapi's patches (ogcapi/upstream.py) are installed where pygeoapi is first
+        # used (the /ogcapi/ URLs, apis.api_for), not here: commands such as ingest never
+        # import pygeoapi

@@ -192,12 +192,20 @@ VIEWER_FRAME_ANCESTORS = frame_ancestors(os.environ.get("VIEWER_FRAME_ANCESTORS"
 
 # --- OGC API: pygeoapi's Django integration reads these three. The real configurations are
 # per grant (geoserver_app/ogcapi/apis.py, from pygeoapi-config.yml); this stub only tells
-# pygeoapi's URL module that its admin API is off.
-from geoserver_app.ogcapi.rules import api_rules  # noqa: E402
+# pygeoapi's URL module that its admin API is off. API_RULES is built on first use, so that
+# commands that never serve the API (ingest, migrate, ...) do not import pygeoapi (~1 s).
+from django.utils.functional import SimpleLazyObject  # noqa: E402
+
+
+def _api_rules() -> object:
+    from geoserver_app.ogcapi.rules import api_rules
+
+    return api_rules()
+
 
 PYGEOAPI_CONFIG = {"server": {"admin": False}}
 OPENAPI_DOCUMENT: dict = {}
-API_RULES = api_rules()
+API_RULES = SimpleLazyObject(_api_rules)
 # pygeoapi logs every request at INFO/WARNING (plugin locales, offsets): only its errors
 LOGGING.setdefault("loggers", {})["pygeoapi"] = {"level": "ERROR"}
 

@@ -14,7 +14,7 @@ from pygeoapi.api import API
 from pygeoapi.openapi import get_oas
 
 from geoserver_app.access import Grant
-from geoserver_app.ogcapi import config, processes
+from geoserver_app.ogcapi import config, processes, upstream
 
 
 @functools.lru_cache(maxsize=1)
@@ -26,6 +26,7 @@ def base_config() -> dict:
 @functools.lru_cache(maxsize=64)
 def api_for(grant: Grant, url: str) -> API:
     """The API of ``grant`` serving at ``url`` (the request's origin + /ogcapi)."""
+    upstream.install()
     view = config.for_grant(base_config(), grant, url)
     view["server"]["templates"] = {"path": str(config.TEMPLATES_DIR)}
     view["server"]["manager"] = processes.manager(grant)

@@ -18,6 +18,7 @@ from pygeoapi.provider.base import (
 from geoserver_app.ogcapi import cql, db, queries, schema, upstream
 from layers import registry
 
+MAX_OFFSET = 2**31 - 1  # PostgreSQL's OFFSET is a bigint; deep pages use the keyset link
 CRS84_URIS = {"http://www.opengis.net/def/crs/OGC/1.3/CRS84",
               "http://www.opengis.net/def/crs/OGC/1.3/CRS84h"}
 
@@ -141,6 +142,9 @@ class PostGISProvider(BaseProvider):
 
     def _page(self, select: list | None, crs_spec: object | None, skip_geometry: bool,
               limit: int, offset: int) -> queries.Page:
+        if offset > MAX_OFFSET:
+            raise BadParameter("offset", f"at most {MAX_OFFSET:,}; page with the next link "
+                                         "(after=...) instead")
         columns = [a.name for a in self.attributes]
         if select:
             columns = [c for c in columns if c in select]

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 """Every change we make to pygeoapi's behaviour, in one place, pinned to pygeoapi 0.24.0.
 
-``install()`` (called once from ``GeoserverAppConfig.ready``) replaces three module-level
-functions; tests/ogcapi/test_upstream.py fails when pygeoapi changes any of them, so an
-upgrade forces a review here.
+``install()`` (called where pygeoapi is first used: ``ogcapi/urls.py`` and ``apis.api_for``;
+not at start-up, so commands that never serve the API do not import pygeoapi) replaces
+three module-level functions; tests/ogcapi/test_upstream.py fails when pygeoapi changes any
+of them, so an upgrade forces a review here.
 
 1. ``pygeoapi.django_.views.execute_from_django`` builds a new ``API`` from the one global
    config on every request. Ours picks the cached API of the request's grant

@@ -12,6 +12,7 @@ ITEMS = "/ogcapi/collections/land_parcels/items"
     ("bbox=1,2,3", "bbox"), ("bbox=a,b,c,d", "bbox"), ("bbox=5,5,1,1", "bbox"),
     ("datetime=yesterday", "datetime"), ("datetime=2020-13-45T00:00:00Z", "datetime"),
     ("limit=-1", "limit"), ("limit=abc", "limit"), ("offset=-5", "offset"),
+    ("offset=253632121003408069019834599342080", "offset"), ("offset=2147483648", "offset"),
     ("crs=http://www.opengis.net/def/crs/EPSG/0/2000", "crs"), ("crs=nonsense", "crs"),
     ("bbox=1,2,3,4&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/2000", "bbox-crs"),
     ("sortby=nope", "sortby"), ("sortby=parcel_no;DROP TABLE land_parcels", "sortby"),
