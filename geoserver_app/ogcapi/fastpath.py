@@ -37,7 +37,7 @@ from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
 from geoserver_app import access
 from geoserver_app.ogcapi import apis, config, db, queries, upstream
-from geoserver_app.ogcapi.provider import PostGISProvider, keyset_next
+from geoserver_app.ogcapi.provider import BadParameter, PostGISProvider, keyset_next
 from geoserver_app.ogcapi.tiles import MVTProvider
 
 ITEM_PARAMETERS = frozenset({"f", "bbox", "limit", "offset", "after"})
@@ -212,8 +212,8 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse | None:
             properties=[("after", query.after)] if query.after else [])
         features, returned, last_id, changed = _fetch(
             *queries.collection_page(page, found.features.layer.id, as_text=True))
-    except db.DatabaseUnavailable:
-        return None
+    except (db.DatabaseUnavailable, BadParameter):
+        return None  # pygeoapi's path answers: 503, or the 400 naming the parameter
     body = _page_body(features, returned,
                       _links(request, api, found, fmt, query, returned, last_id))
     status = upstream.conditional(request, headers, HTTPStatus.OK, body, None, changed)
