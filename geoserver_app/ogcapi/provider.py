@@ -100,18 +100,30 @@ class PostGISProvider(BaseProvider):
               q: str | None = None, filterq: object | None = None,
               crs_transform_spec: object | None = None, **kwargs) -> dict:
         """A FeatureCollection page (one statement), or only numberMatched for hits."""
-        page = self._page(select_properties, crs_transform_spec, skip_geometry, limit, offset)
-        self._filter(page, bbox or [], datetime_, properties or [], filterq)
-        page.order = self._order(sortby or [])
+        page = self.build_page(offset, limit, bbox, datetime_, properties, sortby,
+                               select_properties, skip_geometry, filterq, crs_transform_spec)
         if resulttype == "hits":
             return {"type": "FeatureCollection", "features": [],
                     "numberMatched": self._fetch(*queries.count_matched(page))[0]}
-        features, returned = self._fetch(*queries.collection_page(page))
+        features, returned, last_id, changed = self._fetch(
+            *queries.collection_page(page, self.layer.id))
+        upstream.LAST_MODIFIED.set(changed)
         result = {"type": "FeatureCollection", "features": features, "numberReturned": returned}
         if not page.order and returned == limit:
-            link = keyset_next(upstream.REQUEST_URL.get(), features[-1]["id"])
+            link = keyset_next(upstream.REQUEST_URL.get(), last_id)
             result["links"] = [link] if link else []
         return result
+
+    def build_page(self, offset: int = 0, limit: int = 10, bbox: list | None = None,
+                   datetime_: str | None = None, properties: list | None = None,
+                   sortby: list | None = None, select_properties: list | None = None,
+                   skip_geometry: bool = False, filterq: object | None = None,
+                   crs_transform_spec: object | None = None) -> queries.Page:
+        """The page a query selects (shared with the fast path, fastpath.py)."""
+        page = self._page(select_properties, crs_transform_spec, skip_geometry, limit, offset)
+        self._filter(page, bbox or [], datetime_, properties or [], filterq)
+        page.order = self._order(sortby or [])
+        return page
 
     def get(self, identifier: str, crs_transform_spec: object | None = None, **kwargs) -> dict:
         """One feature by id; 404 when absent (or not an integer)."""
@@ -124,7 +136,8 @@ class PostGISProvider(BaseProvider):
         if row is None:
             raise ProviderItemNotFoundError(
                 user_msg=f"không có đối tượng {identifier} (no feature {identifier})")
-        feature, _version = row
+        feature, _version, updated_at = row
+        upstream.LAST_MODIFIED.set(updated_at)
         return feature
 
     def _page(self, select: list | None, crs_spec: object | None, skip_geometry: bool,
@@ -185,7 +198,7 @@ class PostGISProvider(BaseProvider):
         return order
 
     def _fetch(self, query: object, params: list, missing_ok: bool = False) -> tuple | None:
-        with db.connection(self.database) as conn, conn.cursor() as cursor:
+        with db.connection(self.database, autocommit=True) as conn, conn.cursor() as cursor:
             cursor.execute(query, params)
             row = cursor.fetchone()
         return row

@@ -71,15 +71,32 @@ def _order(page: Page) -> sql.Composable:
     return sql.SQL(" ORDER BY ") + sql.SQL(", ").join(keys)
 
 
-def collection_page(page: Page) -> tuple[sql.Composable, list]:
-    """One statement returning (features json array, number returned)."""
-    inner = sql.SQL("SELECT {feature} AS feature FROM {table} AS t{where}{order} "
+def last_change(table: str) -> sql.Composable:
+    """The latest change of a layer: its newest ``updated_at`` or deletion (one parameter:
+    the layer id). Two index lookups: ``<table>_updated_at`` and ``feature_tombstones_time``."""
+    return sql.SQL("greatest((SELECT max(updated_at) FROM {}), (SELECT max(deleted_at) "
+                   "FROM feature_tombstones WHERE layer = %s))").format(sql.Identifier(table))
+
+
+def collection_page(page: Page, layer_id: str,
+                    as_text: bool = False) -> tuple[sql.Composable, list]:
+    """One statement returning (features json array, number returned, largest id in the
+    page, the layer's last change); the array as text with ``as_text`` (streamed as is)."""
+    inner = sql.SQL("SELECT t.id, {feature} AS feature FROM {table} AS t{where}{order} "
                     "LIMIT %s OFFSET %s").format(
         feature=feature_json(page.columns, page.srid, page.skip_geometry),
         table=sql.Identifier(page.table), where=_where(page), order=_order(page))
-    query = sql.SQL("SELECT coalesce(json_agg(p.feature), '[]'::json), count(*) "
-                    "FROM ({}) AS p").format(inner)
-    return query, [*page.params, page.limit, page.offset]
+    features = sql.SQL("coalesce(json_agg(p.feature), '[]'::json)")
+    if as_text:
+        features = features + sql.SQL("::text")
+    query = sql.SQL("SELECT {}, count(*), max(p.id), {} FROM ({}) AS p").format(
+        features, last_change(page.table), inner)
+    return query, [layer_id, *page.params, page.limit, page.offset]
+
+
+def layer_last_change(table: str) -> sql.Composable:
+    """``last_change`` alone (a conditional request answered before any page is built)."""
+    return sql.SQL("SELECT {}").format(last_change(table))
 
 
 def count_matched(page: Page) -> tuple[sql.Composable, list]:
@@ -89,9 +106,10 @@ def count_matched(page: Page) -> tuple[sql.Composable, list]:
 
 
 def one_feature(table: str, columns: Sequence[str], srid: int) -> sql.Composable:
-    """A Feature by id, with its version (for the ETag)."""
-    return sql.SQL("SELECT {feature}, t.version FROM {table} AS t WHERE t.id = %s").format(
-        feature=feature_json(columns, srid, False), table=sql.Identifier(table))
+    """A Feature by id, with its version (for the ETag) and ``updated_at`` (Last-Modified)."""
+    return sql.SQL("SELECT {feature}, t.version, t.updated_at FROM {table} AS t "
+                   "WHERE t.id = %s").format(feature=feature_json(columns, srid, False),
+                                            table=sql.Identifier(table))
 
 
 BBOX_CONDITION = sql.SQL("ST_Intersects(t.geom_4326, ST_MakeEnvelope(%s, %s, %s, %s, 4326))")

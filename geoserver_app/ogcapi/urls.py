@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """``/ogcapi/``: pygeoapi's Django URLs (CSRF-exempt: API clients use tokens, not cookies),
-its static files, and our change-feed route."""
+its static files, our change-feed route and the fast paths of item pages and tiles."""
 from pathlib import Path
 
 import pygeoapi
@@ -33,6 +33,8 @@ urlpatterns = [
     path("collections/<str:collection_id>/items", views.items, name="ogcapi-items"),
     path("processes/<str:process_id>/execution", views.execution, name="ogcapi-execution"),
     path("collections/<str:collection_id>/items/<str:item_id>", views.item, name="ogcapi-item"),
+    path("collections/<str:collection_id>/tiles/<str:tileMatrixSetId>/<str:tileMatrix>/"
+         "<str:tileRow>/<str:tileCol>", views.tile, name="ogcapi-tile"),
     re_path(r"^static/(?P<path>.+)$", serve, {"document_root": PYGEOAPI_STATIC}),
     *[re_path(rf"^vendor/{name}/(?P<path>.+)$", serve, {"document_root": root})
       for name, root in VENDOR.items()],

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""Our own OGC API routes: writes (Part 4) and the deletions of a collection (change feed)."""
+"""Our own OGC API routes: writes (Part 4), the deletions of a collection (change feed), and
+the fast paths of item pages and vector tiles (fastpath.py) ahead of pygeoapi."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from psycopg2 import sql
 
 from geoserver_app import access
-from geoserver_app.ogcapi import config, db, transactions
+from geoserver_app.ogcapi import config, db, fastpath, transactions
 from geoserver_app.ogcapi.upstream import api_url
 
 MAX_DELETIONS = 10000
@@ -111,7 +112,8 @@ def _body(request: HttpRequest) -> bytes:
 
 @csrf_exempt
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
-    """GET (and CQL2 JSON POST) to pygeoapi; a GeoJSON POST creates a feature."""
+    """GET: the fast path, else pygeoapi (also CQL2 JSON POST); a GeoJSON POST creates a
+    feature."""
     if collection_id == config.CATALOG_ID and request.GET.get("f") == "csv":
         # pygeoapi 0.24 fails (UnboundLocalError) writing records as CSV
         return _error(HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
@@ -122,7 +124,16 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
                                      _body(request), request.headers.get("Content-Crs"),
                                      api_url(request))
         return _respond(result)
-    return pygeoapi_views.collection_items(request, collection_id)
+    return (fastpath.items(request, collection_id)
+            or pygeoapi_views.collection_items(request, collection_id))
+
+
+def tile(request: HttpRequest, collection_id: str, tileMatrixSetId: str,  # noqa: N803
+         tileMatrix: str, tileRow: str, tileCol: str) -> HttpResponse:  # noqa: N803
+    """A vector tile: the fast path, else pygeoapi (its names for the URL parameters)."""
+    return (fastpath.tile(request, collection_id, tileMatrixSetId, tileMatrix, tileRow, tileCol)
+            or pygeoapi_views.collection_item_tiles(request, collection_id, tileMatrixSetId,
+                                                    tileMatrix, tileRow, tileCol))
 
 
 @csrf_exempt
