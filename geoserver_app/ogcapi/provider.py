@@ -127,7 +127,7 @@ class PostGISProvider(BaseProvider):
 
     def get(self, identifier: str, crs_transform_spec: object | None = None, **kwargs) -> dict:
         """One feature by id; 404 when absent (or not an integer)."""
-        if not str(identifier).isdigit():
+        if not str(identifier).isdigit() or int(identifier) > queries.MAX_ID:
             raise ProviderItemNotFoundError(user_msg=f"no feature {identifier!r}")
         columns = [a.name for a in self.attributes]
         row = self._fetch(queries.one_feature(self.layer.table, columns,
@@ -170,7 +170,7 @@ class PostGISProvider(BaseProvider):
         columns = {a.name for a in self.attributes}
         for name, value in properties:
             if name == "after":
-                if not str(value).isdigit():
+                if not str(value).isdigit() or int(value) > queries.MAX_ID:
                     raise BadParameter("after", "cần mã đối tượng (an integer id is required)")
                 page.where(queries.AFTER_ID, int(value))
             elif name in columns:

@@ -23,6 +23,7 @@ _GEOMETRY = {
     9214: ("t.geom", 3),                            # native VN-2000 / TM-3 107°00'
 }
 SUPPORTED_SRIDS = frozenset(_GEOMETRY)
+MAX_ID = 2**63 - 1  # feature ids are bigint: a larger number is no feature (404), not a 500
 
 
 @dataclass

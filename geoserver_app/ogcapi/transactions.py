@@ -185,7 +185,7 @@ def _write(cursor, statement: object, params: list) -> None:
 
 
 def _feature_id(text: str) -> int:
-    if not str(text).isdigit():
+    if not str(text).isdigit() or int(text) > queries.MAX_ID:
         raise Refused(HTTPStatus.NOT_FOUND, "NotFound", f"không có đối tượng {text}")
     return int(text)
 

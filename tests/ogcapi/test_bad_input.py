@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ogcapi.conftest import everything
+
 pytestmark = pytest.mark.django_db
 ITEMS = "/ogcapi/collections/land_parcels/items"
 
@@ -13,6 +15,7 @@ ITEMS = "/ogcapi/collections/land_parcels/items"
     ("datetime=yesterday", "datetime"), ("datetime=2020-13-45T00:00:00Z", "datetime"),
     ("limit=-1", "limit"), ("limit=abc", "limit"), ("offset=-5", "offset"),
     ("offset=253632121003408069019834599342080", "offset"), ("offset=2147483648", "offset"),
+    ("after=99999999999999999999999", "after"), ("after=x", "after"),
     ("crs=http://www.opengis.net/def/crs/EPSG/0/2000", "crs"), ("crs=nonsense", "crs"),
     ("bbox=1,2,3,4&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/2000", "bbox-crs"),
     ("sortby=nope", "sortby"), ("sortby=parcel_no;DROP TABLE land_parcels", "sortby"),
@@ -74,3 +77,10 @@ def test_database_outage_is_503(serve, tmp_path):
     assert response.status_code == 503
     assert "Traceback" not in response.text
     assert "thử lại" in response.json()["description"]
+
+
+@pytest.mark.parametrize("method", ["get", "delete"])
+def test_an_id_beyond_bigint_is_404(client, ogc_data, as_grant, method):
+    as_grant(everything(write=True))  # may write: the id itself is what is refused
+    response = getattr(client, method)(f"{ITEMS}/99999999999999999999?f=json")
+    assert response.status_code == 404, response.content[:300]
