@@ -60,6 +60,7 @@ class Staging:
     token: int
     columns: list[str]
     rows: int = 0
+    early: swapping.Early | None = None  # the twin filled while staging (build and swap)
 
     @classmethod
     def create(cls, columns: list[tuple[str, str]]) -> Staging:
@@ -86,10 +87,40 @@ class Staging:
             cursor.copy_expert(sql.copy_staging(self.name, self.columns), buffer)
 
     def remove_duplicates(self, key: tuple[str, ...]) -> list[tuple[int, int]]:
-        """(fid, fid of the first feature with the same key) for each duplicate removed."""
+        """(fid, fid of the first feature with the same key) for each duplicate removed
+        (from the early twin too)."""
         with raw_cursor() as cursor:
             cursor.execute(sql.delete_duplicates(self.name, key))
-            return sorted(cursor.fetchall())
+            removed = cursor.fetchall()
+            if self.early is not None:
+                self.early.remove(cursor, [row_no for _fid, _first, row_no in removed])
+        return sorted((fid, first) for fid, first, _row_no in removed)
+
+    def fill_early(self, live: str, expected: int, multi: bool) -> None:
+        """Start filling the twin of a build and swap while staging (see swap.Early).
+
+        Before any row is staged: no blockers in the catalog, then, under the writers' lock
+        for a moment, ids for ``expected`` features (the source's count; unused ones are
+        gaps), a batch id, the empty twin, and the fill connections.
+        """
+        with raw_cursor() as cursor:
+            if swapping.blockers(cursor, live):
+                return  # the apply transaction says why and goes row by row
+            with transaction.atomic():
+                cursor.execute(sql.lock_live(live))
+                table = swapping.shape(cursor, live)
+                ids = swapping.reserve_ids(cursor, table, expected)
+            cursor.execute(sql.RESERVE_BATCH_ID)
+            batch_id = cursor.fetchone()[0]
+            name = swapping.build_name(self.token)
+            cursor.execute(sql.create_build(name, live))
+            cursor.execute(sql.index_row_no(self.name))
+        self.early = swapping.Early(name, ids, swapping.sequence_names(table), expected,
+                                    batch_id)
+        if ids:
+            insert = sql.insert_build(name, self.name, self.columns, ids, multi)
+            self.early.filler = swapping.Filler(connection.get_connection_params(), insert,
+                                                batch_id)
 
     def remove_existing(self, live: str, key: tuple[str, ...]) -> list[int]:
         with raw_cursor() as cursor:
@@ -98,6 +129,8 @@ class Staging:
 
     def drop(self) -> None:
         """Drop the staging table and a twin table left by a failed swap, then unlock."""
+        if self.early is not None:
+            self.early.close()
         with raw_cursor() as cursor:
             cursor.execute(sql.drop_table(self.name))
             cursor.execute(sql.drop_table(swapping.build_name(self.token)))
@@ -120,8 +153,15 @@ class CopyPipe:
 
     def send(self, table: pa.Table) -> None:
         self.wait()
-        self.pending = self.pool.submit(self.staging.copy, self.staging.numbered(table),
-                                        self.pg_connection)
+        first = self.staging.rows
+        numbered = self.staging.numbered(table)
+        self.pending = self.pool.submit(self._copy, numbered, first, self.staging.rows)
+
+    def _copy(self, table: pa.Table, first: int, last: int) -> None:
+        """COPY (committed: autocommit), then hand the range to the early twin's fill."""
+        self.staging.copy(table, self.pg_connection)
+        if self.staging.early is not None:
+            self.staging.early.copied(first, last)
 
     def wait(self) -> None:
         if self.pending is not None:
@@ -155,8 +195,13 @@ def apply(staging: Staging, live: str, mode: str, key: tuple[str, ...], multi: b
 
     ``swap`` (a large replace with history off) builds the new table and swaps it in.
     """
+    early = staging.early
     with transaction.atomic(), raw_cursor() as cursor:
-        cursor.execute(sql.CREATE_BATCH, [live, batch["source"], mode, batch["user"]])
+        if early is None:
+            cursor.execute(sql.CREATE_BATCH, [live, batch["source"], mode, batch["user"]])
+        else:
+            cursor.execute(sql.CREATE_BATCH_WITH_ID,
+                           [early.batch_id, live, batch["source"], mode, batch["user"]])
         batch_id = cursor.fetchone()[0]
         cursor.execute(sql.SET_ACTOR, [f"ingest:{batch_id}"])
         if not history:
@@ -194,10 +239,16 @@ def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
     """Replace by building the twin table, then swapping it in (see ingest.swap)."""
     timings = {}
     table = swapping.shape(cursor, live)
+    twin = swapping.build_name(staging.token)
+    early = staging.early
+    filled = None
+    if early is not None and swapping.still_fits(cursor, early, table, live):
+        filled = early.filled
+    elif early is not None:  # the live table changed meanwhile: build the twin anew
+        swapping.drop_build(connection.get_connection_params(), twin)
     inserted, deleted = swapping.build(
         cursor, connection.get_connection_params(), table, live, staging, multi, batch_id,
-        timings, lambda: swapping.tombstone(cursor, live, live))
-    twin = swapping.build_name(staging.token)
+        timings, lambda: swapping.tombstone(cursor, live, live), filled)
     started = time.monotonic()
     swapping.capture(cursor, live, live, twin)
     timings["apply: invalidate"] = round(time.monotonic() - started, 2)

@@ -17,6 +17,10 @@ PROVINCE_REGION = ("SELECT ST_AsBinary(ST_Buffer(ST_Union(ST_SimplifyPreserveTop
                    "%s)) FROM admin_provinces")
 CREATE_BATCH = ("INSERT INTO ingest_batches (layer, source, mode, created_by, report) "
                 "VALUES (%s, %s, %s, %s, '{}'::jsonb) RETURNING id")
+# the batch id of a build and swap, taken before staging (the twin is filled meanwhile)
+RESERVE_BATCH_ID = "SELECT nextval(pg_get_serial_sequence('ingest_batches', 'id'))"
+CREATE_BATCH_WITH_ID = ("INSERT INTO ingest_batches (id, layer, source, mode, created_by, report) "
+                        "VALUES (%s, %s, %s, %s, %s, '{}'::jsonb) RETURNING id")
 FINISH_BATCH = "UPDATE ingest_batches SET finished_at = now(), report = %s WHERE id = %s"
 
 
@@ -42,12 +46,24 @@ def _key(names: tuple[str, ...], alias: str) -> sql.Composed:
 
 
 def delete_duplicates(name: str, key: tuple[str, ...]) -> sql.Composed:
-    """Drop all but the first feature (by fid) of each natural key; return (fid, first fid)."""
+    """Drop all but the first feature (by fid) of each natural key; return (fid, first fid, row_no)."""
     return sql.SQL(
         "DELETE FROM {t} s USING (SELECT fid, first_value(fid) OVER "
         "(PARTITION BY {k} ORDER BY fid) AS first FROM {t} d) dup "
-        "WHERE s.fid = dup.fid AND dup.fid <> dup.first RETURNING s.fid, dup.first").format(
+        "WHERE s.fid = dup.fid AND dup.fid <> dup.first RETURNING s.fid, dup.first, s.row_no"
+    ).format(
         t=sql.Identifier(name), k=_key(key, "d"))
+
+
+def index_row_no(name: str) -> sql.Composed:
+    """The staging table's row numbers, for filling the twin range by range while staging."""
+    return sql.SQL("CREATE INDEX ON {} (row_no)").format(sql.Identifier(name))
+
+
+def delete_from_build(name: str, column: str) -> sql.Composed:
+    """Remove features (by their new id ``column``) from the twin: ``%s`` is the id list."""
+    return sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(sql.Identifier(name),
+                                                               sql.Identifier(column))
 
 
 def delete_existing(name: str, live: str, key: tuple[str, ...]) -> sql.Composed:
@@ -166,6 +182,14 @@ FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
 WHERE i.indrelid = %(t)s ORDER BY c.relname
 """
+# what the twin's rows must match: names, types, NOT NULL, defaults and generation
+# expressions (identity left out: the twin has none until the swap)
+TABLE_COLUMNS = """
+SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated,
+       pg_get_expr(d.adbin, d.adrelid)
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON (d.adrelid, d.adnum) = (a.attrelid, a.attnum)
+WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+"""
 TABLE_FOREIGN_KEYS = ("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                       "WHERE conrelid = %s AND contype = 'f' ORDER BY conname")
 TABLE_TRIGGERS = ("SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
@@ -180,6 +204,7 @@ JOIN pg_namespace n ON n.oid = s.relnamespace
 JOIN pg_sequence q ON q.seqrelid = s.oid
 WHERE a.attrelid = %(t)s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
 """
+SET_NO_SEQSCAN = "SET enable_seqscan = off"
 SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %s, true)"
 SAVEPOINT = "SAVEPOINT ingest_swap_lock"
 ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT ingest_swap_lock"

@@ -2,6 +2,8 @@
 """The steps of a vector ingest, in order; each takes the run's Context."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyarrow as pa
 import shapely
@@ -134,6 +136,9 @@ def _process(ctx: Context, batch: pa.RecordBatch, transformer, to_wgs84) -> pa.T
 def stage(ctx: Context) -> None:
     """Stream every batch through the checks and COPY the accepted rows into staging."""
     ctx.staging = load.Staging.create(staging_columns(ctx))
+    if swap_expected(ctx):
+        ctx.staging.fill_early(ctx.layer.table, ctx.source.count,
+                               ctx.layer.geometry is not Geometry.POINT)
     transformer, to_wgs84 = ctx.crs.transformer(), crs_module.to_wgs84()
     with load.CopyPipe(ctx.staging) as pipe:
         for batch in ctx.batches():
@@ -142,7 +147,24 @@ def stage(ctx: Context) -> None:
             if table.num_rows:
                 pipe.send(table)
             ctx.tick(ctx.report.read)
+    if ctx.staging.early is not None:
+        started = time.monotonic()
+        ctx.staging.early.finish()
+        ctx.report.timings["stage: wait for the twin"] = round(time.monotonic() - started, 2)
     ctx.report.encoding = ctx.decoder.label
+
+
+def swap_expected(ctx: Context) -> bool:
+    """Will the apply be a build and swap (judged from the source's feature count, before
+    staging)? Then the twin is filled while staging; the apply decides again from what was
+    loaded and drops the twin if not."""
+    count = ctx.source.count
+    if ctx.options.mode != "replace" or ctx.options.dry_run or not count:
+        return False
+    history = ctx.options.history
+    if history is None:
+        history = count < HISTORY_OFF_FROM
+    return not history and count >= ctx.options.swap_from
 
 
 def reject_duplicates(ctx: Context) -> None:

@@ -159,6 +159,110 @@ def _run(helper, job: list[tuple]) -> int:
     return written
 
 
+class Filler:
+    """Fills the twin from staging while staging goes on: each COPYed range of row numbers is
+    inserted by one of WORKERS connections (autocommit, in turn), so the reprojection and the
+    writes run on the database's cores while Python prepares the next batches."""
+
+    def __init__(self, params: dict, insert, batch_id: int, count: int = WORKERS) -> None:
+        self.insert, self.batch_id, self.sent = insert, batch_id, 0
+        self.connections, self.pools, self.futures = [], [], []
+        for number in range(count):
+            helper = psycopg2.connect(**params)
+            helper.autocommit = True
+            with helper.cursor() as cursor:
+                cursor.execute(sql.SET_NO_SEQSCAN)  # each range through the row_no index
+            self.connections.append(helper)
+            self.pools.append(ThreadPoolExecutor(max_workers=1,
+                                                 thread_name_prefix=f"ingest-fill{number}"))
+
+    def add(self, first: int, last: int) -> None:
+        """Insert staged rows ``first <= row_no < last`` (already committed) into the twin."""
+        number = self.sent % len(self.connections)
+        self.sent += 1
+        job = [(self.insert, {"batch": self.batch_id, "first": first, "last": last})]
+        self.futures.append(self.pools[number].submit(_run, self.connections[number], job))
+
+    def finish(self) -> int:
+        """Wait for every range; the rows inserted."""
+        return sum(future.result() for future in self.futures)
+
+    def close(self) -> None:
+        for pool in self.pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+        for helper in self.connections:
+            helper.close()
+
+
+@dataclass
+class Early:
+    """A twin table filled during staging: its ids and batch id were taken before staging.
+
+    ``sequences`` (column, schema, name) are those the ids came from; the apply transaction
+    uses the twin only if the live table still has them and the same columns, and every
+    staged row got an id (``usable``); otherwise it drops the twin and builds it anew.
+    """
+
+    name: str
+    ids: list[tuple[str, int]]
+    sequences: list[tuple[str, str, str]]
+    reserved: int
+    batch_id: int
+    filler: Filler | None = None
+    filled: int = 0
+    usable: bool = True
+
+    def copied(self, first: int, last: int) -> None:
+        """A range of rows reached staging: fill it into the twin (if it has ids for it)."""
+        if last > self.reserved:
+            self.usable = False
+        if self.usable and self.filler is not None:
+            self.filler.add(first, last)
+
+    def finish(self) -> None:
+        """Wait until the twin holds every staged row; close the fill connections."""
+        try:
+            self.filled = self.filler.finish()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.filler is not None:
+            filler, self.filler = self.filler, None
+            filler.close()
+
+    def remove(self, cursor, row_numbers: list[int]) -> None:
+        """Delete the features staged as ``row_numbers`` (natural-key duplicates) from the twin."""
+        if not row_numbers or not self.usable:
+            return
+        column, first = self.ids[0]
+        cursor.execute(sql.delete_from_build(self.name, column),
+                       [[first + number for number in row_numbers]])
+        self.filled -= cursor.rowcount
+
+
+def drop_build(params: dict, name: str) -> None:
+    """Drop an early twin that no longer fits, on its own connection: the apply
+    transaction's helpers create the new twin under the same name right after."""
+    with Helpers(params, 1) as helpers:
+        helpers.run([[(sql.drop_table(name), None)]])
+
+
+def sequence_names(table: Shape) -> list[tuple[str, str, str]]:
+    return [(sequence.column, sequence.schema, sequence.name) for sequence in table.sequences]
+
+
+def columns(cursor, table: str) -> list[tuple]:
+    cursor.execute(sql.TABLE_OID, [table])
+    return _rows(cursor, sql.TABLE_COLUMNS, [cursor.fetchone()[0]])
+
+
+def still_fits(cursor, early: Early, table: Shape, live: str) -> bool:
+    """Under the writers' lock: the early twin matches the live table as it is now."""
+    return (early.usable and early.ids != [] and sequence_names(table) == early.sequences
+            and columns(cursor, live) == columns(cursor, early.name))
+
+
 def reserve_ids(cursor, table: Shape, rows: int) -> list[tuple[str, int]]:
     """Take ``rows`` consecutive ids from each sequence of the live table (writers wait on
     the SHARE ROW EXCLUSIVE lock); (column, first id)."""
@@ -185,28 +289,30 @@ def _index_jobs(table: Shape, name: str) -> list[list[tuple]]:
 
 def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
           batch_id: int, timings: dict[str, float],
-          meanwhile: Callable[[], int]) -> tuple[int, int]:
+          meanwhile: Callable[[], int], filled: int | None = None) -> tuple[int, int]:
     """Create and fill the twin table, then its indexes and constraints; the rows inserted
     and what ``meanwhile`` returned.
 
     The helpers commit the twin as they go (its name carries this run's advisory lock, so a
     killed run's twin is dropped by the next run); the live table is not touched. This
-    connection runs ``meanwhile`` while the helpers fill the twin.
+    connection runs ``meanwhile`` while the helpers fill the twin, or, when the twin was
+    filled during staging (``filled`` rows, see Early), while they build its indexes.
     """
     name = build_name(staging.token)
-    ids = reserve_ids(cursor, table, staging.rows)
-    half = (staging.rows + 1) // 2
     started = time.monotonic()
     with Helpers(params) as helpers:
-        helpers.run([[(sql.create_build(name, live), None)]])
-        insert = sql.insert_build(name, staging.name, staging.columns, ids, multi)
-        filling = helpers.start([[(insert, {"batch": batch_id, "first": first, "last": last})]
-                                 for first, last in ((0, half), (half, staging.rows))])
-        answer = meanwhile()
-        inserted = sum(future.result() for future in filling)
-        timings["apply: fill"] = round(time.monotonic() - started, 2)
-        helpers.run(_index_jobs(table, name))
-    timings["apply: indexes"] = round(time.monotonic() - started - timings["apply: fill"], 2)
+        if filled is None:
+            filled, answer = _fill(cursor, helpers, table, live, staging, multi, batch_id,
+                                   meanwhile)
+            timings["apply: fill"] = round(time.monotonic() - started, 2)
+            helpers.run(_index_jobs(table, name))
+        else:
+            building = helpers.start(_index_jobs(table, name))
+            answer = meanwhile()
+            for future in building:
+                future.result()
+    timings["apply: indexes"] = round(time.monotonic() - started
+                                      - timings.get("apply: fill", 0.0), 2)
     for number, index in enumerate(table.indexes):
         if index.constraint:
             cursor.execute(sql.constraint_using_index(name, temporary(name, number), index.kind,
@@ -215,7 +321,22 @@ def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
     for number, (_constraint, definition) in enumerate(table.foreign_keys):
         # last: it locks the referenced table until commit
         cursor.execute(sql.add_constraint(name, foreign_key_name(name, number), definition))
-    return inserted, answer
+    return filled, answer
+
+
+def _fill(cursor, helpers: Helpers, table: Shape, live: str, staging, multi: bool,
+          batch_id: int, meanwhile: Callable[[], int]) -> tuple[int, int]:
+    """Create the twin and fill it from staging (half the rows per helper) while this
+    connection runs ``meanwhile``; the rows inserted and what ``meanwhile`` returned."""
+    name = build_name(staging.token)
+    ids = reserve_ids(cursor, table, staging.rows)
+    half = (staging.rows + 1) // 2
+    helpers.run([[(sql.create_build(name, live), None)]])
+    insert = sql.insert_build(name, staging.name, staging.columns, ids, multi)
+    filling = helpers.start([[(insert, {"batch": batch_id, "first": first, "last": last})]
+                             for first, last in ((0, half), (half, staging.rows))])
+    answer = meanwhile()
+    return sum(future.result() for future in filling), answer
 
 
 def foreign_key_name(build: str, number: int) -> str:

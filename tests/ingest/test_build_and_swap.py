@@ -290,3 +290,62 @@ def test_killed_during_the_build_leaves_the_layer_and_the_next_run_drops_the_twi
     assert report.loaded == 1
     assert build_tables() == []
     assert len(live_rows()) == 3
+
+
+def parcels_with_keys(tmp_path, name: str, numbers: list[int]):
+    """One parcel per entry of ``numbers`` (its parcel number), square i for the i-th."""
+    count = len(numbers)
+    return write_vector(tmp_path / name, parcel_columns(count, SoTo=[4] * count,
+                                                        SoThua=numbers),
+                        [square(i) for i in range(count)], crs="EPSG:9214")
+
+
+def new_features() -> list[tuple]:
+    return fetch("SELECT id, parcel_no, ST_XMin(geom)::int FROM land_parcels ORDER BY id")
+
+
+def test_the_twin_filled_while_staging_loses_the_duplicates_too(tmp_path):
+    run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
+    last = fetch("SELECT last_value FROM land_parcels_id_seq")[0][0]
+    source = parcels_with_keys(tmp_path, "new.gpkg", [1, 2, 1, 3, 2, 4, 5])
+    report = run_ingest(source, "land_parcels", mode="replace", history=False,
+                        swap_from=SWAP, batch_size=2)  # four ranges, both fill connections
+    assert "stage: wait for the twin" in report.timings, "the twin was not filled early"
+    assert (report.read, report.duplicates, report.loaded) == (7, 2, 5)
+    assert (report.inserted, report.deleted) == (5, 2)
+    # ids: first reserved id + row number (the duplicates' ids stay unused)
+    assert new_features() == [(last + 1, 1, 440000), (last + 2, 2, 440030),
+                              (last + 4, 3, 440090), (last + 6, 4, 440150),
+                              (last + 7, 5, 440180)]
+    assert fetch("SELECT last_value FROM land_parcels_id_seq")[0][0] == last + 7
+    assert IngestBatch.objects.get(pk=report.batch).report["inserted"] == 5
+    assert build_tables() == []
+
+
+def test_a_live_table_changed_while_staging_gets_a_twin_built_anew(tmp_path):
+    run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
+    other = psycopg2.connect(**connection.get_connection_params())
+    other.autocommit = True
+    calls = []
+
+    def change_the_layer(done: int, total: int | None) -> None:
+        if not calls:  # after the first batch: the early twin lacks the new column
+            with other.cursor() as cursor:
+                cursor.execute("ALTER TABLE land_parcels ADD COLUMN ingest_note text "
+                               "DEFAULT 'mới'")
+        calls.append(done)
+
+    try:
+        report = run_ingest(parcels_with_keys(tmp_path, "new.gpkg", [1, 2, 3, 4]),
+                            "land_parcels", mode="replace", history=False, swap_from=SWAP,
+                            batch_size=2, progress=change_the_layer)
+        assert calls == [2, 4]
+        assert (report.loaded, report.inserted, report.deleted) == (4, 4, 2)
+        assert "apply: fill" in report.timings  # filled again from staging
+        assert fetch("SELECT parcel_no, ingest_note FROM land_parcels ORDER BY parcel_no") == \
+            [(1, "mới"), (2, "mới"), (3, "mới"), (4, "mới")]
+        assert build_tables() == []
+    finally:
+        with other.cursor() as cursor:
+            cursor.execute("ALTER TABLE land_parcels DROP COLUMN IF EXISTS ingest_note")
+        other.close()
