@@ -116,7 +116,7 @@ class Staging:
             cursor.execute(sql.create_build(name, live))
             cursor.execute(sql.index_row_no(self.name))
         self.early = swapping.Early(name, ids, swapping.sequence_names(table), expected,
-                                    batch_id)
+                                    batch_id, indexes=table.indexes)
         if ids:
             insert = sql.insert_build(name, self.name, self.columns, ids, multi)
             self.early.filler = swapping.Filler(connection.get_connection_params(), insert,
@@ -241,14 +241,14 @@ def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
     table = swapping.shape(cursor, live)
     twin = swapping.build_name(staging.token)
     early = staging.early
-    filled = None
-    if early is not None and swapping.still_fits(cursor, early, table, live):
-        filled = early.filled
-    elif early is not None:  # the live table changed meanwhile: build the twin anew
-        swapping.drop_build(connection.get_connection_params(), twin)
+    if early is not None:
+        early.wait()
+        if not swapping.still_fits(cursor, early, table, live):
+            early = None  # the live table changed meanwhile: build the twin anew
+            swapping.drop_build(connection.get_connection_params(), twin)
     inserted, deleted = swapping.build(
         cursor, connection.get_connection_params(), table, live, staging, multi, batch_id,
-        timings, lambda: swapping.tombstone(cursor, live, live), filled)
+        timings, lambda: swapping.tombstone(cursor, live, live), early)
     started = time.monotonic()
     swapping.capture(cursor, live, live, twin)
     timings["apply: invalidate"] = round(time.monotonic() - started, 2)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psycopg2
 from psycopg2 import errors
@@ -187,6 +187,11 @@ class Filler:
         """Wait for every range; the rows inserted."""
         return sum(future.result() for future in self.futures)
 
+    def start(self, jobs: list[list[tuple]]) -> list[Future]:
+        """Start job i (statements with their parameters) on connection i."""
+        return [pool.submit(_run, helper, job)
+                for pool, helper, job in zip(self.pools, self.connections, jobs, strict=False)]
+
     def close(self) -> None:
         for pool in self.pools:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -209,8 +214,11 @@ class Early:
     reserved: int
     batch_id: int
     filler: Filler | None = None
+    indexes: list[Index] = field(default_factory=list)  # the live table's, before staging
     filled: int = 0
     usable: bool = True
+    prebuilt: tuple[int, ...] = ()  # indexes (by number) built after staging, see prebuild
+    building: list[Future] = field(default_factory=list)
 
     def copied(self, first: int, last: int) -> None:
         """A range of rows reached staging: fill it into the twin (if it has ids for it)."""
@@ -220,9 +228,29 @@ class Early:
             self.filler.add(first, last)
 
     def finish(self) -> None:
-        """Wait until the twin holds every staged row; close the fill connections."""
+        """Wait until the twin holds every staged row, then start ``prebuild``."""
         try:
             self.filled = self.filler.finish()
+        except BaseException:
+            self.close()
+            raise
+        if self.usable and self.ids:
+            self.prebuild()
+
+    def prebuild(self) -> None:
+        """Build the twin's non-unique indexes and ANALYZE it while the duplicates are looked
+        for (the unique ones wait for their removal, in the apply transaction)."""
+        self.prebuilt = tuple(number for number, index in enumerate(self.indexes)
+                              if not index.unique)
+        jobs = _index_jobs(self.indexes, self.name, self.prebuilt)
+        jobs[0].append((sql.analyze(self.name), None))
+        self.building = self.filler.start(jobs)
+
+    def wait(self) -> None:
+        """Until the prebuilt indexes and ANALYZE are done; close the fill connections."""
+        try:
+            for future in self.building:
+                future.result()
         finally:
             self.close()
 
@@ -260,6 +288,7 @@ def columns(cursor, table: str) -> list[tuple]:
 def still_fits(cursor, early: Early, table: Shape, live: str) -> bool:
     """Under the writers' lock: the early twin matches the live table as it is now."""
     return (early.usable and early.ids != [] and sequence_names(table) == early.sequences
+            and early.indexes == table.indexes
             and columns(cursor, live) == columns(cursor, early.name))
 
 
@@ -274,13 +303,13 @@ def reserve_ids(cursor, table: Shape, rows: int) -> list[tuple[str, int]]:
     return ids
 
 
-def _index_jobs(table: Shape, name: str) -> list[list[tuple]]:
-    """The index builds, spread over the helpers (the costly GiST ones first, alternating)."""
-    order = sorted(range(len(table.indexes)),
-                   key=lambda n: not table.indexes[n].definition.startswith("USING gist"))
+def _index_jobs(indexes: list[Index], name: str, numbers) -> list[list[tuple]]:
+    """The builds of indexes ``numbers``, spread over the helpers (the costly GiST ones
+    first, alternating)."""
+    order = sorted(numbers, key=lambda n: not indexes[n].definition.startswith("USING gist"))
     jobs = [[] for _ in range(WORKERS)]
     for position, number in enumerate(order):
-        index = table.indexes[number]
+        index = indexes[number]
         jobs[position % WORKERS].append(
             (sql.create_index(name, temporary(name, number), index.unique, index.definition),
              None))
@@ -289,25 +318,28 @@ def _index_jobs(table: Shape, name: str) -> list[list[tuple]]:
 
 def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
           batch_id: int, timings: dict[str, float],
-          meanwhile: Callable[[], int], filled: int | None = None) -> tuple[int, int]:
+          meanwhile: Callable[[], int], early: Early | None = None) -> tuple[int, int]:
     """Create and fill the twin table, then its indexes and constraints; the rows inserted
     and what ``meanwhile`` returned.
 
     The helpers commit the twin as they go (its name carries this run's advisory lock, so a
     killed run's twin is dropped by the next run); the live table is not touched. This
     connection runs ``meanwhile`` while the helpers fill the twin, or, when the twin was
-    filled during staging (``filled`` rows, see Early), while they build its indexes.
+    filled during staging (``early``), while they build its remaining indexes.
     """
     name = build_name(staging.token)
     started = time.monotonic()
+    everything = range(len(table.indexes))
     with Helpers(params) as helpers:
-        if filled is None:
+        if early is None:
             filled, answer = _fill(cursor, helpers, table, live, staging, multi, batch_id,
                                    meanwhile)
             timings["apply: fill"] = round(time.monotonic() - started, 2)
-            helpers.run(_index_jobs(table, name))
+            helpers.run(_index_jobs(table.indexes, name, everything))
         else:
-            building = helpers.start(_index_jobs(table, name))
+            filled = early.filled
+            building = helpers.start(_index_jobs(table.indexes, name, [
+                number for number in everything if number not in early.prebuilt]))
             answer = meanwhile()
             for future in building:
                 future.result()
@@ -317,7 +349,8 @@ def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
         if index.constraint:
             cursor.execute(sql.constraint_using_index(name, temporary(name, number), index.kind,
                                                       index.deferrable, index.deferred))
-    cursor.execute(sql.analyze(name))
+    if early is None:  # else analyzed after staging (Early.prebuild)
+        cursor.execute(sql.analyze(name))
     for number, (_constraint, definition) in enumerate(table.foreign_keys):
         # last: it locks the referenced table until commit
         cursor.execute(sql.add_constraint(name, foreign_key_name(name, number), definition))
