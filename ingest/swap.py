@@ -16,6 +16,12 @@ The live table only changes when the apply transaction commits. The twin is comm
 the helpers and named after the run's advisory lock, like the staging table: a failed run
 drops it, a killed run's twin is dropped by the next run (``load.clean_stale_staging``).
 
+When the source's feature count announces a build and swap, the twin is filled while staging
+(``Early``): ids and the batch id are reserved first, each COPYed range is inserted right
+away by one of the helpers, the non-unique indexes are built while the duplicates are
+looked for; the apply transaction checks, under the writers' lock, that the live table
+still matches (else it builds the twin anew from staging) and builds the unique indexes.
+
 The twin gets everything the catalog says the live table has (constraints, indexes and
 triggers under their exact names, the identity sequence and its position, owner, grants,
 comment), and the swap writes what the change-capture triggers would have written for
