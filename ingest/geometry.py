@@ -2,6 +2,7 @@
 """Geometry checks of a batch, vectorised with shapely: parse, cap, reproject, repair, place."""
 from __future__ import annotations
 
+import binascii
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,7 +63,8 @@ def parse(wkb: pa.Array, fids: list, max_vertices: int = MAX_VERTICES) -> np.nda
 def to_storage(geoms: np.ndarray, swapped: bool,
                transformer: pyproj.Transformer | None) -> np.ndarray:
     """Swap axes when the file had them swapped, then reproject to EPSG:9214."""
-    geoms = shapely.force_2d(geoms)
+    if shapely.has_z(geoms).any():
+        geoms = shapely.force_2d(geoms)
     if swapped:
         geoms = shapely.transform(geoms, lambda xy: xy[:, ::-1])
     if transformer is not None:
@@ -129,9 +131,6 @@ def positions(geoms: np.ndarray, rows: list[int],
             if np.isfinite(x) and np.isfinite(y)}
 
 
-_HEX_DIGITS = np.frombuffer(b"".join(b"%02X" % i for i in range(256)), np.uint8).reshape(256, 2)
-
-
 def hex_wkb(wkb: pa.Array) -> pa.Array:
     """Hex text of a WKB column without nulls, vectorised (no per-row Python)."""
     wkb = plain_wkb(wkb)
@@ -141,8 +140,7 @@ def hex_wkb(wkb: pa.Array) -> pa.Array:
         raise ValueError("hex_wkb needs a column without nulls")
     _validity, offsets, data = wkb.buffers()
     offs = np.frombuffer(offsets, np.int32, len(wkb) + 1, offset=wkb.offset * 4)
-    raw = np.frombuffer(data, np.uint8)[offs[0]:offs[-1]]
-    digits = np.ascontiguousarray(_HEX_DIGITS[raw]).reshape(-1)
+    digits = binascii.hexlify(memoryview(data)[offs[0]:offs[-1]])  # lower case: PostGIS reads both
     new_offsets = ((offs - offs[0]) * 2).astype(np.int32)
     return pa.Array.from_buffers(pa.string(), len(wkb),
                                  [None, pa.py_buffer(new_offsets), pa.py_buffer(digits)])

@@ -59,7 +59,10 @@ class TextDecoder:
             return array
         if self.encoding in (None, "utf-8"):
             try:
-                return pc.utf8_normalize(array.cast(pa.binary()).cast(pa.string()), "NFC")
+                text = array.cast(pa.binary()).cast(pa.string())
+                if pc.all(pc.string_is_ascii(text)).as_py() is not False:
+                    return text  # ASCII (or all null) is already NFC
+                return pc.utf8_normalize(text, "NFC")
             except pa.ArrowInvalid:
                 pass
         raw = array.cast(pa.binary()).to_pylist()
