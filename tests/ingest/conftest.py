@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import math
+import os
+import signal
+import subprocess
+import sys
+import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -119,3 +125,27 @@ def live_rows(table: str = "land_parcels") -> list[tuple]:
 
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def kill_replace_when(source: Path, ready: Callable[[], object], timeout: float) -> None:
+    """Run a replace of ``source`` and SIGKILL it as soon as ``ready()``; then wait until the
+    server has ended its sessions (their advisory locks are gone)."""
+    proc = spawn_replace(source)
+    deadline = time.monotonic() + timeout
+    while not ready() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the ingest finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    while fetch("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")[0][0] and \
+            time.monotonic() < deadline:
+        time.sleep(0.05)  # the server notices the dead client and ends its sessions
+
+
+def spawn_replace(source: Path) -> subprocess.Popen:
+    """``manage.py ingest SOURCE --mode replace`` into land_parcels, in the background
+    (the tests that kill it mid-run)."""
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    return subprocess.Popen([sys.executable, "manage.py", "ingest", str(source), "--layer",
+                             "land_parcels", "--mode", "replace"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -2,12 +2,6 @@
 """Atomic load: dry runs and killed runs leave the live layer exactly as it was."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-
 import numpy as np
 import pyarrow as pa
 import pyogrio
@@ -17,7 +11,7 @@ import shapely
 from ingest.api import run_ingest
 from layers.models import IngestBatch
 
-from .conftest import ROOT, database_url, fetch, live_rows, parcel_columns, square, write_vector
+from .conftest import fetch, kill_replace_when, live_rows, parcel_columns, square, write_vector
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,21 +56,8 @@ def test_dry_run_reports_but_changes_nothing(tmp_path, loaded):
 
 def test_killed_ingest_leaves_layer_and_next_run_cleans_staging(tmp_path, loaded):
     source = many_parcels(tmp_path / "big.gpkg", 60_000)
-    env = {**os.environ, "DATABASE_URL": database_url()}
-    proc = subprocess.Popen([sys.executable, "manage.py", "ingest", str(source), "--layer",
-                             "land_parcels", "--mode", "replace"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not staging_tables() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert proc.poll() is None, "the ingest finished before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    stale = staging_tables()
-    assert len(stale) == 1
-    while fetch("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")[0][0] and \
-            time.monotonic() < deadline:
-        time.sleep(0.05)  # the server notices the dead client and ends its session
+    kill_replace_when(source, staging_tables, 60)
+    assert len(staging_tables()) == 1  # left behind by the killed run
     assert live_rows() == loaded
     report = run_ingest(write_vector(tmp_path / "one.gpkg", parcel_columns(1, SoTo=[7]),
                                      [square(5)], crs="EPSG:9214"), "land_parcels", mode="append")

@@ -3,10 +3,6 @@
 as row by row, the same catalog afterwards, readers undisturbed, killed runs leave nothing."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -19,7 +15,7 @@ from ingest.api import run_ingest
 from ingest.errors import IngestError
 from layers.models import IngestBatch
 
-from .conftest import ROOT, database_url, fetch, live_rows, parcel_columns, square, write_vector
+from .conftest import fetch, kill_replace_when, live_rows, parcel_columns, square, write_vector
 from .test_atomic import many_parcels
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -268,19 +264,7 @@ def test_killed_during_the_build_leaves_the_layer_and_the_next_run_drops_the_twi
     before, batches, oid = live_rows(), IngestBatch.objects.count(), table_oid()
     tombstones = fetch("SELECT count(*) FROM feature_tombstones")
     source = many_parcels(tmp_path / "big.gpkg", 60_000)  # >= 10,000: the swap path
-    env = {**os.environ, "DATABASE_URL": database_url()}
-    proc = subprocess.Popen([sys.executable, "manage.py", "ingest", str(source), "--layer",
-                             "land_parcels", "--mode", "replace"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while not build_running() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert proc.poll() is None, "the ingest finished before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    while fetch("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")[0][0] and \
-            time.monotonic() < deadline:
-        time.sleep(0.05)  # the server notices the dead client and ends its sessions
+    kill_replace_when(source, build_running, 90)
     assert live_rows() == before
     assert table_oid() == oid
     assert IngestBatch.objects.count() == batches
