@@ -94,3 +94,10 @@ def connection(alias: str = "default",
         if autocommit and not broken and conn.closed == 0:
             conn.autocommit = False
         pool(alias).putconn(conn, close=broken or conn.closed != 0)
+
+
+def fetch_one(query: object, params: list | dict, alias: str = "default") -> tuple | None:
+    """The first row of one read-only statement (autocommit: no BEGIN/COMMIT round trips)."""
+    with connection(alias, autocommit=True) as conn, conn.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()

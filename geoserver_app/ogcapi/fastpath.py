@@ -85,14 +85,16 @@ def collection(api: object, collection_id: str) -> Collection | None:
         l10n.str2locale(api.locales[0]))
 
 
-def _collection_of(request: HttpRequest, collection_id: str) -> tuple[object, Collection] | None:
+def _collection_of(request: HttpRequest,
+                   collection_id: str) -> tuple[access.Grant, object, Collection] | None:
+    """The request's grant, its API and the collection in it (None: pygeoapi answers)."""
     grant = access.grant_for_request(request)
     try:
         api = apis.api_for(grant, upstream.api_url(request))
     except (db.DatabaseUnavailable, SQLAlchemyOperationalError):
         return None  # pygeoapi's path answers it: 503
     found = collection(api, collection_id)
-    return (api, found) if found is not None else None
+    return (grant, api, found) if found is not None else None
 
 
 def _single_values(request: HttpRequest, allowed: frozenset[str]) -> bool:
@@ -194,13 +196,12 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse | None:
             or not _single_values(request, ITEM_PARAMETERS)):
         return None
     found_in = _collection_of(request, collection_id)
-    if found_in is None or found_in[1].features is None:
+    if found_in is None or found_in[2].features is None:
         return None
-    api, found = found_in
+    grant, api, found = found_in
     query = _items_query(request, found.limits)
     if query is None:
         return None
-    grant = access.grant_for_request(request)
     headers = _item_headers(request, api, found)
     try:
         if "HTTP_IF_MODIFIED_SINCE" in request.META:
@@ -210,8 +211,10 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse | None:
         page = found.features.build_page(
             query.offset, query.limit, query.bbox,
             properties=[("after", query.after)] if query.after else [])
-        features, returned, last_id, changed = _fetch(
-            *queries.collection_page(page, found.features.layer.id, as_text=True))
+        statement, params = queries.collection_page(page, found.features.layer.id,
+                                                    as_text=True)
+        features, returned, last_id, changed = db.fetch_one(statement, params,
+                                                            found.features.database)
     except (db.DatabaseUnavailable, BadParameter):
         return None  # pygeoapi's path answers: 503, or the 400 naming the parameter
     body = _page_body(features, returned,
@@ -231,19 +234,14 @@ def _page_body(features: str, returned: int, links: list[dict]) -> str:
 
 def _last_change(found: Collection) -> dt.datetime | None:
     layer = found.features.layer
-    return _fetch(queries.layer_last_change(layer.table), [layer.id])[0]
+    return db.fetch_one(queries.layer_last_change(layer.table), [layer.id],
+                        found.features.database)[0]
 
 
 def _not_modified(grant: access.Grant, headers: dict, changed: dt.datetime) -> HttpResponse:
     headers.pop("Content-Encoding", None)
     headers["Last-Modified"] = http_date(changed.timestamp())
     return upstream.respond(grant, headers, HTTPStatus.NOT_MODIFIED, b"")
-
-
-def _fetch(query: object, params: list) -> tuple:
-    with db.connection(autocommit=True) as conn, conn.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchone()
 
 
 def tile(request: HttpRequest, collection_id: str, tileset: str, z: str, y: str,
@@ -253,9 +251,9 @@ def tile(request: HttpRequest, collection_id: str, tileset: str, z: str, y: str,
             or not _single_values(request, TILE_PARAMETERS)):
         return None
     found_in = _collection_of(request, collection_id)
-    if found_in is None or found_in[1].tiles is None:
+    if found_in is None or found_in[2].tiles is None:
         return None
-    api, found = found_in
+    grant, api, found = found_in
     try:
         content = found.tiles.get_tiles(layer=found.tiles.get_layer(), tileset=tileset,
                                         z=z, y=y, x=x)
@@ -264,7 +262,6 @@ def tile(request: HttpRequest, collection_id: str, tileset: str, z: str, y: str,
     headers = _headers(request, api)
     headers["Content-Type"] = found.tile_def["format"]["mimetype"]
     l10n.set_response_language(headers, SYSTEM_LOCALE)
-    grant = access.grant_for_request(request)
     status = upstream.conditional(request, headers, HTTPStatus.OK, content, None)
     content = b"" if status == HTTPStatus.NOT_MODIFIED else upstream.apply_gzip(headers, content)
     return upstream.respond(grant, headers, status, content)

@@ -132,7 +132,7 @@ class PostGISProvider(BaseProvider):
         columns = [a.name for a in self.attributes]
         row = self._fetch(queries.one_feature(self.layer.table, columns,
                                               target_srid(crs_transform_spec)),
-                          [int(identifier)], missing_ok=True)
+                          [int(identifier)])
         if row is None:
             raise ProviderItemNotFoundError(
                 user_msg=f"không có đối tượng {identifier} (no feature {identifier})")
@@ -197,11 +197,8 @@ class PostGISProvider(BaseProvider):
             order.append((key["property"], key["order"] == "-"))
         return order
 
-    def _fetch(self, query: object, params: list, missing_ok: bool = False) -> tuple | None:
-        with db.connection(self.database, autocommit=True) as conn, conn.cursor() as cursor:
-            cursor.execute(query, params)
-            row = cursor.fetchone()
-        return row
+    def _fetch(self, query: object, params: list) -> tuple | None:
+        return db.fetch_one(query, params, self.database)
 
     def __repr__(self) -> str:
         return f"<PostGISProvider> {self.layer.id}"
