@@ -240,14 +240,15 @@ def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
     timings = {}
     table = swapping.shape(cursor, live)
     twin = swapping.build_name(staging.token)
+    params = connection.get_connection_params()
     early = staging.early
     if early is not None:
         early.wait()
         if not swapping.still_fits(cursor, early, table, live):
             early = None  # the live table changed meanwhile: build the twin anew
-            swapping.drop_build(connection.get_connection_params(), twin)
+            swapping.drop_build(params, twin)
     inserted, deleted = swapping.build(
-        cursor, connection.get_connection_params(), table, live, staging, multi, batch_id,
+        cursor, params, table, live, staging, multi, batch_id,
         timings, lambda: swapping.tombstone(cursor, live, live), early)
     started = time.monotonic()
     swapping.capture(cursor, live, live, twin)

@@ -121,8 +121,9 @@ def _process(ctx: Context, batch: pa.RecordBatch, transformer, to_wgs84) -> pa.T
     for index, reason in checked.rejected.items():
         rejects[index] = f"{rejects[index]}; {reason}" if index in rejects else reason
     ctx.report.repaired += checked.repaired - len(set(rejects) & checked.repaired_rows)
-    where = geometry.positions(checked.geoms, sorted(rejects), to_wgs84)
-    for index in sorted(rejects):
+    rejected_rows = sorted(rejects)
+    where = geometry.positions(checked.geoms, rejected_rows, to_wgs84)
+    for index in rejected_rows:
         ctx.report.reject(fids[index], rejects[index], where.get(index))
     keep = np.ones(count, dtype=bool)
     keep[list(rejects)] = False
