@@ -7,7 +7,6 @@ import re
 import time
 from pathlib import Path
 
-import geopandas
 import pyproj
 import pytest
 from django.contrib.auth.models import Permission
@@ -16,6 +15,7 @@ from shapely.geometry import box
 from geoserver_app.editor.models import Upload
 from layers.models import IngestBatch, LandParcel
 from tests.admin.conftest import X0, Y0
+from tests.ingest.conftest import write_vector
 
 ADD_URL = "/admin/editor/upload/add/"
 
@@ -23,14 +23,12 @@ ADD_URL = "/admin/editor/upload/add/"
 def write_parcels(path: Path, land_use: list[str]) -> Path:
     """A GeoPackage of 20 m parcels in EPSG:9214 with the layer's own attribute names."""
     count = len(land_use)
-    frame = geopandas.GeoDataFrame({
+    return write_vector(path, {
         "commune_code": ["07210"] * count, "sheet_no": [4] * count,
         "parcel_no": list(range(1, count + 1)), "land_use_code": land_use,
         "area_m2": [400.0] * count,
-    }, geometry=[box(X0 + 30 * i, Y0, X0 + 30 * i + 20, Y0 + 20) for i in range(count)],
+    }, [box(X0 + 30 * i, Y0, X0 + 30 * i + 20, Y0 + 20) for i in range(count)],
         crs="EPSG:9214")
-    frame.to_file(path, driver="GPKG")
-    return path
 
 
 def upload(client, path: Path, **fields) -> object:
