@@ -118,8 +118,21 @@ def main() -> None:
           f"memory {max(one['ingest'][1] for one in rounds):.0f} MB (target < 1024)")
 
 
+def settle(pg) -> None:
+    """Start each timed load on a quiet server: the previous load's dirty pages written and
+    no autovacuum worker left running on its table (both would slow whichever load is next)."""
+    pg.psql("basemap", "CHECKPOINT")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and pg.psql(
+            "basemap", "SELECT count(*) FROM pg_stat_activity "
+            "WHERE backend_type = 'autovacuum worker'").strip() != "0":
+        time.sleep(0.5)
+
+
 def one_round(pg, env: dict, source: Path, tmp: Path, number: int) -> dict:
     """ogr2ogr then ingest, each onto an empty table; times, peaks and the ingest report."""
+    pg.psql("basemap", "DROP TABLE IF EXISTS ogr_scratch")
+    settle(pg)
     ogr = timed(["ogr2ogr", "-f", "PostgreSQL", "-overwrite",
                  f"PG:host=127.0.0.1 port={pg.port} dbname=basemap user=basemap",
                  str(source), "parcels", "-nln", "ogr_scratch", "-lco", "GEOMETRY_NAME=geom",
@@ -131,7 +144,8 @@ def one_round(pg, env: dict, source: Path, tmp: Path, number: int) -> dict:
         floor = time.perf_counter() - started
     else:  # the same work every round: an empty layer and change queues
         pg.psql("basemap", "TRUNCATE land_parcels; DELETE FROM feature_tombstones; "
-                "DELETE FROM tile_invalidations; CHECKPOINT")
+                "DELETE FROM tile_invalidations")
+    settle(pg)
     report = tmp / "report.json"
     python = str(ROOT / ".venv" / "bin" / "python")
     ingest = timed([python, "manage.py", "ingest", str(source), "--layer", "land_parcels",

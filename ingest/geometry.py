@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyproj
 import shapely
 
@@ -46,7 +47,7 @@ def plain_wkb(wkb: pa.Array) -> pa.Array:
 def parse(wkb: pa.Array, fids: list, max_vertices: int = MAX_VERTICES) -> np.ndarray:
     """WKB to shapely geometries; a feature over the vertex cap stops the whole ingest."""
     wkb = plain_wkb(wkb)
-    sizes = pa.compute.binary_length(wkb).to_numpy(zero_copy_only=False)
+    sizes = pc.binary_length(wkb).to_numpy(zero_copy_only=False)
     limit = max_vertices * 32 + 4096
     big = np.flatnonzero(np.nan_to_num(sizes, nan=0) > limit)
     geoms = shapely.from_wkb(wkb.to_numpy(zero_copy_only=False), on_invalid="ignore")
@@ -138,20 +139,64 @@ def hex_wkb(wkb: pa.Array) -> pa.Array:
         return pa.array([], pa.string())
     if wkb.null_count:
         raise ValueError("hex_wkb needs a column without nulls")
-    _validity, offsets, data = wkb.buffers()
-    offs = np.frombuffer(offsets, np.int32, len(wkb) + 1, offset=wkb.offset * 4)
+    offs, _raw = _bytes(wkb)
+    _validity, _offsets, data = wkb.buffers()
     digits = binascii.hexlify(memoryview(data)[offs[0]:offs[-1]])  # lower case: PostGIS reads both
     new_offsets = ((offs - offs[0]) * 2).astype(np.int32)
     return pa.Array.from_buffers(pa.string(), len(wkb),
                                  [None, pa.py_buffer(new_offsets), pa.py_buffer(digits)])
 
 
-def staged_hex(source: pa.Array, geoms: np.ndarray, changed: np.ndarray) -> pa.Array:
-    """Hex WKB to stage: the source bytes where nothing changed, shapely's where it did."""
+def staged_wkb(source: pa.Array, geoms: np.ndarray, changed: np.ndarray) -> pa.Array:
+    """WKB to stage: the source bytes where nothing changed, shapely's where it did, or where
+    the source bytes are not plain 2D little-endian WKB (``ewkb`` rewrites only those)."""
     source = plain_wkb(source)
+    changed = changed | ~_plain_header(source)
     if not changed.any():
-        return hex_wkb(source)
+        return source
     fresh = np.full(len(geoms), None, dtype=object)
-    fresh[changed] = shapely.to_wkb(geoms[changed], hex=True, output_dimension=2)
-    kept = pa.array(np.where(changed, b"", source.to_numpy(zero_copy_only=False)), pa.binary())
-    return pa.compute.if_else(pa.array(changed), pa.array(fresh, pa.string()), hex_wkb(kept))
+    fresh[changed] = shapely.to_wkb(geoms[changed], output_dimension=2, byte_order=1)
+    return pc.if_else(pa.array(changed), pa.array(fresh, pa.binary()), source)
+
+
+def _bytes(wkb: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets and the data bytes of a binary column (no copy)."""
+    _validity, offsets, data = wkb.buffers()
+    offs = np.frombuffer(offsets, np.int32, len(wkb) + 1, offset=wkb.offset * 4)
+    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(1, np.uint8)
+    return offs, raw
+
+
+def _plain_header(wkb: pa.Array) -> np.ndarray:
+    """Rows whose WKB starts with little-endian byte order and a 2D type code 1-7 (a null
+    row has no bytes: not plain)."""
+    offs, raw = _bytes(wkb)
+    ok = np.diff(offs) >= 5
+    at = np.where(ok, offs[:-1], 0)
+    return (ok & (raw[at] == 1) & (raw[at + 1] >= 1) & (raw[at + 1] <= 7)
+            & (raw[at + 2] == 0) & (raw[at + 3] == 0) & (raw[at + 4] == 0))
+
+
+_SRID_FLAG = 0x20000000
+_MULTI = {1: 4, 2: 5, 3: 6}  # Point, LineString, Polygon -> their multi type
+
+
+def ewkb(wkb: pa.Array, srid: int, multi: bool) -> pa.Array:
+    """PostGIS EWKB (with SRID; single geometries wrapped as one-part multis for multi layers)
+    from the plain 2D little-endian WKB of ``staged_wkb``, vectorised: a new header before
+    each geometry's bytes, the geometry itself untouched."""
+    wkb = plain_wkb(wkb)
+    if len(wkb) == 0:
+        return wkb
+    offs, raw = _bytes(wkb)
+    types = raw[offs[:-1] + 1]
+    wrap = np.isin(types, list(_MULTI)) if multi else np.zeros(len(types), dtype=bool)
+    headers, choice = [], np.empty(len(types), np.int32)
+    for code in (int(code) for code in np.unique(types)):
+        wrapped = multi and code in _MULTI
+        choice[types == code] = len(headers)
+        headers.append(b"\x01" + ((_MULTI[code] if wrapped else code) | _SRID_FLAG).to_bytes(
+            4, "little") + srid.to_bytes(4, "little") + (b"\x01\0\0\0" if wrapped else b""))
+    head = pc.take(pa.array(headers, pa.binary()), pa.array(choice))
+    body = pc.if_else(pa.array(wrap), wkb, pc.binary_slice(wkb, 5, 1 << 30))
+    return pc.binary_join_element_wise(head, body, pa.scalar(b"", pa.binary()))

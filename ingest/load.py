@@ -8,7 +8,6 @@ in the apply transaction, so a failed or killed ingest leaves it exactly as it w
 """
 from __future__ import annotations
 
-import io
 import json
 import secrets
 import time
@@ -17,10 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from django.db import connection, transaction
 
-from ingest import sql
+from ingest import geometry, sql
 from ingest import swap as swapping
 
 
@@ -53,7 +51,9 @@ class Staging:
     """This run's staging table and the columns it holds.
 
     Besides the source ``fid``, each staged row has ``row_no``: 0, 1, 2, ... in COPY order
-    (``rows`` so far), from which the build and swap derives the new ids.
+    (``rows`` so far), from which the build and swap derives the new ids. A replace that
+    will build and swap stages straight into the twin table instead (``into_twin``): then
+    ``early`` is that twin and ``name`` its name.
     """
 
     name: str
@@ -71,6 +71,40 @@ class Staging:
             cursor.execute(sql.create_staging(staging.name, columns))
         return staging
 
+    @classmethod
+    def into_twin(cls, live: str, expected: int, columns: list[tuple[str, str]],
+                  multi: bool) -> Staging | None:
+        """Stage straight into the twin of a build and swap (see swap.Early); None when the
+        live table cannot be swapped (the apply transaction says why).
+
+        Before any row is read: no blockers in the catalog, then, under the writers' lock
+        for a moment, ids for ``expected`` features (the source's count; unused ones are
+        gaps), then a batch id, the empty twin and its COPY connections.
+        """
+        with raw_cursor() as cursor:
+            if swapping.blockers(cursor, live):
+                return None
+            with transaction.atomic():
+                cursor.execute(sql.lock_live(live))
+                table = swapping.shape(cursor, live)
+                ids = swapping.reserve_ids(cursor, table, expected)
+            if not ids:
+                return None
+            token = secrets.randbelow(2**62)
+            cursor.execute(sql.LOCK, [token])
+            cursor.execute(sql.RESERVE_BATCH_ID)
+            batch_id = cursor.fetchone()[0]
+            name = swapping.build_name(token)
+            cursor.execute(sql.create_build(name, live))
+        names = [name for name, _ in columns]
+        early = swapping.Early.reserved_for(name, live, connection.get_connection_params(),
+                                            names, table, ids, expected, batch_id, multi)
+        return cls(name, token, names, early=early)
+
+    def sink(self) -> CopyPipe | swapping.Early:
+        """Where the batches go: ``sink.send(table)`` for each, inside ``with sink``."""
+        return self.early if self.early is not None else CopyPipe(self)
+
     def numbered(self, table: pa.Table) -> pa.Table:
         """The batch with its ``row_no`` column (call once per batch, in order)."""
         numbers = pa.array(np.arange(self.rows, self.rows + table.num_rows), pa.int64())
@@ -78,49 +112,11 @@ class Staging:
         return table.add_column(1, "row_no", numbers)
 
     def copy(self, table: pa.Table, pg_connection=None) -> None:
-        """COPY one numbered batch (fid, row_no, columns..., geom as hex WKB) into staging."""
-        buffer = io.BytesIO()
-        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False,
-                                                          quoting_style="needed"))
-        buffer.seek(0)
+        """COPY one numbered batch (fid, row_no, columns..., geom as WKB) into staging."""
+        geom = geometry.hex_wkb(table.column("geom").combine_chunks())
+        buffer = swapping.csv_buffer(table.set_column(table.num_columns - 1, "geom", geom))
         with (pg_connection.cursor() if pg_connection else raw_cursor()) as cursor:
             cursor.copy_expert(sql.copy_staging(self.name, self.columns), buffer)
-
-    def remove_duplicates(self, key: tuple[str, ...]) -> list[tuple[int, int]]:
-        """(fid, fid of the first feature with the same key) for each duplicate removed
-        (from the early twin too)."""
-        with raw_cursor() as cursor:
-            cursor.execute(sql.delete_duplicates(self.name, key))
-            removed = cursor.fetchall()
-            if self.early is not None:
-                self.early.remove(cursor, [row_no for _fid, _first, row_no in removed])
-        return sorted((fid, first) for fid, first, _row_no in removed)
-
-    def fill_early(self, live: str, expected: int, multi: bool) -> None:
-        """Start filling the twin of a build and swap while staging (see swap.Early).
-
-        Before any row is staged: no blockers in the catalog, then, under the writers' lock
-        for a moment, ids for ``expected`` features (the source's count; unused ones are
-        gaps), a batch id, the empty twin, and the fill connections.
-        """
-        with raw_cursor() as cursor:
-            if swapping.blockers(cursor, live):
-                return  # the apply transaction says why and goes row by row
-            with transaction.atomic():
-                cursor.execute(sql.lock_live(live))
-                table = swapping.shape(cursor, live)
-                ids = swapping.reserve_ids(cursor, table, expected)
-            cursor.execute(sql.RESERVE_BATCH_ID)
-            batch_id = cursor.fetchone()[0]
-            name = swapping.build_name(self.token)
-            cursor.execute(sql.create_build(name, live))
-            cursor.execute(sql.index_row_no(self.name))
-        self.early = swapping.Early(name, ids, swapping.sequence_names(table), expected,
-                                    batch_id, indexes=table.indexes)
-        if ids:
-            insert = sql.insert_build(name, self.name, self.columns, ids, multi)
-            self.early.filler = swapping.Filler(connection.get_connection_params(), insert,
-                                                batch_id)
 
     def remove_existing(self, live: str, key: tuple[str, ...]) -> list[int]:
         with raw_cursor() as cursor:
@@ -128,7 +124,7 @@ class Staging:
             return sorted(fid for (fid,) in cursor.fetchall())
 
     def drop(self) -> None:
-        """Drop the staging table and a twin table left by a failed swap, then unlock."""
+        """Drop the staging (or twin) table, a twin left by a failed swap, then unlock."""
         if self.early is not None:
             self.early.close()
         with raw_cursor() as cursor:
@@ -153,15 +149,8 @@ class CopyPipe:
 
     def send(self, table: pa.Table) -> None:
         self.wait()
-        first = self.staging.rows
-        numbered = self.staging.numbered(table)
-        self.pending = self.pool.submit(self._copy, numbered, first, self.staging.rows)
-
-    def _copy(self, table: pa.Table, first: int, last: int) -> None:
-        """COPY (committed: autocommit), then hand the range to the early twin's fill."""
-        self.staging.copy(table, self.pg_connection)
-        if self.staging.early is not None:
-            self.staging.early.copied(first, last)
+        self.pending = self.pool.submit(self.staging.copy, self.staging.numbered(table),
+                                        self.pg_connection)
 
     def wait(self) -> None:
         if self.pending is not None:
@@ -241,15 +230,20 @@ def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
     table = swapping.shape(cursor, live)
     twin = swapping.build_name(staging.token)
     params = connection.get_connection_params()
-    early = staging.early
+    early, written = staging.early, None
     if early is not None:
+        written = swapping.tombstone(cursor, live, live)  # while the twin's indexes build
         early.wait()
         if not swapping.still_fits(cursor, early, table, live):
-            early = None  # the live table changed meanwhile: build the twin anew
-            swapping.drop_build(params, twin)
-    inserted, deleted = swapping.build(
-        cursor, params, table, live, staging, multi, batch_id,
-        timings, lambda: swapping.tombstone(cursor, live, live), early)
+            staging.name = f"{sql.STAGING_PREFIX}{staging.token}"
+            swapping.set_aside(params, early, staging.name)
+            early = None  # the live table changed meanwhile: a new twin, filled from this one
+
+    def tombstones() -> int:
+        return swapping.tombstone(cursor, live, live) if written is None else written
+
+    inserted, deleted = swapping.build(cursor, params, table, live, staging, multi, batch_id,
+                                       timings, tombstones, early)
     started = time.monotonic()
     swapping.capture(cursor, live, live, twin)
     timings["apply: invalidate"] = round(time.monotonic() - started, 2)

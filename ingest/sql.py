@@ -45,27 +45,6 @@ def _key(names: tuple[str, ...], alias: str) -> sql.Composed:
     return sql.SQL(", ").join(sql.Identifier(alias, name) for name in names)
 
 
-def delete_duplicates(name: str, key: tuple[str, ...]) -> sql.Composed:
-    """Drop all but the first feature (by fid) of each natural key; return (fid, first fid, row_no)."""
-    return sql.SQL(
-        "DELETE FROM {t} s USING (SELECT fid, first_value(fid) OVER "
-        "(PARTITION BY {k} ORDER BY fid) AS first FROM {t} d) dup "
-        "WHERE s.fid = dup.fid AND dup.fid <> dup.first RETURNING s.fid, dup.first, s.row_no"
-    ).format(
-        t=sql.Identifier(name), k=_key(key, "d"))
-
-
-def index_row_no(name: str) -> sql.Composed:
-    """The staging table's row numbers, for filling the twin range by range while staging."""
-    return sql.SQL("CREATE INDEX ON {} (row_no)").format(sql.Identifier(name))
-
-
-def delete_from_build(name: str, column: str) -> sql.Composed:
-    """Remove features (by their new id ``column``) from the twin: ``%s`` is the id list."""
-    return sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(sql.Identifier(name),
-                                                               sql.Identifier(column))
-
-
 def delete_existing(name: str, live: str, key: tuple[str, ...]) -> sql.Composed:
     """Append mode: drop staged features whose natural key the live layer already has."""
     return sql.SQL("DELETE FROM {t} s USING {live} l WHERE ({sk}) = ({lk}) RETURNING s.fid").format(
@@ -204,7 +183,6 @@ JOIN pg_namespace n ON n.oid = s.relnamespace
 JOIN pg_sequence q ON q.seqrelid = s.oid
 WHERE a.attrelid = %(t)s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
 """
-SET_NO_SEQSCAN = "SET enable_seqscan = off"
 SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %s, true)"
 SAVEPOINT = "SAVEPOINT ingest_swap_lock"
 ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT ingest_swap_lock"
@@ -231,6 +209,19 @@ def insert_build(name: str, staging: str, columns: list[str], ids: list[tuple[st
         values=sql.SQL(", ").join([*(sql.SQL("{} + row_no").format(sql.Literal(first))
                                      for _, first in ids), _staged(columns, multi)]),
         t=sql.Identifier(staging))
+
+
+def copy_build(name: str, ids: list[str], columns: list[str]) -> sql.Composed:
+    """COPY batches straight into the twin: ids, staged columns (EWKB geometry), batch id."""
+    return sql.SQL("COPY {} ({}, ingest_batch_id) FROM STDIN WITH (FORMAT csv)").format(
+        sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, [*ids, *columns])))
+
+
+def insert_build_from(name: str, source: str, columns: list[str]) -> sql.Composed:
+    """Fill the twin from an earlier twin (set aside): the same values in ``columns``."""
+    cols = sql.SQL(", ").join(map(sql.Identifier, columns))
+    return sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
+        sql.Identifier(name), cols, cols, sql.Identifier(source))
 
 
 # ``rows`` ids from a sequence in one go: the first of them (the others are taken by setval)
@@ -297,6 +288,10 @@ def add_identity(table: str, column: str, kind: str, schema: str, name: str,
         i=sql.Literal(increment), lo=sql.Literal(minimum),
         hi=sql.Literal(maximum), start=sql.Literal(start), cache=sql.Literal(cache),
         cycle=sql.SQL("CYCLE" if cycle else "NO CYCLE"))
+
+
+def drop_index(name: str) -> sql.Composed:
+    return sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(name))
 
 
 def rename_table(old: str, new: str) -> sql.Composed:

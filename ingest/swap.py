@@ -30,15 +30,20 @@ reproduce (views or foreign keys pointing at it, policies, ...) keeps the row-by
 """
 from __future__ import annotations
 
+import io
+import queue
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
 import psycopg2
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from psycopg2 import errors
 
-from ingest import sql
+from ingest import geometry, sql
 from ingest.errors import IngestError
 
 # ACCESS EXCLUSIVE for the swap: readers arriving while it is awaited queue behind it, so
@@ -47,6 +52,7 @@ LOCK_TIMEOUT = "1s"
 LOCK_ATTEMPTS = 10
 LOCK_PAUSE_S = 0.5
 WORKERS = 2  # helper connections filling the twin and building its indexes
+IN_FLIGHT = 4  # batches handed to the COPY connections and not yet written
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,11 @@ class Helpers:
         """Run the jobs side by side; the rows each wrote."""
         return [future.result() for future in self.start(jobs)]
 
+    def share(self, statements: list[tuple]) -> list[Future]:
+        """Run the statements on the connections, each taking the next when free."""
+        return shared(lambda _number, *call: self.pool.submit(*call), self.connections,
+                      statements)
+
     def __enter__(self) -> Helpers:
         return self
 
@@ -165,38 +176,39 @@ def _run(helper, job: list[tuple]) -> int:
     return written
 
 
-class Filler:
-    """Fills the twin from staging while staging goes on: each COPYed range of row numbers is
-    inserted by one of WORKERS connections (autocommit, in turn), so the reprojection and the
-    writes run on the database's cores while Python prepares the next batches."""
+class Copier:
+    """COPYs batches straight into the twin on WORKERS connections (autocommit), in turn,
+    each from its own thread: PostgreSQL parses, reprojects (the generated column) and writes
+    on its cores while Python prepares the next batches. At most IN_FLIGHT batches wait
+    (memory stays flat); the connections then build the twin's indexes."""
 
-    def __init__(self, params: dict, insert, batch_id: int, count: int = WORKERS) -> None:
-        self.insert, self.batch_id, self.sent = insert, batch_id, 0
-        self.connections, self.pools, self.futures = [], [], []
+    def __init__(self, params: dict, count: int = WORKERS) -> None:
+        self.sent, self.connections, self.pools, self.futures = 0, [], [], []
         for number in range(count):
             helper = psycopg2.connect(**params)
             helper.autocommit = True
-            with helper.cursor() as cursor:
-                cursor.execute(sql.SET_NO_SEQSCAN)  # each range through the row_no index
             self.connections.append(helper)
             self.pools.append(ThreadPoolExecutor(max_workers=1,
-                                                 thread_name_prefix=f"ingest-fill{number}"))
+                                                 thread_name_prefix=f"ingest-copy{number}"))
 
-    def add(self, first: int, last: int) -> None:
-        """Insert staged rows ``first <= row_no < last`` (already committed) into the twin."""
+    def send(self, statement, write: Callable[[], io.BytesIO], rows: int) -> None:
+        """COPY what ``write`` returns (CSV, written in the worker thread) with ``statement``."""
+        pending = [future for future in self.futures if not future.done()]
+        if len(pending) >= IN_FLIGHT:
+            pending[0].result()
         number = self.sent % len(self.connections)
         self.sent += 1
-        job = [(self.insert, {"batch": self.batch_id, "first": first, "last": last})]
-        self.futures.append(self.pools[number].submit(_run, self.connections[number], job))
+        self.futures.append(self.pools[number].submit(_copy, self.connections[number],
+                                                      statement, write, rows))
 
     def finish(self) -> int:
-        """Wait for every range; the rows inserted."""
+        """Wait for every batch; the rows written."""
         return sum(future.result() for future in self.futures)
 
-    def start(self, jobs: list[list[tuple]]) -> list[Future]:
-        """Start job i (statements with their parameters) on connection i."""
-        return [pool.submit(_run, helper, job)
-                for pool, helper, job in zip(self.pools, self.connections, jobs, strict=False)]
+    def share(self, statements: list[tuple]) -> list[Future]:
+        """Run the statements on the connections, each taking the next when free."""
+        return shared(lambda number, *call: self.pools[number].submit(*call),
+                      self.connections, statements)
 
     def close(self) -> None:
         for pool in self.pools:
@@ -205,55 +217,111 @@ class Filler:
             helper.close()
 
 
+def _copy(helper, statement, write: Callable[[], io.BytesIO], rows: int) -> int:
+    with helper.cursor() as cursor:
+        cursor.copy_expert(statement, write())
+    return rows
+
+
 @dataclass
 class Early:
-    """A twin table filled during staging: its ids and batch id were taken before staging.
+    """The twin table of a build and swap, filled while staging: ids and the batch id were
+    taken before staging, and each batch is COPYed straight into it (``send``).
 
-    ``sequences`` (column, schema, name) are those the ids came from; the apply transaction
-    uses the twin only if the live table still has them and the same columns, and every
-    staged row got an id (``usable``); otherwise it drops the twin and builds it anew.
+    ``blocks`` (first row, first id of each sequence column) give row r the id
+    first + (r - first row) of its block: the first block holds the source's count, a source
+    that yields more rows gets more blocks (``more_ids``). ``sequences`` (column, schema,
+    name) are those the ids came from; the apply transaction uses the twin as it is only if
+    the live table still has them, the same columns and the same indexes; otherwise it
+    builds a new twin from this one (same ids).
     """
 
     name: str
-    ids: list[tuple[str, int]]
+    live: str
+    params: dict
+    columns: list[str]  # the staged columns, geometry last
+    id_columns: list[str]
     sequences: list[tuple[str, str, str]]
+    blocks: list[tuple[int, list[int]]]
     reserved: int
     batch_id: int
-    filler: Filler | None = None
+    multi: bool
+    copier: Copier | None = None
     indexes: list[Index] = field(default_factory=list)  # the live table's, before staging
+    rows: int = 0
     filled: int = 0
-    usable: bool = True
     prebuilt: tuple[int, ...] = ()  # indexes (by number) built after staging, see prebuild
     building: list[Future] = field(default_factory=list)
 
-    def copied(self, first: int, last: int) -> None:
-        """A range of rows reached staging: fill it into the twin (if it has ids for it)."""
-        if last > self.reserved:
-            self.usable = False
-        if self.usable and self.filler is not None:
-            self.filler.add(first, last)
+    @classmethod
+    def reserved_for(cls, name: str, live: str, params: dict, columns: list[str], table: Shape,
+                     ids: list[tuple[str, int]], expected: int, batch_id: int,
+                     multi: bool) -> Early:
+        """The empty twin ``name`` of ``live`` (shape ``table``) with ``expected`` ids
+        reserved (column, first id) and its batch id: open the COPY connections."""
+        return cls(name, live, params, columns, [column for column, _ in ids],
+                   sequence_names(table), [(0, [first for _, first in ids])], expected,
+                   batch_id, multi, Copier(params), table.indexes)
+
+    def send(self, table: pa.Table) -> None:
+        """COPY one batch of accepted rows (fid, staged columns, geometry as WKB)."""
+        first, self.rows = self.rows, self.rows + table.num_rows
+        ids = self._ids(first, table.num_rows)
+        statement = sql.copy_build(self.name, self.id_columns, self.columns)
+
+        def write() -> io.BytesIO:
+            geom = geometry.hex_wkb(geometry.ewkb(table.column("geom").combine_chunks(),
+                                                  geometry.STORAGE_SRID, self.multi))
+            columns = {**dict(zip(self.id_columns, ids, strict=True)),
+                       **{name: table.column(name) for name in self.columns[:-1]},
+                       "geom": geom,
+                       "ingest_batch_id": pa.array(np.full(table.num_rows, self.batch_id))}
+            return csv_buffer(pa.table(columns))
+
+        self.copier.send(statement, write, table.num_rows)
+
+    def _ids(self, first: int, count: int) -> list[pa.Array]:
+        """The ids of rows ``first`` .. ``first + count - 1``, per sequence column."""
+        while first + count > self.reserved:
+            self.more_ids(max(count, self.reserved))
+        rows = np.arange(first, first + count)
+        starts = np.array([start for start, _ in self.blocks])
+        block = np.searchsorted(starts, rows, side="right") - 1
+        return [pa.array(np.array([ids[column] for _, ids in self.blocks])[block]
+                         + rows - starts[block])
+                for column in range(len(self.id_columns))]
+
+    def more_ids(self, count: int) -> None:
+        """The source yields more rows than it announced: ``count`` more ids (a new block)."""
+        with psycopg2.connect(**self.params) as pg_connection, \
+                pg_connection.cursor() as cursor:  # one transaction, committed on exit
+            cursor.execute(sql.lock_live(self.live))
+            table = shape(cursor, self.live)
+            if sequence_names(table) != self.sequences:
+                raise IngestError(changed_message(self.live))
+            ids = reserve_ids(cursor, table, count)
+        pg_connection.close()
+        self.blocks.append((self.reserved, [first for _, first in ids]))
+        self.reserved += count
 
     def finish(self) -> None:
-        """Wait until the twin holds every staged row, then start ``prebuild``."""
+        """Wait until the twin holds every batch, then start ``prebuild``."""
         try:
-            self.filled = self.filler.finish()
+            self.filled = self.copier.finish()
         except BaseException:
             self.close()
             raise
-        if self.usable and self.ids:
-            self.prebuild()
+        self.prebuild()
 
     def prebuild(self) -> None:
-        """Build the twin's non-unique indexes and ANALYZE it while the duplicates are looked
-        for (the unique ones wait for their removal, in the apply transaction)."""
-        self.prebuilt = tuple(number for number, index in enumerate(self.indexes)
-                              if not index.unique)
-        jobs = _index_jobs(self.indexes, self.name, self.prebuilt)
-        jobs[0].append((sql.analyze(self.name), None))
-        self.building = self.filler.start(jobs)
+        """Build all the twin's indexes and ANALYZE it while the apply transaction starts
+        (the duplicates never reached it, so the unique ones build too)."""
+        self.prebuilt = tuple(range(len(self.indexes)))
+        self.building = self.copier.share(_index_builds(self.indexes, self.name, self.prebuilt,
+                                                        analyze=True))
 
     def wait(self) -> None:
-        """Until the prebuilt indexes and ANALYZE are done; close the fill connections."""
+        """Until the prebuilt indexes and ANALYZE are done; close the COPY connections."""
         try:
             for future in self.building:
                 future.result()
@@ -261,25 +329,38 @@ class Early:
             self.close()
 
     def close(self) -> None:
-        if self.filler is not None:
-            filler, self.filler = self.filler, None
-            filler.close()
+        if self.copier is not None:
+            copier, self.copier = self.copier, None
+            copier.close()
 
-    def remove(self, cursor, row_numbers: list[int]) -> None:
-        """Delete the features staged as ``row_numbers`` (natural-key duplicates) from the twin."""
-        if not row_numbers or not self.usable:
-            return
-        column, first = self.ids[0]
-        cursor.execute(sql.delete_from_build(self.name, column),
-                       [[first + number for number in row_numbers]])
-        self.filled -= cursor.rowcount
+    def __enter__(self) -> Early:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        """Nothing: ``finish`` waits for the batches, ``close`` (also on failure) ends them."""
 
 
-def drop_build(params: dict, name: str) -> None:
-    """Drop an early twin that no longer fits, on its own connection: the apply
-    transaction's helpers create the new twin under the same name right after."""
+def csv_buffer(table: pa.Table) -> io.BytesIO:
+    """The table as CSV for COPY (no header; quoted where needed)."""
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False,
+                                                      quoting_style="needed"))
+    buffer.seek(0)
+    return buffer
+
+
+def changed_message(live: str) -> str:
+    return (f"cấu trúc lớp {live} (chuỗi số id) đã đổi trong khi nhập: lớp không thay đổi, "
+            "hãy chạy lại lệnh nhập")
+
+
+def set_aside(params: dict, early: Early, aside: str) -> None:
+    """Rename an early twin that no longer fits to ``aside`` and drop its indexes (committed,
+    on its own connection): the apply transaction's helpers build the new twin from it."""
     with Helpers(params, 1) as helpers:
-        helpers.run([[(sql.drop_table(name), None)]])
+        helpers.run([[(sql.rename_table(early.name, aside), None),
+                      *((sql.drop_index(temporary(early.name, number)), None)
+                        for number in early.prebuilt)]])
 
 
 def sequence_names(table: Shape) -> list[tuple[str, str, str]]:
@@ -293,8 +374,7 @@ def columns(cursor, table: str) -> list[tuple]:
 
 def still_fits(cursor, early: Early, table: Shape, live: str) -> bool:
     """Under the writers' lock: the early twin matches the live table as it is now."""
-    return (early.usable and early.ids != [] and sequence_names(table) == early.sequences
-            and early.indexes == table.indexes
+    return (sequence_names(table) == early.sequences and early.indexes == table.indexes
             and columns(cursor, live) == columns(cursor, early.name))
 
 
@@ -309,17 +389,44 @@ def reserve_ids(cursor, table: Shape, rows: int) -> list[tuple[str, int]]:
     return ids
 
 
-def _index_jobs(indexes: list[Index], name: str, numbers) -> list[list[tuple]]:
-    """The builds of indexes ``numbers``, spread over the helpers (the costly GiST ones
-    first, alternating)."""
-    order = sorted(numbers, key=lambda n: not indexes[n].definition.startswith("USING gist"))
-    jobs = [[] for _ in range(WORKERS)]
-    for position, number in enumerate(order):
-        index = indexes[number]
-        jobs[position % WORKERS].append(
-            (sql.create_index(name, temporary(name, number), index.unique, index.definition),
-             None))
-    return jobs
+def _index_builds(indexes: list[Index], name: str, numbers,
+                  analyze: bool = False) -> list[tuple]:
+    """The builds of indexes ``numbers`` (and ANALYZE), costliest first: the helpers take
+    them in turn from one queue (``shared``), so both finish at about the same time."""
+    builds = [(_cost(indexes[number]), sql.create_index(
+        name, temporary(name, number), indexes[number].unique, indexes[number].definition))
+        for number in numbers]
+    if analyze:
+        builds.append((2, sql.analyze(name)))
+    return [(statement, None) for _cost_, statement in
+            sorted(builds, key=lambda build: build[0], reverse=True)]
+
+
+def _cost(index: Index) -> int:
+    """Rough build cost: GiST, then several columns, then one."""
+    if index.definition.startswith("USING gist"):
+        return 3
+    return 2 if "," in index.definition else 1
+
+
+def shared(submit: Callable, connections: list, statements: list[tuple]) -> list[Future]:
+    """Run ``statements`` on ``connections``, each taking the next one when it is free;
+    ``submit(number, function, *args)`` runs a function for connection ``number``."""
+    pending = queue.SimpleQueue()
+    for statement in statements:
+        pending.put(statement)
+    return [submit(number, _drain, helper, pending)
+            for number, helper in enumerate(connections)]
+
+
+def _drain(helper, pending: queue.SimpleQueue) -> int:
+    written = 0
+    while True:
+        try:
+            statement = pending.get_nowait()
+        except queue.Empty:
+            return written
+        written += _run(helper, [statement])
 
 
 def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
@@ -330,33 +437,27 @@ def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
 
     The helpers commit the twin as they go (its name carries this run's advisory lock, so a
     killed run's twin is dropped by the next run); the live table is not touched. This
-    connection runs ``meanwhile`` while the helpers fill the twin, or, when the twin was
-    filled during staging (``early``), while they build its remaining indexes.
+    connection runs ``meanwhile`` while the helpers fill the twin; a twin filled during
+    staging (``early``) is complete already.
     """
     name = build_name(staging.token)
-    started = time.monotonic()
-    everything = range(len(table.indexes))
-    with Helpers(params) as helpers:
-        if early is None:
+    if early is None:
+        started = time.monotonic()
+        with Helpers(params) as helpers:
             filled, answer = _fill(cursor, helpers, table, live, staging, multi, batch_id,
                                    meanwhile)
             timings["apply: fill"] = round(time.monotonic() - started, 2)
-            helpers.run(_index_jobs(table.indexes, name, everything))
-        else:
-            filled = early.filled
-            building = helpers.start(_index_jobs(table.indexes, name, [
-                number for number in everything if number not in early.prebuilt]))
-            answer = meanwhile()
-            for future in building:
+            for future in helpers.share(_index_builds(table.indexes, name,
+                                                      range(len(table.indexes)), analyze=True)):
                 future.result()
-    timings["apply: indexes"] = round(time.monotonic() - started
-                                      - timings.get("apply: fill", 0.0), 2)
+        timings["apply: indexes"] = round(time.monotonic() - started
+                                          - timings["apply: fill"], 2)
+    else:  # filled, indexed and analyzed after staging (Early.prebuild)
+        filled, answer = early.filled, meanwhile()
     for number, index in enumerate(table.indexes):
         if index.constraint:
             cursor.execute(sql.constraint_using_index(name, temporary(name, number), index.kind,
                                                       index.deferrable, index.deferred))
-    if early is None:  # else analyzed after staging (Early.prebuild)
-        cursor.execute(sql.analyze(name))
     for number, (_constraint, definition) in enumerate(table.foreign_keys):
         # last: it locks the referenced table until commit
         cursor.execute(sql.add_constraint(name, foreign_key_name(name, number), definition))
@@ -365,15 +466,24 @@ def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
 
 def _fill(cursor, helpers: Helpers, table: Shape, live: str, staging, multi: bool,
           batch_id: int, meanwhile: Callable[[], int]) -> tuple[int, int]:
-    """Create the twin and fill it from staging (half the rows per helper) while this
-    connection runs ``meanwhile``; the rows inserted and what ``meanwhile`` returned."""
+    """Create the twin and fill it from staging (half the rows per helper), or from the early
+    twin set aside (its ids and batch), while this connection runs ``meanwhile``; the rows
+    inserted and what ``meanwhile`` returned."""
     name = build_name(staging.token)
-    ids = reserve_ids(cursor, table, staging.rows)
-    half = (staging.rows + 1) // 2
     helpers.run([[(sql.create_build(name, live), None)]])
-    insert = sql.insert_build(name, staging.name, staging.columns, ids, multi)
-    filling = helpers.start([[(insert, {"batch": batch_id, "first": first, "last": last})]
-                             for first, last in ((0, half), (half, staging.rows))])
+    early = staging.early
+    if early is not None:
+        if sequence_names(table) != early.sequences:
+            raise IngestError(changed_message(live))
+        filling = helpers.start([[(sql.insert_build_from(
+            name, staging.name, [*early.id_columns, *staging.columns, "ingest_batch_id"]),
+            None)]])
+    else:
+        ids = reserve_ids(cursor, table, staging.rows)
+        half = (staging.rows + 1) // 2
+        insert = sql.insert_build(name, staging.name, staging.columns, ids, multi)
+        filling = helpers.start([[(insert, {"batch": batch_id, "first": first, "last": last})]
+                                 for first, last in ((0, half), (half, staging.rows))])
     answer = meanwhile()
     return sum(future.result() for future in filling), answer
 

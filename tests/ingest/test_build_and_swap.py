@@ -3,6 +3,7 @@
 as row by row, the same catalog afterwards, readers undisturbed, killed runs leave nothing."""
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
@@ -249,8 +250,9 @@ def test_the_swap_waits_for_a_reader_retries_then_goes_on(tmp_path, monkeypatch)
 
 
 def build_tables() -> list[str]:
+    """Twin and staging tables (and their indexes) left in the database."""
     return [name for (name,) in fetch("SELECT relname FROM pg_class "
-                                      "WHERE relname LIKE 'ingest\\_build\\_%%'")]
+                                      "WHERE relname ~ '^ingest_(build|stage)_'")]
 
 
 def build_running() -> bool:
@@ -288,7 +290,7 @@ def new_features() -> list[tuple]:
     return fetch("SELECT id, parcel_no, ST_XMin(geom)::int FROM land_parcels ORDER BY id")
 
 
-def test_the_twin_filled_while_staging_loses_the_duplicates_too(tmp_path):
+def test_the_twin_filled_while_staging_never_sees_the_duplicates(tmp_path):
     run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
     last = fetch("SELECT last_value FROM land_parcels_id_seq")[0][0]
     source = parcels_with_keys(tmp_path, "new.gpkg", [1, 2, 1, 3, 2, 4, 5])
@@ -297,10 +299,10 @@ def test_the_twin_filled_while_staging_loses_the_duplicates_too(tmp_path):
     assert "stage: wait for the twin" in report.timings, "the twin was not filled early"
     assert (report.read, report.duplicates, report.loaded) == (7, 2, 5)
     assert (report.inserted, report.deleted) == (5, 2)
-    # ids: first reserved id + row number (the duplicates' ids stay unused)
+    # ids: first reserved id + row number; seven reserved (the file's count), five used
     assert new_features() == [(last + 1, 1, 440000), (last + 2, 2, 440030),
-                              (last + 4, 3, 440090), (last + 6, 4, 440150),
-                              (last + 7, 5, 440180)]
+                              (last + 3, 3, 440090), (last + 4, 4, 440150),
+                              (last + 5, 5, 440180)]
     assert fetch("SELECT last_value FROM land_parcels_id_seq")[0][0] == last + 7
     assert IngestBatch.objects.get(pk=report.batch).report["inserted"] == 5
     assert build_tables() == []
@@ -333,3 +335,55 @@ def test_a_live_table_changed_while_staging_gets_a_twin_built_anew(tmp_path):
         with other.cursor() as cursor:
             cursor.execute("ALTER TABLE land_parcels DROP COLUMN IF EXISTS ingest_note")
         other.close()
+
+
+def announce(path, count: int):
+    """Make a GeoPackage announce ``count`` features (a stale gpkg_ogr_contents, as files
+    edited by tools that do not keep it up to date have); GDAL trusts it."""
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE gpkg_ogr_contents SET feature_count = ?", [count])
+    db.close()
+    return path
+
+
+def test_a_source_with_more_features_than_it_announced_gets_more_ids(tmp_path):
+    run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
+    last = fetch("SELECT last_value FROM land_parcels_id_seq")[0][0]
+    source = announce(parcels_with_keys(tmp_path, "new.gpkg", [1, 2, 3, 4, 5, 6, 7]), 3)
+    report = run_ingest(source, "land_parcels", mode="replace", history=False,
+                        swap_from=SWAP, batch_size=2)
+    assert "stage: wait for the twin" in report.timings, "the twin was not filled early"
+    assert (report.read, report.loaded, report.inserted, report.deleted) == (7, 7, 7, 2)
+    # three ids reserved first, then as many again each time they run out (3, 6): the
+    # features keep consecutive ids, the last five reserved stay unused
+    assert new_features() == [(last + n, n, 440000 + 30 * (n - 1)) for n in range(1, 8)]
+    assert fetch("SELECT last_value FROM land_parcels_id_seq")[0][0] == last + 12
+    assert build_tables() == []
+
+
+def test_a_view_created_while_staging_sends_the_twin_row_by_row(tmp_path):
+    run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
+    oid = table_oid()
+
+    def create_a_view(done: int, total: int | None) -> None:
+        if done == 2:  # the twin exists and holds the first batch
+            fetch("CREATE VIEW ingest_swap_view AS SELECT id FROM land_parcels; SELECT 1")
+
+    try:
+        report = run_ingest(parcels_with_keys(tmp_path, "new.gpkg", [1, 2, 3, 2]),
+                            "land_parcels", mode="replace", history=False, swap_from=SWAP,
+                            batch_size=2, progress=create_a_view)
+        assert "stage: wait for the twin" in report.timings
+        assert table_oid() == oid
+        assert report.warnings[-1] == ("không thể dựng bảng mới rồi hoán đổi (khung nhìn/quy "
+                                       "tắc _RETURN): thay thế từng hàng")
+        assert (report.loaded, report.duplicates, report.inserted, report.deleted) == \
+            (3, 1, 3, 2)
+        assert fetch("SELECT parcel_no, ST_XMin(geom)::int, ST_SRID(geom), "
+                     "GeometryType(geom) FROM land_parcels ORDER BY parcel_no") == \
+            [(1, 440000, 9214, "MULTIPOLYGON"), (2, 440030, 9214, "MULTIPOLYGON"),
+             (3, 440060, 9214, "MULTIPOLYGON")]
+        assert fetch("SELECT count(*) FROM ingest_swap_view") == [(3,)]
+        assert build_tables() == []
+    finally:
+        fetch("DROP VIEW IF EXISTS ingest_swap_view; SELECT 1")
