@@ -13,6 +13,7 @@ import secrets
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -73,7 +74,7 @@ class Staging:
 
     @classmethod
     def into_twin(cls, live: str, expected: int, columns: list[tuple[str, str]],
-                  multi: bool) -> Staging | None:
+                  multi: bool, key: tuple[str, ...], workdir: Path) -> Staging | None:
         """Stage straight into the twin of a build and swap (see swap.Early); None when the
         live table cannot be swapped (the apply transaction says why).
 
@@ -98,7 +99,8 @@ class Staging:
             cursor.execute(sql.create_build(name, live))
         names = [name for name, _ in columns]
         early = swapping.Early.reserved_for(name, live, connection.get_connection_params(),
-                                            names, table, ids, expected, batch_id, multi)
+                                            names, table, ids, expected, batch_id, multi, key,
+                                            workdir / "fids.i8")
         return cls(name, token, names, early=early)
 
     def sink(self) -> CopyPipe | swapping.Early:
@@ -117,6 +119,14 @@ class Staging:
         buffer = swapping.csv_buffer(table.set_column(table.num_columns - 1, "geom", geom))
         with (pg_connection.cursor() if pg_connection else raw_cursor()) as cursor:
             cursor.copy_expert(sql.copy_staging(self.name, self.columns), buffer)
+
+    def remove_duplicates(self, key: tuple[str, ...]) -> list[tuple[int, int]]:
+        """(fid, fid of the first feature with the same key) for each duplicate removed."""
+        if self.early is not None:
+            return self.early.duplicates()
+        with raw_cursor() as cursor:
+            cursor.execute(sql.delete_duplicates(self.name, key, "fid"))
+            return sorted(cursor.fetchall())
 
     def remove_existing(self, live: str, key: tuple[str, ...]) -> list[int]:
         with raw_cursor() as cursor:

@@ -20,7 +20,6 @@ from ingest.archive import ZipLimits
 from ingest.crs import CrsChoice
 from ingest.fields import FieldPlan
 from ingest.geometry import MAX_VERTICES
-from ingest.keys import FirstSeen
 from ingest.load import Staging
 from ingest.readers import BATCH_SIZE, Source
 from ingest.report import Report
@@ -71,7 +70,6 @@ class Context:
     plan: FieldPlan | None = None
     crs: CrsChoice | None = None
     staging: Staging | None = None
-    seen: FirstSeen | None = None  # natural keys read so far (duplicates)
     raster: dict | None = None
     cog: Path | None = None
     started: float = field(default_factory=time.monotonic)

@@ -45,6 +45,16 @@ def _key(names: tuple[str, ...], alias: str) -> sql.Composed:
     return sql.SQL(", ").join(sql.Identifier(alias, name) for name in names)
 
 
+def delete_duplicates(name: str, key: tuple[str, ...], order: str) -> sql.Composed:
+    """Drop all but the first feature (by ``order``: the staged fid, or the twin's id) of each
+    natural key; return (``order`` value, the first's) for each dropped."""
+    return sql.SQL(
+        "DELETE FROM {t} s USING (SELECT {o}, first_value({o}) OVER "
+        "(PARTITION BY {k} ORDER BY {o}) AS first FROM {t} d) dup "
+        "WHERE s.{o} = dup.{o} AND dup.{o} <> dup.first RETURNING s.{o}, dup.first"
+    ).format(t=sql.Identifier(name), o=sql.Identifier(order), k=_key(key, "d"))
+
+
 def delete_existing(name: str, live: str, key: tuple[str, ...]) -> sql.Composed:
     """Append mode: drop staged features whose natural key the live layer already has."""
     return sql.SQL("DELETE FROM {t} s USING {live} l WHERE ({sk}) = ({lk}) RETURNING s.fid").format(

@@ -10,7 +10,7 @@ import shapely
 from django.db import connection
 
 from ingest import crs as crs_module
-from ingest import fields, geometry, keys, load
+from ingest import fields, geometry, load
 from ingest.errors import IngestError
 from ingest.pipeline import Context
 from layers.models import model_for
@@ -121,17 +121,12 @@ def _process(ctx: Context, batch: pa.RecordBatch, transformer, to_wgs84) -> pa.T
     for index, reason in checked.rejected.items():
         rejects[index] = f"{rejects[index]}; {reason}" if index in rejects else reason
     ctx.report.repaired += checked.repaired - len(set(rejects) & checked.repaired_rows)
-    keep = np.ones(count, dtype=bool)
-    keep[list(rejects)] = False
-    key = ", ".join(ctx.layer.natural_key)
-    for index, first in ctx.seen.duplicates(columns, fids, np.flatnonzero(keep)).items():
-        rejects[index] = f"trùng khóa tự nhiên ({key}) với đối tượng {first}"
-        keep[index] = False
-        ctx.report.duplicates += 1
     rejected_rows = sorted(rejects)
     where = geometry.positions(checked.geoms, rejected_rows, to_wgs84)
     for index in rejected_rows:
         ctx.report.reject(fids[index], rejects[index], where.get(index))
+    keep = np.ones(count, dtype=bool)
+    keep[list(rejects)] = False
     mask = pa.array(keep)
     table = {"fid": pa.array(fids, pa.int64()).filter(mask)}
     table.update({name: column.filter(mask) for name, column in columns.items()})
@@ -143,10 +138,10 @@ def stage(ctx: Context) -> None:
     """Stream every batch through the checks and COPY the accepted rows into staging (or
     straight into the twin of a build and swap)."""
     columns = staging_columns(ctx)
-    ctx.seen = keys.FirstSeen(ctx.layer.natural_key)
     if swap_expected(ctx):
         ctx.staging = load.Staging.into_twin(ctx.layer.table, ctx.source.count, columns,
-                                             ctx.layer.geometry is not Geometry.POINT)
+                                             ctx.layer.geometry is not Geometry.POINT,
+                                             ctx.layer.natural_key, ctx.workdir)
     if ctx.staging is None:
         ctx.staging = load.Staging.create(columns)
     transformer, to_wgs84 = ctx.crs.transformer(), crs_module.to_wgs84()
@@ -178,10 +173,13 @@ def swap_expected(ctx: Context) -> bool:
 
 
 def reject_duplicates(ctx: Context) -> None:
-    """Append mode skips features whose natural key the live layer has (duplicates within
-    the file were rejected while staging, see keys.FirstSeen)."""
+    """Keep the first feature of each natural key; append mode also skips existing keys."""
+    key = ctx.layer.natural_key
+    for fid, first in ctx.staging.remove_duplicates(key):
+        ctx.report.reject(fid, f"trùng khóa tự nhiên ({', '.join(key)}) với đối tượng {first}")
+        ctx.report.duplicates += 1
     if ctx.options.mode == "append" and not ctx.options.dry_run:
-        for fid in ctx.staging.remove_existing(ctx.layer.table, ctx.layer.natural_key):
+        for fid in ctx.staging.remove_existing(ctx.layer.table, key):
             ctx.report.reject(fid, "đã có trong lớp (cùng khóa tự nhiên): dùng --mode upsert "
                                    "để cập nhật")
     ctx.report.loaded = ctx.report.read - len(ctx.report.rejected)

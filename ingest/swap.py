@@ -16,11 +16,15 @@ The live table only changes when the apply transaction commits. The twin is comm
 the helpers and named after the run's advisory lock, like the staging table: a failed run
 drops it, a killed run's twin is dropped by the next run (``load.clean_stale_staging``).
 
-When the source's feature count announces a build and swap, the twin is filled while staging
-(``Early``): ids and the batch id are reserved first, each COPYed range is inserted right
-away by one of the helpers, the non-unique indexes are built while the duplicates are
-looked for; the apply transaction checks, under the writers' lock, that the live table
-still matches (else it builds the twin anew from staging) and builds the unique indexes.
+When the source's feature count announces a build and swap, there is no staging table:
+the batches are COPYed straight into the twin (``Early``). Ids and the batch id are reserved
+first, Python writes each batch's ids, batch id and EWKB (SRID, multi type) around the
+source bytes, two connections COPY in turn (the generated EPSG:4326 column is computed on
+the database's cores while Python checks the next batch). After the last batch the two
+connections build every index and ANALYZE, the natural-key index first: if it finds
+duplicates, they are deleted (the first by id stays) and it is built again. The apply
+transaction checks, under the writers' lock, that the live table still matches (else it
+builds a new twin from this one, same ids).
 
 The twin gets everything the catalog says the live table has (constraints, indexes and
 triggers under their exact names, the identity sequence and its position, owner, grants,
@@ -30,12 +34,14 @@ reproduce (views or foreign keys pointing at it, policies, ...) keeps the row-by
 """
 from __future__ import annotations
 
+import functools
 import io
 import queue
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import psycopg2
@@ -246,27 +252,32 @@ class Early:
     reserved: int
     batch_id: int
     multi: bool
+    key: tuple[str, ...]  # the layer's natural key
+    fids: Path  # the source fid of each row sent, 8 bytes each (memory stays flat)
     copier: Copier | None = None
     indexes: list[Index] = field(default_factory=list)  # the live table's, before staging
     rows: int = 0
     filled: int = 0
     prebuilt: tuple[int, ...] = ()  # indexes (by number) built after staging, see prebuild
     building: list[Future] = field(default_factory=list)
+    deduped: Future | None = None  # the natural-key duplicates removed (id, first id)
 
     @classmethod
     def reserved_for(cls, name: str, live: str, params: dict, columns: list[str], table: Shape,
-                     ids: list[tuple[str, int]], expected: int, batch_id: int,
-                     multi: bool) -> Early:
+                     ids: list[tuple[str, int]], expected: int, batch_id: int, multi: bool,
+                     key: tuple[str, ...], fids: Path) -> Early:
         """The empty twin ``name`` of ``live`` (shape ``table``) with ``expected`` ids
         reserved (column, first id) and its batch id: open the COPY connections."""
         return cls(name, live, params, columns, [column for column, _ in ids],
                    sequence_names(table), [(0, [first for _, first in ids])], expected,
-                   batch_id, multi, Copier(params), table.indexes)
+                   batch_id, multi, key, fids, Copier(params), table.indexes)
 
     def send(self, table: pa.Table) -> None:
         """COPY one batch of accepted rows (fid, staged columns, geometry as WKB)."""
         first, self.rows = self.rows, self.rows + table.num_rows
         ids = self._ids(first, table.num_rows)
+        with self.fids.open("ab") as out:
+            out.write(table.column("fid").to_numpy().astype("<i8").tobytes())
         statement = sql.copy_build(self.name, self.id_columns, self.columns)
 
         def write() -> io.BytesIO:
@@ -314,11 +325,67 @@ class Early:
         self.prebuild()
 
     def prebuild(self) -> None:
-        """Build all the twin's indexes and ANALYZE it while the apply transaction starts
-        (the duplicates never reached it, so the unique ones build too)."""
+        """Build all the twin's indexes and ANALYZE it while the next steps go on. The
+        natural-key index goes first: when its build finds duplicates, they are removed from
+        the twin (the first by id stays) and it is built again (``duplicates``)."""
         self.prebuilt = tuple(range(len(self.indexes)))
-        self.building = self.copier.share(_index_builds(self.indexes, self.name, self.prebuilt,
-                                                        analyze=True))
+        key = natural_key_index(self.indexes, self.key)
+        builds = _index_builds(self.indexes, self.name,
+                               [number for number in self.prebuilt if number != key],
+                               analyze=True)
+        if key is not None:
+            self.deduped = Future()
+            builds.insert(0, functools.partial(self._build_key, key))
+        self.building = self.copier.share(builds)
+
+    def _build_key(self, number: int, helper) -> int:
+        """Build the natural-key index; on duplicates, remove them and build it again."""
+        index = self.indexes[number]
+        build = (sql.create_index(self.name, temporary(self.name, number), True,
+                                  index.definition), None)
+        try:
+            try:
+                _run(helper, [build])
+                removed = []
+            except errors.UniqueViolation:
+                with helper.cursor() as cursor:
+                    cursor.execute(sql.delete_duplicates(self.name, self.key, self.id_columns[0]))
+                    removed = cursor.fetchall()
+                _run(helper, [build])
+        except BaseException as exc:
+            self.deduped.set_exception(exc)
+            raise
+        self.deduped.set_result(removed)
+        return 0
+
+    def duplicates(self) -> list[tuple[int, int]]:
+        """(fid, fid of the first feature with the same key) for each natural-key duplicate,
+        removed from the twin (by the key's index build, else by a query)."""
+        if self.deduped is not None:
+            removed = self.deduped.result()
+        else:
+            with psycopg2.connect(**self.params) as pg_connection, \
+                    pg_connection.cursor() as cursor:
+                cursor.execute(sql.delete_duplicates(self.name, self.key, self.id_columns[0]))
+                removed = cursor.fetchall()
+            pg_connection.close()
+        if not removed:
+            return []
+        self.filled -= len(removed)
+        fids = np.fromfile(self.fids, dtype="<i8")
+        rows = self._rows(np.array(removed, dtype=np.int64))
+        return sorted(zip(fids[rows[:, 0]].tolist(), fids[rows[:, 1]].tolist(), strict=True))
+
+    def _rows(self, ids: np.ndarray) -> np.ndarray:
+        """The rows (numbers in the order sent) of ids of the first sequence column."""
+        starts = np.array([start for start, _ in self.blocks])
+        firsts = np.array([first[0] for _, first in self.blocks])
+        sizes = np.diff(np.append(starts, self.reserved))
+        rows = np.full(ids.shape, -1, dtype=np.int64)
+        for start, first, size in zip(starts, firsts, sizes, strict=True):
+            inside = (ids >= first) & (ids < first + size)
+            rows[inside] = start + ids[inside] - first
+        return rows
 
     def wait(self) -> None:
         """Until the prebuilt indexes and ANALYZE are done; close the COPY connections."""
@@ -389,6 +456,15 @@ def reserve_ids(cursor, table: Shape, rows: int) -> list[tuple[str, int]]:
     return ids
 
 
+def natural_key_index(indexes: list[Index], key: tuple[str, ...]) -> int | None:
+    """The number of the unique btree index on exactly the natural key, if there is one."""
+    wanted = f"USING btree ({', '.join(key)})"
+    for number, index in enumerate(indexes):
+        if index.unique and index.definition.replace('"', "") == wanted:
+            return number
+    return None
+
+
 def _index_builds(indexes: list[Index], name: str, numbers,
                   analyze: bool = False) -> list[tuple]:
     """The builds of indexes ``numbers`` (and ANALYZE), costliest first: the helpers take
@@ -420,13 +496,14 @@ def shared(submit: Callable, connections: list, statements: list[tuple]) -> list
 
 
 def _drain(helper, pending: queue.SimpleQueue) -> int:
+    """Take statements (or functions of the connection) from ``pending`` until it is empty."""
     written = 0
     while True:
         try:
-            statement = pending.get_nowait()
+            item = pending.get_nowait()
         except queue.Empty:
             return written
-        written += _run(helper, [statement])
+        written += item(helper) if callable(item) else _run(helper, [item])
 
 
 def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,

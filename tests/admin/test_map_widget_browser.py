@@ -84,9 +84,11 @@ def _browse(base: str, parcel_id: int, shot: Path) -> tuple[dict, list[str], lis
         page.click("input[type=submit]")
         page.goto(f"{base}/admin/layers/landparcel/{parcel_id}/change/")
         page.wait_for_function("() => window.geodjango_geom && geodjango_geom.map.isRendered()")
+        # evaluate() has no timeout of its own: a render that never completes (the frame it
+        # waits for can be skipped on a loaded machine) reads the state after 15 s instead
         state = page.evaluate("""() => new Promise(resolve => {
             const map = geodjango_geom.map;
-            map.once('rendercomplete', () => resolve({
+            const read = () => resolve({
                 olMap: typeof ol.Map,
                 layers: map.getLayers().getLength(),
                 features: geodjango_geom.featureOverlay.getSource().getFeatures().length,
@@ -94,7 +96,9 @@ def _browse(base: str, parcel_id: int, shot: Path) -> tuple[dict, list[str], lis
                 maxZoom: map.getView().getMaxZoom(),
                 canvas: document.querySelectorAll('#id_geom_map canvas').length,
                 snap: geodjango_geom.interactions.snap instanceof ol.interaction.Snap,
-            }));
+            });
+            map.once('rendercomplete', read);
+            setTimeout(read, 15000);
             map.render();
         })""")
         page.locator("#id_geom_div_map").scroll_into_view_if_needed()

@@ -9,6 +9,7 @@ import time
 
 import psycopg2
 import pytest
+import shapely
 from django.db import connection
 
 from ingest import swap
@@ -290,7 +291,7 @@ def new_features() -> list[tuple]:
     return fetch("SELECT id, parcel_no, ST_XMin(geom)::int FROM land_parcels ORDER BY id")
 
 
-def test_the_twin_filled_while_staging_never_sees_the_duplicates(tmp_path):
+def test_the_twin_filled_while_staging_loses_the_duplicates_too(tmp_path):
     run_ingest(parcels(tmp_path, "old.gpkg", 2), "land_parcels")
     last = fetch("SELECT last_value FROM land_parcels_id_seq")[0][0]
     source = parcels_with_keys(tmp_path, "new.gpkg", [1, 2, 1, 3, 2, 4, 5])
@@ -299,10 +300,15 @@ def test_the_twin_filled_while_staging_never_sees_the_duplicates(tmp_path):
     assert "stage: wait for the twin" in report.timings, "the twin was not filled early"
     assert (report.read, report.duplicates, report.loaded) == (7, 2, 5)
     assert (report.inserted, report.deleted) == (5, 2)
-    # ids: first reserved id + row number; seven reserved (the file's count), five used
+    # ids: first reserved id + row number (the duplicates' ids stay unused)
     assert new_features() == [(last + 1, 1, 440000), (last + 2, 2, 440030),
-                              (last + 3, 3, 440090), (last + 4, 4, 440150),
-                              (last + 5, 5, 440180)]
+                              (last + 4, 3, 440090), (last + 6, 4, 440150),
+                              (last + 7, 5, 440180)]
+    assert sorted(report.rejected, key=lambda r: r["feature"]) == [
+        {"feature": 3, "reason": "trùng khóa tự nhiên (commune_code, sheet_no, parcel_no) "
+                                 "với đối tượng 1"},
+        {"feature": 5, "reason": "trùng khóa tự nhiên (commune_code, sheet_no, parcel_no) "
+                                 "với đối tượng 2"}]
     assert fetch("SELECT last_value FROM land_parcels_id_seq")[0][0] == last + 7
     assert IngestBatch.objects.get(pk=report.batch).report["inserted"] == 5
     assert build_tables() == []
@@ -387,3 +393,23 @@ def test_a_view_created_while_staging_sends_the_twin_row_by_row(tmp_path):
         assert build_tables() == []
     finally:
         fetch("DROP VIEW IF EXISTS ingest_swap_view; SELECT 1")
+
+
+def test_duplicates_in_the_twin_are_reported_by_their_source_fid(tmp_path):
+    # feature 2 lies outside the province (never staged): rows and fids differ from then on;
+    # the file announces 2 features, so the rows spread over three blocks of ids
+    geoms = [square(0), shapely.box(100_000, 1_000_000, 100_020, 1_000_020),
+             *map(square, (2, 3, 4, 5))]
+    source = announce(write_vector(
+        tmp_path / "new.gpkg", parcel_columns(6, SoTo=[4] * 6, SoThua=[1, 9, 2, 1, 3, 2]),
+        geoms, crs="EPSG:9214"), 2)
+    report = run_ingest(source, "land_parcels", mode="replace", history=False,
+                        swap_from=SWAP, batch_size=2)
+    assert "stage: wait for the twin" in report.timings, "the twin was not filled early"
+    assert (report.read, report.duplicates, report.loaded, report.inserted) == (6, 2, 3, 3)
+    assert [(r["feature"], r["reason"]) for r in report.rejected] == [
+        (2, "nằm ngoài phạm vi tỉnh (kể cả vùng đệm)"),
+        (4, "trùng khóa tự nhiên (commune_code, sheet_no, parcel_no) với đối tượng 1"),
+        (6, "trùng khóa tự nhiên (commune_code, sheet_no, parcel_no) với đối tượng 3")]
+    assert [(parcel, x) for _id, parcel, x in new_features()] == \
+        [(1, 440000), (2, 440060), (3, 440120)]

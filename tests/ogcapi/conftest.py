@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import pyogrio
 import pytest
+import shapely
 
 from geoserver_app.access import PUBLIC, Grant, LayerRights
 
@@ -87,3 +90,12 @@ def as_grant(monkeypatch):
 
     use(PUBLIC)
     return use
+
+
+def read_tile(path: Path, layer: str) -> list[dict]:
+    """The features of a tile file read by GDAL's MVT driver: attributes and "geometry"."""
+    _meta, table = pyogrio.read_arrow(path, layer=layer)
+    rows = table.drop_columns("wkb_geometry").to_pylist()
+    for row, wkb in zip(rows, table.column("wkb_geometry").to_pylist(), strict=True):
+        row["geometry"] = shapely.from_wkb(wkb)
+    return rows

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
-import pyogrio
 import pytest
 from psycopg2 import sql
 
 from geoserver_app.ogcapi import db, tiles
+from tests.ogcapi.conftest import read_tile
 
 pytestmark = pytest.mark.django_db
 WEB, CRS84 = "WebMercatorQuad", "WorldCRS84Quad"
@@ -63,8 +64,7 @@ def _decode(content: bytes, tmp_path: Path, name: str) -> dict[int, object]:
     path = tmp_path / name / "0" / "0" / "0.pbf"
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
-    frame = pyogrio.read_dataframe(path, layer="land_parcels")
-    return {int(row.mvt_id): row for row in frame.itertuples()}
+    return {row["mvt_id"]: SimpleNamespace(**row) for row in read_tile(path, "land_parcels")}
 
 
 def _tile(tileset: str, z: int, x: int, y: int, affine: bool) -> bytes:

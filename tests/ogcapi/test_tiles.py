@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyogrio
 import pytest
 
-from tests.ogcapi.conftest import everything
+from tests.ogcapi.conftest import everything, read_tile
 
 pytestmark = pytest.mark.django_db
 TILES = "/ogcapi/collections/land_parcels/tiles"
@@ -20,8 +19,8 @@ def decode(content: bytes, tmp_path: Path, z: int, x: int, y: int) -> list[dict]
     path = tmp_path / str(z) / str(x) / f"{y}.pbf"
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
-    frame = pyogrio.read_dataframe(path, layer="land_parcels")
-    return frame.drop(columns="geometry").to_dict("records")
+    return [{name: value for name, value in row.items() if name != "geometry"}
+            for row in read_tile(path, "land_parcels")]
 
 
 def test_web_mercator_tile_has_viewer_attributes_only(client, ogc_data, as_grant, tmp_path):

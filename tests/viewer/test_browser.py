@@ -249,6 +249,7 @@ def test_print_lays_out_the_snapshot_of_the_view_alone(serve, demo_site, open_pa
     size = page.evaluate("""new Promise((resolve) => {
         const img = new Image();
         img.onload = () => resolve([img.naturalWidth, img.naturalHeight]);
+        img.onerror = () => resolve(null);  // evaluate() has no timeout: never hang
         img.src = document.querySelector('#print-image').src; })""")
     canvas = page.evaluate("[window.basemapViewer.map.getCanvas().width, "
                            "window.basemapViewer.map.getCanvas().height]")

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""The pieces that let a large replace COPY straight into its twin: EWKB headers written
-around the source bytes, and natural-key duplicates found while the batches stream by."""
+"""What lets a large replace COPY straight into its twin: EWKB headers written around the
+source bytes (SRID, multi type), the geometry bytes themselves untouched."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +8,6 @@ import pyarrow as pa
 import shapely
 
 from ingest import geometry
-from ingest.keys import FirstSeen
 
 SQUARE = shapely.box(440_000, 2_355_000, 440_020, 2_355_020)
 MULTI_HEADER = bytes.fromhex("01" "06000020" "fe230000" "01000000")  # MultiPolygon, SRID 9214
@@ -51,19 +50,3 @@ def test_big_endian_and_3d_source_bytes_are_rewritten_in_2d_little_endian():
     assert [shapely.get_srid(g) for g in parsed] == [9214, 9214]
     assert shapely.has_z(parsed).tolist() == [False, False]
     assert shapely.get_coordinates(parsed[1]).tolist()[1] == [440_020.0, 2_355_000.0]
-
-
-def test_first_seen_reports_the_first_fid_across_batches_and_groups_missing_values():
-    seen = FirstSeen(("sheet_no", "parcel_no"))
-
-    def batch(sheets, parcels, fids, rows=None):
-        columns = {"sheet_no": pa.array(sheets, pa.int32()),
-                   "parcel_no": pa.array(parcels, pa.int32())}
-        rows = np.arange(len(fids)) if rows is None else np.array(rows)
-        return seen.duplicates(columns, fids, rows)
-
-    assert batch([1, 1, 1, None], [1, 2, 1, 5], [10, 11, 12, 13]) == {2: 10}
-    # rows left out (rejected for other reasons) claim no key: parcel (1, 3) stays free
-    assert batch([1, 2, 1, None, 1], [2, 1, 3, 5, 3], [20, 21, 22, 23, 24],
-                 rows=[0, 1, 3, 4]) == {0: 11, 3: 13}
-    assert batch([1], [3], [30]) == {0: 24}
