@@ -97,11 +97,10 @@ class Staging:
             batch_id = cursor.fetchone()[0]
             name = swapping.build_name(token)
             cursor.execute(sql.create_build(name, live))
-        names = [name for name, _ in columns]
         early = swapping.Early.reserved_for(name, live, connection.get_connection_params(),
-                                            names, table, ids, expected, batch_id, multi, key,
+                                            columns, table, ids, expected, batch_id, multi, key,
                                             workdir / "fids.i8")
-        return cls(name, token, names, early=early)
+        return cls(name, token, early.columns, early=early)
 
     def sink(self) -> CopyPipe | swapping.Early:
         """Where the batches go: ``sink.send(table)`` for each, inside ``with sink``."""

@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from psycopg2 import errors
 
-from ingest import geometry, sql
+from ingest import geometry, pgbinary, sql
 from ingest.errors import IngestError
 
 # ACCESS EXCLUSIVE for the swap: readers arriving while it is awaited queue behind it, so
@@ -197,15 +197,15 @@ class Copier:
             self.pools.append(ThreadPoolExecutor(max_workers=1,
                                                  thread_name_prefix=f"ingest-copy{number}"))
 
-    def send(self, statement, write: Callable[[], io.BytesIO], rows: int) -> None:
-        """COPY what ``write`` returns (CSV, written in the worker thread) with ``statement``."""
+    def send(self, write: Callable[[], tuple[object, io.BytesIO]], rows: int) -> None:
+        """COPY what ``write`` returns (statement, data; written in the worker thread)."""
         pending = [future for future in self.futures if not future.done()]
         if len(pending) >= IN_FLIGHT:
             pending[0].result()
         number = self.sent % len(self.connections)
         self.sent += 1
-        self.futures.append(self.pools[number].submit(_copy, self.connections[number],
-                                                      statement, write, rows))
+        self.futures.append(self.pools[number].submit(_copy, self.connections[number], write,
+                                                      rows))
 
     def finish(self) -> int:
         """Wait for every batch; the rows written."""
@@ -223,9 +223,10 @@ class Copier:
             helper.close()
 
 
-def _copy(helper, statement, write: Callable[[], io.BytesIO], rows: int) -> int:
+def _copy(helper, write: Callable[[], tuple[object, io.BytesIO]], rows: int) -> int:
+    statement, data = write()
     with helper.cursor() as cursor:
-        cursor.copy_expert(statement, write())
+        cursor.copy_expert(statement, data)
     return rows
 
 
@@ -261,16 +262,22 @@ class Early:
     prebuilt: tuple[int, ...] = ()  # indexes (by number) built after staging, see prebuild
     building: list[Future] = field(default_factory=list)
     deduped: Future | None = None  # the natural-key duplicates removed (id, first id)
+    encoders: list | None = None  # binary COPY encoders of the columns sent (None: CSV)
 
     @classmethod
-    def reserved_for(cls, name: str, live: str, params: dict, columns: list[str], table: Shape,
-                     ids: list[tuple[str, int]], expected: int, batch_id: int, multi: bool,
-                     key: tuple[str, ...], fids: Path) -> Early:
+    def reserved_for(cls, name: str, live: str, params: dict, columns: list[tuple[str, str]],
+                     table: Shape, ids: list[tuple[str, int]], expected: int, batch_id: int,
+                     multi: bool, key: tuple[str, ...], fids: Path) -> Early:
         """The empty twin ``name`` of ``live`` (shape ``table``) with ``expected`` ids
-        reserved (column, first id) and its batch id: open the COPY connections."""
-        return cls(name, live, params, columns, [column for column, _ in ids],
-                   sequence_names(table), [(0, [first for _, first in ids])], expected,
-                   batch_id, multi, key, fids, Copier(params), table.indexes)
+        reserved (column, first id) and its batch id, for the staged ``columns`` (name, SQL
+        type): open the COPY connections."""
+        encoders = [pgbinary.encoder(kind) for kind in
+                    ["bigint"] * len(ids) + [kind for _, kind in columns] + ["bigint"]]
+        return cls(name, live, params, [column for column, _ in columns],
+                   [column for column, _ in ids], sequence_names(table),
+                   [(0, [first for _, first in ids])], expected, batch_id, multi, key, fids,
+                   Copier(params), table.indexes,
+                   encoders=encoders if None not in encoders else None)
 
     def send(self, table: pa.Table) -> None:
         """COPY one batch of accepted rows (fid, staged columns, geometry as WKB)."""
@@ -278,18 +285,24 @@ class Early:
         ids = self._ids(first, table.num_rows)
         with self.fids.open("ab") as out:
             out.write(table.column("fid").to_numpy().astype("<i8").tobytes())
-        statement = sql.copy_build(self.name, self.id_columns, self.columns)
 
-        def write() -> io.BytesIO:
-            geom = geometry.hex_wkb(geometry.ewkb(table.column("geom").combine_chunks(),
-                                                  geometry.STORAGE_SRID, self.multi))
-            columns = {**dict(zip(self.id_columns, ids, strict=True)),
-                       **{name: table.column(name) for name in self.columns[:-1]},
-                       "geom": geom,
-                       "ingest_batch_id": pa.array(np.full(table.num_rows, self.batch_id))}
-            return csv_buffer(pa.table(columns))
+        def write() -> tuple[object, io.BytesIO]:
+            """The COPY statement and its data: binary when every value allows, else CSV."""
+            geom = geometry.ewkb(table.column("geom").combine_chunks(), geometry.STORAGE_SRID,
+                                 self.multi)
+            columns = [*ids, *(table.column(name).combine_chunks()
+                               for name in self.columns[:-1]),
+                       geom, pa.array(np.full(table.num_rows, self.batch_id))]
+            data = pgbinary.batch(columns, self.encoders) if self.encoders else None
+            if data is not None:
+                return sql.copy_build(self.name, self.id_columns, self.columns, "binary"), \
+                    io.BytesIO(data)
+            columns[-2] = geometry.hex_wkb(geom)
+            names = [*self.id_columns, *self.columns, "ingest_batch_id"]
+            return sql.copy_build(self.name, self.id_columns, self.columns, "csv"), \
+                csv_buffer(pa.table(dict(zip(names, columns, strict=True))))
 
-        self.copier.send(statement, write, table.num_rows)
+        self.copier.send(write, table.num_rows)
 
     def _ids(self, first: int, count: int) -> list[pa.Array]:
         """The ids of rows ``first`` .. ``first + count - 1``, per sequence column."""

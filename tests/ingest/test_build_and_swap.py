@@ -413,3 +413,24 @@ def test_duplicates_in_the_twin_are_reported_by_their_source_fid(tmp_path):
         (6, "trùng khóa tự nhiên (commune_code, sheet_no, parcel_no) với đối tượng 3")]
     assert [(parcel, x) for _id, parcel, x in new_features()] == \
         [(1, 440000), (2, 440060), (3, 440120)]
+
+
+def test_batches_go_binary_or_csv_and_store_the_same(tmp_path, monkeypatch):
+    forms = []
+    real = swap.sql.copy_build
+    monkeypatch.setattr(swap.sql, "copy_build",
+                        lambda *args: forms.append(args[-1]) or real(*args))
+    # the second batch has an area with more decimals than numeric(14, 1): sent as CSV, so
+    # the server rounds the text (400.25 -> 400.3) exactly as on the row-by-row path
+    source = write_vector(tmp_path / "new.gpkg", parcel_columns(
+        4, SoTo=[4] * 4, DienTich=[400.0, 512.5, 400.25, -0.0]), [square(i) for i in range(4)],
+        crs="EPSG:9214")
+    report = run_ingest(source, "land_parcels", mode="replace", history=False,
+                        swap_from=SWAP, batch_size=2)
+    assert "stage: wait for the twin" in report.timings
+    assert sorted(forms) == ["binary", "csv"]  # (two connections: either may write first)
+    assert fetch("SELECT parcel_no, area_m2::text, owner_name FROM land_parcels "
+                 "ORDER BY parcel_no") == [(1, "400.0", "Hộ ông Nguyễn Văn A"),
+                                           (2, "512.5", "Hộ ông Nguyễn Văn B"),
+                                           (3, "400.3", "Hộ ông Nguyễn Văn C"),
+                                           (4, "0.0", "Hộ ông Nguyễn Văn D")]
