@@ -59,6 +59,7 @@ LOCK_ATTEMPTS = 10
 LOCK_PAUSE_S = 0.5
 WORKERS = 2  # helper connections filling the twin and building its indexes
 IN_FLIGHT = 4  # batches handed to the COPY connections and not yet written
+COPY_CHUNK = 1 << 20  # bytes per write to the server (psycopg2's default, 8 KB, costs calls)
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ class Copier:
 def _copy(helper, write: Callable[[], tuple[object, io.BytesIO]], rows: int) -> int:
     statement, data = write()
     with helper.cursor() as cursor:
-        cursor.copy_expert(statement, data)
+        cursor.copy_expert(statement, data, COPY_CHUNK)
     return rows
 
 

@@ -2,6 +2,7 @@
 """``manage.py ingest PATH``: a thin shell over ingest.api.run_ingest (ARCHITECTURE.md §2)."""
 from __future__ import annotations
 
+import ctypes
 import getpass
 import sys
 
@@ -14,6 +15,20 @@ from ingest.errors import IngestError
 from ingest.pipeline import MODES
 
 PROGRESS_FROM = 50_000  # features; smaller loads finish before a bar helps
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+
+
+def keep_freed_memory() -> None:
+    """Let glibc keep the memory each batch frees for the next one instead of handing it
+    back to the system and faulting it in again (measured on 500,000 parcels: 190,000 ->
+    56,000 page faults, 0.4 s less CPU; the peak stays the same). Only in this command's
+    process, which ends with the load; not in the web server's (admin uploads)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to tune
+        return
+    libc.mallopt(M_MMAP_THRESHOLD, 256 << 20)
+    libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
 
 
 class ProgressBar:
@@ -51,6 +66,7 @@ class Command(BaseCommand):
                             help="kiểm tra mọi thứ nhưng không ghi vào lớp")
 
     def handle(self, *args, **opts) -> None:
+        keep_freed_memory()
         bar = ProgressBar()
         try:
             report = run_ingest(opts["path"], opts["layer"], mapping=opts["mapping"],
