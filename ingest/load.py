@@ -241,27 +241,36 @@ def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
     twin = swapping.build_name(staging.token)
     params = connection.get_connection_params()
     early, written = staging.early, None
-    if early is not None:
-        written = swapping.tombstone(cursor, live, live)  # while the twin's indexes build
+    if early is not None and swapping.still_fits(cursor, early, table, live):
+        # the twin is complete: capture the change while its indexes build (this
+        # transaction then holds a lock on the twin, so only now that it is kept)
+        written = swapping.tombstone(cursor, live, live)
+        _capture(cursor, live, twin, timings)
         early.wait()
-        if not swapping.still_fits(cursor, early, table, live):
-            staging.name = f"{sql.STAGING_PREFIX}{staging.token}"
-            swapping.set_aside(params, early, staging.name)
-            early = None  # the live table changed meanwhile: a new twin, filled from this one
+    elif early is not None:  # the live table changed meanwhile: a new twin (same rows, ids)
+        early.wait()
+        staging.name = f"{sql.STAGING_PREFIX}{staging.token}"
+        swapping.set_aside(params, early, staging.name)
+        early = None
 
     def tombstones() -> int:
         return swapping.tombstone(cursor, live, live) if written is None else written
 
     inserted, deleted = swapping.build(cursor, params, table, live, staging, multi, batch_id,
                                        timings, tombstones, early)
-    started = time.monotonic()
-    swapping.capture(cursor, live, live, twin)
-    timings["apply: invalidate"] = round(time.monotonic() - started, 2)
+    if written is None:
+        _capture(cursor, live, twin, timings)
     started = time.monotonic()
     swapping.lock_for_swap(cursor, live)
     swapping.swap(cursor, table, live, twin)
     timings["apply: swap"] = round(time.monotonic() - started, 2)
     return ApplyResult(batch_id, inserted, 0, deleted, swapped=True, timings=timings)
+
+
+def _capture(cursor, live: str, twin: str, timings: dict[str, float]) -> None:
+    started = time.monotonic()
+    swapping.capture(cursor, live, live, twin)
+    timings["apply: invalidate"] = round(time.monotonic() - started, 2)
 
 
 def commune_codes() -> frozenset[str]:
