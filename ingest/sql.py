@@ -193,6 +193,9 @@ JOIN pg_namespace n ON n.oid = s.relnamespace
 JOIN pg_sequence q ON q.seqrelid = s.oid
 WHERE a.attrelid = %(t)s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
 """
+# the two COPY connections build the twin's indexes side by side on the two cores already:
+# parallel btree workers on top would only compete with them
+NO_PARALLEL_BUILDS = "SET max_parallel_maintenance_workers = 0"
 SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %s, true)"
 SAVEPOINT = "SAVEPOINT ingest_swap_lock"
 ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT ingest_swap_lock"

@@ -194,6 +194,8 @@ class Copier:
         for number in range(count):
             helper = psycopg2.connect(**params)
             helper.autocommit = True
+            with helper.cursor() as cursor:
+                cursor.execute(sql.NO_PARALLEL_BUILDS)
             self.connections.append(helper)
             self.pools.append(ThreadPoolExecutor(max_workers=1,
                                                  thread_name_prefix=f"ingest-copy{number}"))
