@@ -77,6 +77,11 @@ def _spec(field: models.Field, domains: dict[str, frozenset[str]]) -> FieldSpec:
     max_abs = None
     if isinstance(field, models.DecimalField):
         max_abs = 10.0 ** (field.max_digits - field.decimal_places)
+    elif isinstance(field, models.SmallIntegerField):
+        max_abs = 2.0 ** 15  # the column's range: past it, the row is rejected (not the load)
+    elif isinstance(field, models.IntegerField) and not isinstance(field,
+                                                                   models.BigIntegerField):
+        max_abs = 2.0 ** 31
     return FieldSpec(field.name, kind, required=not (field.null or field.blank),
                      max_length=getattr(field, "max_length", None) if kind == "text" else None,
                      positive=isinstance(field, models.PositiveIntegerField | models.PositiveSmallIntegerField),

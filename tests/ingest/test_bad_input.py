@@ -12,7 +12,7 @@ from ingest.api import run_ingest
 from ingest.archive import ZipLimits
 from ingest.errors import IngestError
 
-from .conftest import live_rows, parcel_columns, square, write_vector
+from .conftest import fetch, live_rows, parcel_columns, square, write_vector
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -123,3 +123,18 @@ def test_ten_million_vertex_polygon(tmp_path, loaded):
     expect_error(r"đối tượng 2 có 10,000,001 đỉnh, vượt giới hạn 1,000,000 đỉnh", path,
                  "land_parcels", mode="replace")
     assert live_rows() == loaded
+
+
+@pytest.mark.parametrize("swap_from", [10**9, 1])  # through staging / straight into the twin
+def test_a_number_past_its_column_range_rejects_that_feature_only(tmp_path, loaded,
+                                                                   swap_from):
+    source = write_vector(tmp_path / "big.gpkg", parcel_columns(
+        3, SoTo=[9] * 3, SoThua=[1, 3_000_000_000, 3]), [square(i) for i in range(3)],
+        crs="EPSG:9214")
+    report = run_ingest(source, "land_parcels", mode="replace", history=False,
+                        swap_from=swap_from)
+    assert (report.read, report.loaded) == (3, 2)
+    assert [(r["feature"], r["reason"]) for r in report.rejected] == [
+        (2, "parcel_no quá lớn: 3000000000")]
+    assert fetch("SELECT sheet_no, parcel_no FROM land_parcels ORDER BY parcel_no") == \
+        [(9, 1), (9, 3)]
