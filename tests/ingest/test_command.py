@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import psycopg2
 import pytest
 
 from .conftest import (
@@ -60,3 +61,21 @@ def test_error_is_one_line_and_exit_1(tmp_path):
     assert failed.stderr.startswith("CommandError: lớp 'thua_dat' không tồn tại; các lớp: ")
     assert failed.stderr.rstrip().endswith("(lớp không thay đổi)")
     assert live_rows() == before
+
+
+def test_an_unforeseen_database_error_is_still_one_line_without_sql(tmp_path, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from ingest.management.commands import ingest as command
+
+    def fails(*args, **kwargs):
+        raise psycopg2.errors.DiskFull('could not extend file "base/16384/24576": No space left '
+                                       'on device\nCONTEXT:  COPY ingest_build_1, line 7\n'
+                                       'LINE 1: COPY "ingest_build_1" ("id") FROM STDIN')
+
+    monkeypatch.setattr(command, "run_ingest", fails)
+    with pytest.raises(CommandError) as caught:
+        call_command("ingest", str(tmp_path / "x.gpkg"), "--layer", "land_parcels")
+    assert str(caught.value) == (
+        'lỗi cơ sở dữ liệu: could not extend file "base/16384/24576": No space left on device '
+        "(lớp không thay đổi; báo cho quản trị hệ thống nếu lặp lại)")

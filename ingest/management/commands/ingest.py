@@ -6,7 +6,9 @@ import ctypes
 import getpass
 import sys
 
+import psycopg2
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from ingest.api import run_ingest
@@ -75,6 +77,10 @@ class Command(BaseCommand):
                                 report=opts["report"], user=getpass.getuser(), progress=bar)
         except IngestError as exc:
             raise CommandError(f"{exc} (lớp không thay đổi)") from exc
+        except (DatabaseError, psycopg2.Error) as exc:  # unforeseen: still one line, no SQL
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise CommandError(f"lỗi cơ sở dữ liệu: {first} (lớp không thay đổi; báo cho "
+                               "quản trị hệ thống nếu lặp lại)") from exc
         finally:
             bar.close()
         self.stdout.write(report.summary())
