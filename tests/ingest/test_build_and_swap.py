@@ -434,3 +434,38 @@ def test_batches_go_binary_or_csv_and_store_the_same(tmp_path, monkeypatch):
                                            (2, "512.5", "Hộ ông Nguyễn Văn B"),
                                            (3, "400.3", "Hộ ông Nguyễn Văn C"),
                                            (4, "0.0", "Hộ ông Nguyễn Văn D")]
+
+
+PERMITS = "SELECT permit_number, issued_on::text, status, investor_name, ST_AsEWKT(geom) " \
+          "FROM construction_permits ORDER BY permit_number"
+BRIDGES = "SELECT name, road_code, length_m, load_limit_t, ST_AsEWKT(geom) FROM bridges " \
+          "ORDER BY name"
+
+
+@pytest.mark.parametrize("swap_from", [ROWS, SWAP])
+def test_point_layers_with_dates_and_floats_store_the_same_either_way(tmp_path, swap_from):
+    points = [shapely.Point(440_000 + 10 * i, 2_355_000 + 0.5 * i) for i in range(3)]
+    permits = write_vector(tmp_path / "permits.gpkg", {
+        "permit_number": ["GP-01", "GP-02", "GP-03"],
+        "issued_on": ["01/07/2025", "29/02/1996", "31/12/1999"],
+        "status": ["cấp mới", "gia hạn", "thu hồi"], "purpose": ["nhà ở"] * 3,
+        "investor_name": ["Công ty Ánh Dương", "Hộ ông Trần Văn Bình", "Hộ bà Lê Thị Thu"]},
+        points, crs="EPSG:9214", geometry_type="Point")
+    bridges = write_vector(tmp_path / "bridges.gpkg", {
+        "name": ["Cầu Đồng Sơn", "Cầu Xương Giang", "Cầu Vược"],
+        "road_code": ["QL1", "QL31", "ĐT398"],
+        "length_m": [120.5, None, 0.0], "load_limit_t": [30.0, 13.0, None]},
+        points, crs="EPSG:9214", geometry_type="Point")
+    for source, layer in ((permits, "construction_permits"), (bridges, "bridges")):
+        report = run_ingest(source, layer, mode="replace", history=False, swap_from=swap_from)
+        assert (report.loaded, "stage: wait for the twin" in report.timings) == \
+            (3, swap_from == SWAP), report.rejected
+    assert fetch(PERMITS) == [
+        ("GP-01", "2025-07-01", "cấp mới", "Công ty Ánh Dương", "SRID=9214;POINT(440000 2355000)"),
+        ("GP-02", "1996-02-29", "gia hạn", "Hộ ông Trần Văn Bình",
+         "SRID=9214;POINT(440010 2355000.5)"),
+        ("GP-03", "1999-12-31", "thu hồi", "Hộ bà Lê Thị Thu", "SRID=9214;POINT(440020 2355001)")]
+    assert fetch(BRIDGES) == [
+        ("Cầu Vược", "ĐT398", 0.0, None, "SRID=9214;POINT(440020 2355001)"),
+        ("Cầu Xương Giang", "QL31", None, 13.0, "SRID=9214;POINT(440010 2355000.5)"),
+        ("Cầu Đồng Sơn", "QL1", 120.5, 30.0, "SRID=9214;POINT(440000 2355000)")]
