@@ -139,9 +139,8 @@ def hex_wkb(wkb: pa.Array) -> pa.Array:
         return pa.array([], pa.string())
     if wkb.null_count:
         raise ValueError("hex_wkb needs a column without nulls")
-    offs, _raw = _bytes(wkb)
-    _validity, _offsets, data = wkb.buffers()
-    digits = binascii.hexlify(memoryview(data)[offs[0]:offs[-1]])  # lower case: PostGIS reads both
+    offs, raw = binary_layout(wkb)
+    digits = binascii.hexlify(raw[offs[0]:offs[-1]])  # lower case: PostGIS reads both
     new_offsets = ((offs - offs[0]) * 2).astype(np.int32)
     return pa.Array.from_buffers(pa.string(), len(wkb),
                                  [None, pa.py_buffer(new_offsets), pa.py_buffer(digits)])
@@ -159,10 +158,10 @@ def staged_wkb(source: pa.Array, geoms: np.ndarray, changed: np.ndarray) -> pa.A
     return pc.if_else(pa.array(changed), pa.array(fresh, pa.binary()), source)
 
 
-def _bytes(wkb: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets and the data bytes of a binary column (no copy)."""
-    _validity, offsets, data = wkb.buffers()
-    offs = np.frombuffer(offsets, np.int32, len(wkb) + 1, offset=wkb.offset * 4)
+def binary_layout(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets and the data bytes of a binary (or string) column, without a copy."""
+    _validity, offsets, data = array.buffers()
+    offs = np.frombuffer(offsets, np.int32, len(array) + 1, offset=array.offset * 4)
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(1, np.uint8)
     return offs, raw
 
@@ -170,7 +169,7 @@ def _bytes(wkb: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def _plain_header(wkb: pa.Array) -> np.ndarray:
     """Rows whose WKB starts with little-endian byte order and a 2D type code 1-7 (a null
     row has no bytes: not plain)."""
-    offs, raw = _bytes(wkb)
+    offs, raw = binary_layout(wkb)
     ok = np.diff(offs) >= 5
     at = np.where(ok, offs[:-1], 0)
     return (ok & (raw[at] == 1) & (raw[at + 1] >= 1) & (raw[at + 1] <= 7)
@@ -188,7 +187,7 @@ def ewkb(wkb: pa.Array, srid: int, multi: bool) -> pa.Array:
     wkb = plain_wkb(wkb)
     if len(wkb) == 0:
         return wkb
-    offs, raw = _bytes(wkb)
+    offs, raw = binary_layout(wkb)
     types = raw[offs[:-1] + 1]
     wrap = np.isin(types, list(_MULTI)) if multi else np.zeros(len(types), dtype=bool)
     headers, choice = [], np.empty(len(types), np.int32)

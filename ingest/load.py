@@ -87,9 +87,7 @@ class Staging:
             if swapping.blockers(cursor, live):
                 return None
             with transaction.atomic():
-                cursor.execute(sql.lock_live(live))
-                table = swapping.shape(cursor, live)
-                ids = swapping.reserve_ids(cursor, table, expected)
+                table, ids = swapping.reserve(cursor, live, expected)
             if not ids:
                 return None
             token = secrets.randbelow(2**62)

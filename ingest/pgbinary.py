@@ -19,13 +19,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ingest.geometry import binary_layout
+
 HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension length
 TRAILER = b"\xff\xff"
 _EPOCH_2000 = 10_957  # days from 1970-01-01 (Arrow date32) to 2000-01-01 (PostgreSQL date)
 _INTEGERS = {"smallint": ">i2", "integer": ">i4", "bigint": ">i8"}
 _NUMERIC = re.compile(r"numeric\((\d+), ?(\d+)\)")
 
-Encoder = Callable[[pa.Array], "pa.Array | None"]
+Encoder = Callable[[pa.Array], pa.Array]  # raises Unsupported
 
 
 class Unsupported(Exception):
@@ -60,20 +62,12 @@ def batch(columns: list[pa.Array], encoders: list[Encoder]) -> bytes | None:
     width = np.full(count, len(fields), ">i2").view(np.uint8)
     rows = pc.binary_join_element_wise(_binary(width, np.full(count, 2)), *fields,
                                        pa.scalar(b"", pa.binary()))
-    offsets, raw = _layout(rows)
+    offsets, raw = binary_layout(rows)
     return HEADER + raw[offsets[0]:offsets[-1]].tobytes() + TRAILER
 
 
 def _valid(array: pa.Array) -> np.ndarray:
     return pc.is_valid(array).to_numpy(zero_copy_only=False)
-
-
-def _layout(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets and data bytes of a binary column (no copy)."""
-    _validity, offsets, data = array.buffers()
-    offs = np.frombuffer(offsets, np.int32, len(array) + 1, offset=array.offset * 4)
-    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
-    return offs, raw
 
 
 def _binary(data: np.ndarray, sizes: np.ndarray) -> pa.Array:
@@ -103,7 +97,7 @@ def _prefixed(array: pa.Array) -> pa.Array:
         array = array.cast(pa.binary())
     elif not pa.types.is_binary(array.type):
         array = array.cast(pa.binary())  # string -> binary: the same buffers
-    offsets, raw = _layout(array)
+    offsets, raw = binary_layout(array)
     sizes = np.diff(offsets)
     valid = _valid(array)
     lengths = sizes + 4

@@ -61,10 +61,6 @@ def delete_existing(name: str, live: str, key: tuple[str, ...]) -> sql.Composed:
         t=sql.Identifier(name), live=sql.Identifier(live), sk=_key(key, "s"), lk=_key(key, "l"))
 
 
-def count(name: str) -> sql.Composed:
-    return sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name))
-
-
 def lock_live(live: str) -> sql.Composed:
     return sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(sql.Identifier(live))
 

@@ -38,8 +38,9 @@ import functools
 import io
 import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,37 +142,49 @@ def temporary(build: str, index: int) -> str:
 
 
 class Helpers:
-    """Extra connections (autocommit) that fill the twin and build its indexes side by side."""
+    """Extra connections (autocommit) that fill the twin and build its indexes side by side;
+    each has its own thread, so the jobs given to one connection run in order."""
 
     def __init__(self, params: dict, count: int = WORKERS) -> None:
-        self.connections = []
-        for _ in range(count):
+        self.connections, self.pools = [], []
+        for number in range(count):
             helper = psycopg2.connect(**params)
             helper.autocommit = True
+            with helper.cursor() as cursor:
+                cursor.execute(sql.NO_PARALLEL_BUILDS)
             self.connections.append(helper)
-        self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="ingest-build")
+            self.pools.append(ThreadPoolExecutor(max_workers=1,
+                                                 thread_name_prefix=f"ingest-helper{number}"))
 
     def start(self, jobs: list[list[tuple]]) -> list[Future]:
         """Start job i (statements with their parameters) on connection i."""
-        return [self.pool.submit(_run, helper, job)
-                for helper, job in zip(self.connections, jobs, strict=False)]
+        return [pool.submit(_run, helper, job)
+                for pool, helper, job in zip(self.pools, self.connections, jobs, strict=False)]
 
     def run(self, jobs: list[list[tuple]]) -> list[int]:
         """Run the jobs side by side; the rows each wrote."""
         return [future.result() for future in self.start(jobs)]
 
-    def share(self, statements: list[tuple]) -> list[Future]:
-        """Run the statements on the connections, each taking the next when free."""
-        return shared(lambda _number, *call: self.pool.submit(*call), self.connections,
-                      statements)
+    def share(self, items: list) -> list[Future]:
+        """Run the items (statements, or functions of a connection) on the connections,
+        each taking the next one when it is free."""
+        pending = queue.SimpleQueue()
+        for item in items:
+            pending.put(item)
+        return [pool.submit(_drain, helper, pending)
+                for pool, helper in zip(self.pools, self.connections, strict=True)]
+
+    def close(self) -> None:
+        for pool in self.pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+        for helper in self.connections:
+            helper.close()
 
     def __enter__(self) -> Helpers:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self.pool.shutdown(wait=True)
-        for helper in self.connections:
-            helper.close()
+        self.close()
 
 
 def _run(helper, job: list[tuple]) -> int:
@@ -183,22 +196,34 @@ def _run(helper, job: list[tuple]) -> int:
     return written
 
 
-class Copier:
-    """COPYs batches straight into the twin on WORKERS connections (autocommit), in turn,
-    each from its own thread: PostgreSQL parses, reprojects (the generated column) and writes
-    on its cores while Python prepares the next batches. At most IN_FLIGHT batches wait
-    (memory stays flat); the connections then build the twin's indexes."""
+def _drain(helper, pending: queue.SimpleQueue) -> int:
+    """Take statements (or functions of the connection) from ``pending`` until it is empty."""
+    written = 0
+    while True:
+        try:
+            item = pending.get_nowait()
+        except queue.Empty:
+            return written
+        written += item(helper) if callable(item) else _run(helper, [item])
+
+
+@contextmanager
+def _transaction(params: dict) -> Iterator:
+    """A cursor in one transaction on a connection of its own (committed, then closed)."""
+    with closing(psycopg2.connect(**params)) as pg_connection:
+        with pg_connection, pg_connection.cursor() as cursor:
+            yield cursor
+
+
+class Copier(Helpers):
+    """COPYs batches straight into the twin on the helpers, in turn: PostgreSQL parses,
+    reprojects (the generated column) and writes on its cores while Python prepares the next
+    batches. At most IN_FLIGHT batches wait (memory stays flat); the same connections then
+    build the twin's indexes."""
 
     def __init__(self, params: dict, count: int = WORKERS) -> None:
-        self.sent, self.connections, self.pools, self.futures = 0, [], [], []
-        for number in range(count):
-            helper = psycopg2.connect(**params)
-            helper.autocommit = True
-            with helper.cursor() as cursor:
-                cursor.execute(sql.NO_PARALLEL_BUILDS)
-            self.connections.append(helper)
-            self.pools.append(ThreadPoolExecutor(max_workers=1,
-                                                 thread_name_prefix=f"ingest-copy{number}"))
+        super().__init__(params, count)
+        self.sent, self.futures = 0, []
 
     def send(self, write: Callable[[], tuple[object, io.BytesIO]], rows: int) -> None:
         """COPY what ``write`` returns (statement, data; written in the worker thread)."""
@@ -213,17 +238,6 @@ class Copier:
     def finish(self) -> int:
         """Wait for every batch; the rows written."""
         return sum(future.result() for future in self.futures)
-
-    def share(self, statements: list[tuple]) -> list[Future]:
-        """Run the statements on the connections, each taking the next when free."""
-        return shared(lambda number, *call: self.pools[number].submit(*call),
-                      self.connections, statements)
-
-    def close(self) -> None:
-        for pool in self.pools:
-            pool.shutdown(wait=True, cancel_futures=True)
-        for helper in self.connections:
-            helper.close()
 
 
 def _copy(helper, write: Callable[[], tuple[object, io.BytesIO]], rows: int) -> int:
@@ -262,7 +276,6 @@ class Early:
     indexes: list[Index] = field(default_factory=list)  # the live table's, before staging
     rows: int = 0
     filled: int = 0
-    prebuilt: tuple[int, ...] = ()  # indexes (by number) built after staging, see prebuild
     building: list[Future] = field(default_factory=list)
     deduped: Future | None = None  # the natural-key duplicates removed (id, first id)
     encoders: list | None = None  # binary COPY encoders of the columns sent (None: CSV)
@@ -320,14 +333,10 @@ class Early:
 
     def more_ids(self, count: int) -> None:
         """The source yields more rows than it announced: ``count`` more ids (a new block)."""
-        with psycopg2.connect(**self.params) as pg_connection, \
-                pg_connection.cursor() as cursor:  # one transaction, committed on exit
-            cursor.execute(sql.lock_live(self.live))
-            table = shape(cursor, self.live)
+        with _transaction(self.params) as cursor:
+            table, ids = reserve(cursor, self.live, count)
             if sequence_names(table) != self.sequences:
                 raise IngestError(changed_message(self.live))
-            ids = reserve_ids(cursor, table, count)
-        pg_connection.close()
         self.blocks.append((self.reserved, [first for _, first in ids]))
         self.reserved += count
 
@@ -344,10 +353,9 @@ class Early:
         """Build all the twin's indexes and ANALYZE it while the next steps go on. The
         natural-key index goes first: when its build finds duplicates, they are removed from
         the twin (the first by id stays) and it is built again (``duplicates``)."""
-        self.prebuilt = tuple(range(len(self.indexes)))
         key = natural_key_index(self.indexes, self.key)
         builds = _index_builds(self.indexes, self.name,
-                               [number for number in self.prebuilt if number != key],
+                               [number for number in range(len(self.indexes)) if number != key],
                                analyze=True)
         if key is not None:
             self.deduped = Future()
@@ -365,8 +373,7 @@ class Early:
                 removed = []
             except errors.UniqueViolation:
                 with helper.cursor() as cursor:
-                    cursor.execute(sql.delete_duplicates(self.name, self.key, self.id_columns[0]))
-                    removed = cursor.fetchall()
+                    removed = self._delete_duplicates(cursor)
                 _run(helper, [build])
         except BaseException as exc:
             self.deduped.set_exception(exc)
@@ -380,17 +387,19 @@ class Early:
         if self.deduped is not None:
             removed = self.deduped.result()
         else:
-            with psycopg2.connect(**self.params) as pg_connection, \
-                    pg_connection.cursor() as cursor:
-                cursor.execute(sql.delete_duplicates(self.name, self.key, self.id_columns[0]))
-                removed = cursor.fetchall()
-            pg_connection.close()
+            with _transaction(self.params) as cursor:
+                removed = self._delete_duplicates(cursor)
         if not removed:
             return []
         self.filled -= len(removed)
         fids = np.fromfile(self.fids, dtype="<i8")
         rows = self._rows(np.array(removed, dtype=np.int64))
         return sorted(zip(fids[rows[:, 0]].tolist(), fids[rows[:, 1]].tolist(), strict=True))
+
+    def _delete_duplicates(self, cursor) -> list[tuple[int, int]]:
+        """Delete all but the first (by id) feature of each natural key; (id, first id)."""
+        cursor.execute(sql.delete_duplicates(self.name, self.key, self.id_columns[0]))
+        return cursor.fetchall()
 
     def _rows(self, ids: np.ndarray) -> np.ndarray:
         """The rows (numbers in the order sent) of ids of the first sequence column."""
@@ -440,10 +449,10 @@ def changed_message(live: str) -> str:
 def set_aside(params: dict, early: Early, aside: str) -> None:
     """Rename an early twin that no longer fits to ``aside`` and drop its indexes (committed,
     on its own connection): the apply transaction's helpers build the new twin from it."""
-    with Helpers(params, 1) as helpers:
-        helpers.run([[(sql.rename_table(early.name, aside), None),
-                      *((sql.drop_index(temporary(early.name, number)), None)
-                        for number in early.prebuilt)]])
+    with _transaction(params) as cursor:
+        cursor.execute(sql.rename_table(early.name, aside))
+        for number in range(len(early.indexes)):
+            cursor.execute(sql.drop_index(temporary(early.name, number)))
 
 
 def sequence_names(table: Shape) -> list[tuple[str, str, str]]:
@@ -459,6 +468,14 @@ def still_fits(cursor, early: Early, table: Shape, live: str) -> bool:
     """Under the writers' lock: the early twin matches the live table as it is now."""
     return (sequence_names(table) == early.sequences and early.indexes == table.indexes
             and columns(cursor, live) == columns(cursor, early.name))
+
+
+def reserve(cursor, live: str, rows: int) -> tuple[Shape, list[tuple[str, int]]]:
+    """In the caller's transaction: lock ``live`` against writers, read its shape, and take
+    ``rows`` ids from each of its sequences."""
+    cursor.execute(sql.lock_live(live))
+    table = shape(cursor, live)
+    return table, reserve_ids(cursor, table, rows)
 
 
 def reserve_ids(cursor, table: Shape, rows: int) -> list[tuple[str, int]]:
@@ -484,7 +501,7 @@ def natural_key_index(indexes: list[Index], key: tuple[str, ...]) -> int | None:
 def _index_builds(indexes: list[Index], name: str, numbers,
                   analyze: bool = False) -> list[tuple]:
     """The builds of indexes ``numbers`` (and ANALYZE), costliest first: the helpers take
-    them in turn from one queue (``shared``), so both finish at about the same time."""
+    them in turn from one queue (``Helpers.share``), so both finish at about the same time."""
     builds = [(_cost(indexes[number]), sql.create_index(
         name, temporary(name, number), indexes[number].unique, indexes[number].definition))
         for number in numbers]
@@ -499,27 +516,6 @@ def _cost(index: Index) -> int:
     if index.definition.startswith("USING gist"):
         return 3
     return 2 if "," in index.definition else 1
-
-
-def shared(submit: Callable, connections: list, statements: list[tuple]) -> list[Future]:
-    """Run ``statements`` on ``connections``, each taking the next one when it is free;
-    ``submit(number, function, *args)`` runs a function for connection ``number``."""
-    pending = queue.SimpleQueue()
-    for statement in statements:
-        pending.put(statement)
-    return [submit(number, _drain, helper, pending)
-            for number, helper in enumerate(connections)]
-
-
-def _drain(helper, pending: queue.SimpleQueue) -> int:
-    """Take statements (or functions of the connection) from ``pending`` until it is empty."""
-    written = 0
-    while True:
-        try:
-            item = pending.get_nowait()
-        except queue.Empty:
-            return written
-        written += item(helper) if callable(item) else _run(helper, [item])
 
 
 def build(cursor, params: dict, table: Shape, live: str, staging, multi: bool,
