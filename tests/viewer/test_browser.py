@@ -243,14 +243,14 @@ def test_print_lays_out_the_snapshot_of_the_view_alone(serve, demo_site, open_pa
     page = view.page
     tiles_loaded(page)
     # headless Chromium has no print dialog: count the calls, then print with page.pdf()
-    page.evaluate("window.printed = 0; window.print = () => { window.printed += 1; }")
+    # the image must be decoded when the dialog opens (a print laid out before it is blank)
+    page.evaluate("""window.printed = 0; window.print = () => {
+        const img = document.querySelector('#print-image');
+        window.printedSize = img.complete ? [img.naturalWidth, img.naturalHeight] : null;
+        window.printed += 1; }""")
     page.click("#btn-print")
     wait_until(page, "window.printed >= 1")  # (a double click opens one dialog: see printView)
-    size = page.evaluate("""new Promise((resolve) => {
-        const img = new Image();
-        img.onload = () => resolve([img.naturalWidth, img.naturalHeight]);
-        img.onerror = () => resolve(null);  // evaluate() has no timeout: never hang
-        img.src = document.querySelector('#print-image').src; })""")
+    size = page.evaluate("window.printedSize")
     canvas = page.evaluate("[window.basemapViewer.map.getCanvas().width, "
                            "window.basemapViewer.map.getCanvas().height]")
     assert page.evaluate("document.querySelector('#print-image').src.slice(0, 22)") == \

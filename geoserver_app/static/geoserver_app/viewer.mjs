@@ -523,8 +523,10 @@ async function printView(map) {
   if (printing) return;
   printing = true;
   try {
-    const canvas = await snapshot(map);
-    $("#print-image").src = canvas.toDataURL("image/png");
+    const canvas = await snapshot(map), image = $("#print-image");
+    image.src = canvas.toDataURL("image/png");
+    // print only once the snapshot is decoded: a print laid out before it would be blank
+    await image.decode().catch(() => {});
     window.print();
   } finally {
     printing = false;
