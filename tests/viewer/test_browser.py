@@ -244,10 +244,13 @@ def test_print_lays_out_the_snapshot_of_the_view_alone(serve, demo_site, open_pa
     tiles_loaded(page)
     # headless Chromium has no print dialog: count the calls, then print with page.pdf()
     # the image must be decoded when the dialog opens (a print laid out before it is blank)
-    page.evaluate("""window.printed = 0; window.print = () => {
+    # (a function, so evaluate() defines print and does not call it: a script whose value is
+    # a function, as an assignment of one is, gets called)
+    page.evaluate("""() => { window.printed = 0; window.print = () => {
         const img = document.querySelector('#print-image');
         window.printedSize = img.complete ? [img.naturalWidth, img.naturalHeight] : null;
-        window.printed += 1; }""")
+        window.printed += 1; }; }""")
+    assert page.evaluate("window.printed") == 0
     page.click("#btn-print")
     wait_until(page, "window.printed >= 1")  # (a double click opens one dialog: see printView)
     size = page.evaluate("window.printedSize")
