@@ -21,7 +21,6 @@ from django.db import connection, transaction
 
 from ingest import geometry, sql
 from ingest import swap as swapping
-from ingest.swap import COPY_CHUNK
 
 
 def raw_cursor():
@@ -116,7 +115,8 @@ class Staging:
         geom = geometry.hex_wkb(table.column("geom").combine_chunks())
         buffer = swapping.csv_buffer(table.set_column(table.num_columns - 1, "geom", geom))
         with (pg_connection.cursor() if pg_connection else raw_cursor()) as cursor:
-            cursor.copy_expert(sql.copy_staging(self.name, self.columns), buffer, COPY_CHUNK)
+            cursor.copy_expert(sql.copy_staging(self.name, self.columns), buffer,
+                               swapping.COPY_CHUNK)
 
     def remove_duplicates(self, key: tuple[str, ...]) -> list[tuple[int, int]]:
         """(fid, fid of the first feature with the same key) for each duplicate removed."""

@@ -93,10 +93,8 @@ def _prefixed(array: pa.Array) -> pa.Array:
     """Text or bytes, each after its length (-1 and nothing for null)."""
     if isinstance(array, pa.ExtensionArray):
         array = array.storage
-    if pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type):
-        array = array.cast(pa.binary())
-    elif not pa.types.is_binary(array.type):
-        array = array.cast(pa.binary())  # string -> binary: the same buffers
+    if not pa.types.is_binary(array.type):
+        array = array.cast(pa.binary())  # string -> binary: the same buffers (large: 32-bit)
     offsets, raw = binary_layout(array)
     sizes = np.diff(offsets)
     valid = _valid(array)

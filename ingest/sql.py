@@ -220,11 +220,11 @@ def insert_build(name: str, staging: str, columns: list[str], ids: list[tuple[st
         t=sql.Identifier(staging))
 
 
-def copy_build(name: str, ids: list[str], columns: list[str], form: str) -> sql.Composed:
-    """COPY batches straight into the twin: ids, staged columns (EWKB geometry), batch id;
-    ``form`` is binary or csv."""
-    return sql.SQL("COPY {} ({}, ingest_batch_id) FROM STDIN WITH (FORMAT {})").format(
-        sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, [*ids, *columns])),
+def copy_build(name: str, columns: list[str], form: str) -> sql.Composed:
+    """COPY batches straight into the twin (ids, staged columns with EWKB geometry, batch
+    id); ``form`` is binary or csv."""
+    return sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT {})").format(
+        sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.SQL({"binary": "binary", "csv": "csv"}[form]))
 
 

@@ -311,14 +311,17 @@ class Early:
                        geom, pa.array(np.full(table.num_rows, self.batch_id))]
             data = pgbinary.batch(columns, self.encoders) if self.encoders else None
             if data is not None:
-                return sql.copy_build(self.name, self.id_columns, self.columns, "binary"), \
-                    io.BytesIO(data)
+                return sql.copy_build(self.name, self.twin_columns, "binary"), io.BytesIO(data)
             columns[-2] = geometry.hex_wkb(geom)
-            names = [*self.id_columns, *self.columns, "ingest_batch_id"]
-            return sql.copy_build(self.name, self.id_columns, self.columns, "csv"), \
-                csv_buffer(pa.table(dict(zip(names, columns, strict=True))))
+            return sql.copy_build(self.name, self.twin_columns, "csv"), \
+                csv_buffer(pa.table(dict(zip(self.twin_columns, columns, strict=True))))
 
         self.copier.send(write, table.num_rows)
+
+    @property
+    def twin_columns(self) -> list[str]:
+        """The columns each batch fills: ids, the staged columns, the batch id."""
+        return [*self.id_columns, *self.columns, "ingest_batch_id"]
 
     def _ids(self, first: int, count: int) -> list[pa.Array]:
         """The ids of rows ``first`` .. ``first + count - 1``, per sequence column."""
@@ -326,17 +329,17 @@ class Early:
             self.more_ids(max(count, self.reserved))
         rows = np.arange(first, first + count)
         starts = np.array([start for start, _ in self.blocks])
+        firsts = np.array([ids for _, ids in self.blocks])  # block x sequence column
         block = np.searchsorted(starts, rows, side="right") - 1
-        return [pa.array(np.array([ids[column] for _, ids in self.blocks])[block]
-                         + rows - starts[block])
+        offset = rows - starts[block]
+        return [pa.array(firsts[block, column] + offset)
                 for column in range(len(self.id_columns))]
 
     def more_ids(self, count: int) -> None:
         """The source yields more rows than it announced: ``count`` more ids (a new block)."""
         with _transaction(self.params) as cursor:
             table, ids = reserve(cursor, self.live, count)
-            if sequence_names(table) != self.sequences:
-                raise IngestError(changed_message(self.live))
+            check_sequences(table, self, self.live)
         self.blocks.append((self.reserved, [first for _, first in ids]))
         self.reserved += count
 
@@ -441,9 +444,11 @@ def csv_buffer(table: pa.Table) -> io.BytesIO:
     return buffer
 
 
-def changed_message(live: str) -> str:
-    return (f"cấu trúc lớp {live} (chuỗi số id) đã đổi trong khi nhập: lớp không thay đổi, "
-            "hãy chạy lại lệnh nhập")
+def check_sequences(table: Shape, early: Early, live: str) -> None:
+    """The live table still has the sequences the early twin's ids came from."""
+    if sequence_names(table) != early.sequences:
+        raise IngestError(f"cấu trúc lớp {live} (chuỗi số id) đã đổi trong khi nhập: lớp "
+                          "không thay đổi, hãy chạy lại lệnh nhập")
 
 
 def set_aside(params: dict, early: Early, aside: str) -> None:
@@ -562,11 +567,9 @@ def _fill(cursor, helpers: Helpers, table: Shape, live: str, staging, multi: boo
     helpers.run([[(sql.create_build(name, live), None)]])
     early = staging.early
     if early is not None:
-        if sequence_names(table) != early.sequences:
-            raise IngestError(changed_message(live))
-        filling = helpers.start([[(sql.insert_build_from(
-            name, staging.name, [*early.id_columns, *staging.columns, "ingest_batch_id"]),
-            None)]])
+        check_sequences(table, early, live)
+        filling = helpers.start([[(sql.insert_build_from(name, staging.name,
+                                                         early.twin_columns), None)]])
     else:
         ids = reserve_ids(cursor, table, staging.rows)
         half = (staging.rows + 1) // 2
