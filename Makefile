@@ -15,10 +15,10 @@ run: setup
 
 # ARGS selects tests, e.g. make test ARGS="tests/test_healthz.py -k down"
 test: setup
-	@$(PY) -m geoserver_app.cluster with-throwaway -- $(PY) -m pytest $(ARGS)
+	@$(PY) -m geoserver_app.ops.cluster with-throwaway -- $(PY) -m pytest $(ARGS)
 
 stop:
-	@if [ -x $(PY) ]; then $(PY) -m geoserver_app.cluster stop --datadir $(VAR_DIR)/pgdata; fi
+	@if [ -x $(PY) ]; then $(PY) -m geoserver_app.ops.cluster stop --datadir $(VAR_DIR)/pgdata; fi
 
 psql:
 	@PGPASSWORD="$$(cat $(VAR_DIR)/pgdata.password)" psql -h 127.0.0.1 -p $(PGPORT) -U basemap basemap

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection
 from psycopg2 import sql
 
-from geoserver_app.access import Grant
+from geoserver_app.security.access import Grant
 from layers import registry
 from layers.models import model_for
 

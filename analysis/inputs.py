@@ -10,7 +10,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from analysis.errors import AnalysisInputError
-from geoserver_app.access import Grant
+from geoserver_app.security.access import Grant
 from layers import registry
 
 # lon/lat box of the province with a margin: inputs outside are refused

@@ -9,7 +9,7 @@ from psycopg2 import sql
 from analysis import inputs
 from analysis.db import fetch, properties, visible_columns
 from analysis.errors import AnalysisInputError, AnalysisNotFound
-from geoserver_app.access import Grant
+from geoserver_app.security.access import Grant
 from layers import registry
 
 ZONE_LAYERS = ("land_use_plan_zones", "urban_planning_zones")

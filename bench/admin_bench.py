@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geoserver_app.cluster import throwaway_cluster  # noqa: E402
+from geoserver_app.ops.cluster import throwaway_cluster  # noqa: E402
 
 PARCELS_SQL = """
 SET basemap.history = 'off';

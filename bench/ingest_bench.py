@@ -31,7 +31,7 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geoserver_app.cluster import throwaway_cluster  # noqa: E402
+from geoserver_app.ops.cluster import throwaway_cluster  # noqa: E402
 
 COMMUNES = ["07210", "07213", "07216", "07219", "07222", "07225", "07228", "07231"]
 CODES = ["LUC", "ONT", "CLN", "BHK", "ODT", "NTS", "RSX", "DGT"]

@@ -36,7 +36,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geoserver_app.cluster import free_port, throwaway_cluster  # noqa: E402
+from geoserver_app.ops.cluster import free_port, throwaway_cluster  # noqa: E402
 
 PEERS = Path(os.environ.get("OGCAPI_BENCH_PEERS", ROOT / "var" / "bench" / "peers"))
 PEER_PACKAGES = ["tipg==1.6.1", "uvicorn==0.54.0", "pygeoapi==0.24.0", "geoalchemy2==0.20.0",

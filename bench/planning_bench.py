@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geoserver_app.cluster import throwaway_cluster  # noqa: E402
+from geoserver_app.ops.cluster import throwaway_cluster  # noqa: E402
 
 PARCELS_SQL = """
 INSERT INTO land_parcels (commune_code, sheet_no, parcel_no, land_use_code, area_m2, geom)
@@ -81,7 +81,7 @@ def keys(n: int, count: int) -> list[tuple[str, int, int]]:
 
 def time_ours(samples: list[tuple[str, int, int]]) -> list[float]:
     from analysis.planning import planning_lookup
-    from geoserver_app.access import PUBLIC
+    from geoserver_app.security.access import PUBLIC
 
     times = []
     for commune, sheet, parcel in samples:

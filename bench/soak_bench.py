@@ -30,7 +30,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geoserver_app.cluster import free_port, throwaway_cluster  # noqa: E402
+from geoserver_app.ops.cluster import free_port, throwaway_cluster  # noqa: E402
 
 CITY = (106.19, 21.27)  # the demo city centre, CRS84
 LAYERS_BBOX = ("land_parcels", "roads", "buildings", "land_use_plan_zones", "admin_communes")

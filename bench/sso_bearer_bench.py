@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geoserver_app.cluster import throwaway_cluster  # noqa: E402
+from geoserver_app.ops.cluster import throwaway_cluster  # noqa: E402
 from tests.sso.provider import Provider, serving  # noqa: E402
 
 AUDIENCE = "basemap-api"
@@ -34,7 +34,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def timed(key: str, count: int) -> list[float]:
-    from geoserver_app import access
+    from geoserver_app.security import access
 
     environ = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     times = []
@@ -63,7 +63,7 @@ def main() -> None:
     op = Provider("bench", "", "http://127.0.0.1/cb", AUDIENCE, {})
     with throwaway_cluster() as cluster, serving(op):
         configure(cluster.url, op.issuer)
-        from geoserver_app.tokens import create_token
+        from geoserver_app.security.tokens import create_token
 
         _token, ours = create_token("bench", ["construction_permits", "buildings"], write=True)
         jwt_key = op.mint({"sub": "bench-app", "aud": AUDIENCE, "scope": "gis.permits"},

@@ -31,7 +31,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geoserver_app.cluster import free_port, throwaway_cluster  # noqa: E402
+from geoserver_app.ops.cluster import free_port, throwaway_cluster  # noqa: E402
 
 PY = sys.executable
 TOWN = (106.1872, 21.2511)  # a block of streets, parcels and buildings in the demo data

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from geoserver_app import tokens
 from geoserver_app.models import ApiToken, ApiTokenRight
+from geoserver_app.security import tokens
 from layers.models import FeatureHistory
 
 

@@ -8,7 +8,7 @@ class GeoserverAppConfig(AppConfig):
     verbose_name = "Máy chủ bản đồ nền"
 
     def ready(self) -> None:
-        from geoserver_app import roles
+        from geoserver_app.security import roles
 
         # after the layers app's own post_migrate has created its permissions
         post_migrate.connect(roles.sync_groups, sender=apps.get_app_config("layers"),

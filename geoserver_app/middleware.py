@@ -49,8 +49,8 @@ class GrantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from geoserver_app import access
-        from geoserver_app.tokens import InvalidToken
+        from geoserver_app.security import access
+        from geoserver_app.security.tokens import InvalidToken
 
         try:
             request.META[access.ENVIRON_KEY] = access.grant_for_environ(request.META)

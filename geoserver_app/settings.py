@@ -150,7 +150,7 @@ MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(2 * 1024 * 1024 * 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "geoserver_app.observe.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "geoserver_app.ops.observe.RequestIdFilter"}},
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
         "json": {"()": "pythonjsonlogger.json.JsonFormatter",
@@ -212,8 +212,8 @@ LOGGING.setdefault("loggers", {})["pygeoapi"] = {"level": "ERROR"}
 
 def single_sign_on() -> dict:
     """LDAP/Active Directory and OpenID Connect settings: off unless LDAP_SERVER_URI /
-    OIDC_ISSUER are set (README "Single sign-on", geoserver_app/sso)."""
-    from geoserver_app.sso import settings_from_env
+    OIDC_ISSUER are set (README "Single sign-on", geoserver_app/security/sso)."""
+    from geoserver_app.security.sso import settings_from_env
 
     return settings_from_env(os.environ)
 

@@ -20,9 +20,9 @@ urlpatterns = [
 
 
 def with_single_sign_on(patterns: list) -> list:
-    """Single sign-on (geoserver_app/sso): login form and page, SSO routes, admin logout."""
-    from geoserver_app.sso import forms
-    from geoserver_app.sso import views as sso_views
+    """Single sign-on (geoserver_app/security/sso): login form and page, SSO routes, admin logout."""
+    from geoserver_app.security.sso import forms
+    from geoserver_app.security.sso import views as sso_views
 
     admin.site.login_form = forms.LoginForm
     admin.site.login_template = "geoserver_app/admin_login.html"

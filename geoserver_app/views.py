@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
 
-from geoserver_app import access, viewer
 from geoserver_app.middleware import close_broken_connection
+from geoserver_app.security import access
+from geoserver_app.viewer import page
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -30,15 +31,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The public map viewer: public layers only, whoever asks (``?embed=1``: for iframes)."""
     language, embed = request.LANGUAGE_CODE, request.GET.get("embed") == "1"
-    communes = viewer.communes(access.PUBLIC)
+    communes = page.communes(access.PUBLIC)
     response = render(request, "geoserver_app/home.html", {
-        "sectors": viewer.sectors(access.PUBLIC, language),
+        "sectors": page.sectors(access.PUBLIC, language),
         "communes": communes,
-        "parcel_groups": viewer.parcel_groups(communes, language),
-        "config": viewer.client_config(access.PUBLIC, language),
+        "parcel_groups": page.parcel_groups(communes, language),
+        "config": page.client_config(access.PUBLIC, language),
         "embed": embed,
     })
-    response["Content-Security-Policy"] = viewer.content_security_policy(
+    response["Content-Security-Policy"] = page.content_security_policy(
         embed, settings.VIEWER_FRAME_ANCESTORS)
     response.xframe_options_exempt = embed  # CSP frame-ancestors decides for embeds
     return response

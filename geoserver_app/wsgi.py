@@ -36,9 +36,11 @@ def dispatcher(django_app: WSGIApp, tiles_app: WSGIApp) -> WSGIApp:
 def create_application() -> WSGIApp:
     """Build the whole site (a factory, so tests can build their own)."""
     django_app = get_wsgi_application()  # sets Django up: import the services after it
-    from geoserver_app import guard, observe, tiles
+    from geoserver_app.ops import observe
+    from geoserver_app.security import guard
+    from geoserver_app.tiles import service
 
-    site = dispatcher(django_app, tiles.create_app())
+    site = dispatcher(django_app, service.create_app())
     return observe.observe(guard.protect(site, guard.RateLimiter.from_env()))
 
 

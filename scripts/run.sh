@@ -10,7 +10,7 @@ mkdir -p "$VAR_DIR"
 PY=.venv/bin/python
 
 if [[ -z ${DATABASE_URL:-} ]]; then
-    $PY -m geoserver_app.cluster up --datadir "$VAR_DIR/pgdata" --port "${PGPORT:-5433}"
+    $PY -m geoserver_app.ops.cluster up --datadir "$VAR_DIR/pgdata" --port "${PGPORT:-5433}"
 else
     echo "run: using DATABASE_URL (external PostGIS); no local cluster is started"
 fi

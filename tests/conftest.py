@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from geoserver_app.cluster import Cluster, free_port, throwaway_cluster
+from geoserver_app.ops.cluster import Cluster, free_port, throwaway_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tile-invalidation listener thread belongs to servers; tests start one when they need it.

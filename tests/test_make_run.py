@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from geoserver_app.cluster import Cluster, free_port
+from geoserver_app.ops.cluster import Cluster, free_port
 from tests.conftest import wait_for_http
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from geoserver_app.access import grant_for_request
 from geoserver_app.editor.dashboard import PROVINCE_FRAME
 from geoserver_app.editor.sql import layer_summary
 from geoserver_app.metadata import iso19139
 from geoserver_app.metadata.models import LayerMetadata
+from geoserver_app.security.access import grant_for_request
 
 
 def may_read(request: HttpRequest, meta: LayerMetadata) -> bool:

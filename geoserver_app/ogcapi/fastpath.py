@@ -35,10 +35,10 @@ from pygeoapi.provider.tile import ProviderTileNotFoundError
 from pygeoapi.util import get_dataset_formatters
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
-from geoserver_app import access
-from geoserver_app.ogcapi import apis, config, db, queries, upstream
+from geoserver_app.ogcapi import apis, db, pygeoapi_config, queries, upstream
 from geoserver_app.ogcapi.provider import BadParameter, PostGISProvider, keyset_next
-from geoserver_app.ogcapi.tiles import MVTProvider
+from geoserver_app.ogcapi.vector_tiles import MVTProvider
+from geoserver_app.security import access
 
 ITEM_PARAMETERS = frozenset({"f", "bbox", "limit", "offset", "after"})
 TILE_PARAMETERS = frozenset({"f"})
@@ -74,8 +74,8 @@ def collection(api: object, collection_id: str) -> Collection | None:
     resource = api.config["resources"].get(collection_id)
     if not resource or resource.get("type") != "collection":
         return None
-    feature = _provider(resource, "feature", config.FEATURE_PROVIDER)
-    tile = _provider(resource, "tile", config.TILE_PROVIDER)
+    feature = _provider(resource, "feature", pygeoapi_config.FEATURE_PROVIDER)
+    tile = _provider(resource, "tile", pygeoapi_config.TILE_PROVIDER)
     formatters = tuple((key, value.mimetype, value.name)
                        for key, value in get_dataset_formatters(resource).items())
     return Collection(

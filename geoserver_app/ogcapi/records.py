@@ -16,7 +16,7 @@ import datetime as dt
 from psycopg2 import sql
 from pygeoapi.provider.base import BaseProvider, ProviderItemNotFoundError
 
-from geoserver_app.ogcapi import config, db
+from geoserver_app.ogcapi import db, pygeoapi_config
 from layers import registry
 
 _LAYER_FACTS = sql.SQL(
@@ -64,7 +64,7 @@ def _facts_query(layers: list[registry.Layer]) -> sql.Composable:
 def _parse_box(text: str | None) -> list[float]:
     """'BOX(x1 y1,x2 y2)' to [x1, y1, x2, y2]; the province bbox when unknown."""
     if not text:
-        return list(config.PROVINCE_BBOX)
+        return list(pygeoapi_config.PROVINCE_BBOX)
     low, high = text[4:-1].split(",")
     return [float(v) for v in (*low.split(), *high.split())]
 
@@ -86,10 +86,10 @@ def record(layer: registry.Layer, updated: dt.datetime | None, bbox: list[float]
             "description": layer.description_vi, "description_en": layer.description_en,
             "keywords": [vi_sector, en_sector, layer.title_vi, layer.title_en],
             "language": {"code": "vi"}, "languages": [{"code": "vi"}, {"code": "en"}],
-            "license": config.LICENCE["name"],
-            "crs": list(config.OUTPUT_CRS),
-            "contacts": [{"organization": config.CONTACT["name"],
-                          "emails": [{"value": config.CONTACT["email"]}],
+            "license": pygeoapi_config.LICENCE["name"],
+            "crs": list(pygeoapi_config.OUTPUT_CRS),
+            "contacts": [{"organization": pygeoapi_config.CONTACT["name"],
+                          "emails": [{"value": pygeoapi_config.CONTACT["email"]}],
                           "roles": ["pointOfContact"]}],
             "updated": updated.isoformat() if updated else None,
         },
@@ -99,7 +99,7 @@ def record(layer: registry.Layer, updated: dt.datetime | None, bbox: list[float]
             {"rel": "items", "type": "application/geo+json", "href": f"{collection}/items"},
             {"rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
              "type": "application/json", "href": f"{collection}/tiles"},
-            {"rel": "license", "type": "text/html", "href": config.LICENCE["url"]},
+            {"rel": "license", "type": "text/html", "href": pygeoapi_config.LICENCE["url"]},
         ],
     }
 

@@ -41,8 +41,8 @@ from pygeoapi import crs as pygeoapi_crs
 from pygeoapi.api import APIRequest
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
-from geoserver_app import access
 from geoserver_app.ogcapi.db import DatabaseUnavailable
+from geoserver_app.security import access
 
 PYGEOAPI_VERSION = "0.24.0"
 # the absolute URL of the request being served (providers build keyset ``next`` links)

@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from psycopg2 import sql
 
-from geoserver_app import access
-from geoserver_app.ogcapi import config, db, fastpath, transactions
+from geoserver_app.ogcapi import db, fastpath, pygeoapi_config, transactions
 from geoserver_app.ogcapi.upstream import api_url
+from geoserver_app.security import access
 
 MAX_DELETIONS = 10000
 GEOJSON_TYPES = ("application/geo+json",)  # as pygeoapi: other POST bodies are CQL2 JSON
@@ -114,7 +114,7 @@ def _body(request: HttpRequest) -> bytes:
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     """GET: the fast path, else pygeoapi (also CQL2 JSON POST); a GeoJSON POST creates a
     feature."""
-    if collection_id == config.CATALOG_ID and request.GET.get("f") == "csv":
+    if collection_id == pygeoapi_config.CATALOG_ID and request.GET.get("f") == "csv":
         # pygeoapi 0.24 fails (UnboundLocalError) writing records as CSV
         return _error(HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
                       "f: danh mục không có dạng CSV; dùng f=json hoặc f=html "

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from geoserver_app import configs
-from geoserver_app.configs import GeneratedFile
+from geoserver_app import config_files
+from geoserver_app.config_files import GeneratedFile
 
 
 def test_committed_generated_files_are_current():
@@ -17,7 +17,7 @@ def test_committed_generated_files_are_current():
 def test_check_names_a_stale_file(monkeypatch, tmp_path, settings):
     settings.BASE_DIR = tmp_path
     (tmp_path / "x.yml").write_text("old\n")
-    monkeypatch.setattr(configs, "generated_files",
+    monkeypatch.setattr(config_files, "generated_files",
                         lambda: [GeneratedFile("x.yml", lambda: "new\n")])
     with pytest.raises(CommandError, match="stale generated files: x.yml"):
         call_command("render_configs", "--check")

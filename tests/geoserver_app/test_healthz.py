@@ -38,7 +38,7 @@ def test_healthz_down_then_recovers(spare_cluster, serve, tmp_path):
 
 
 def test_healthz_nothing_listening_is_503(serve, tmp_path):
-    from geoserver_app.cluster import free_port
+    from geoserver_app.ops.cluster import free_port
 
     url = f"postgis://basemap:x@127.0.0.1:{free_port()}/basemap"
     # gunicorn is up even though the database never was; pages that need it say 503

@@ -9,7 +9,7 @@ import pyogrio
 import pytest
 import shapely
 
-from geoserver_app.access import PUBLIC, Grant, LayerRights
+from geoserver_app.security.access import PUBLIC, Grant, LayerRights
 
 # (two points per point layer: main's capture trigger fails on a one-point extent)
 # 6 x 5 parcels of ~0.001° near Bắc Giang city; parcel n has sheet 1 + n // 10.
@@ -83,7 +83,7 @@ def close_ogcapi_pools(django_db_setup, django_db_blocker) -> Iterator[None]:
 @pytest.fixture
 def as_grant(monkeypatch):
     """Make every request carry ``grant`` (the token issue maps Bearer tokens to grants)."""
-    from geoserver_app import access
+    from geoserver_app.security import access
 
     def use(grant: Grant) -> None:
         monkeypatch.setattr(access, "grant_for_request", lambda request: grant)

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from geoserver_app.access import PUBLIC
 from geoserver_app.ogcapi import apis
+from geoserver_app.security.access import PUBLIC
 from tests.ogcapi.conftest import everything
 
 pytestmark = pytest.mark.django_db

@@ -69,7 +69,7 @@ def test_body_too_large_is_413(client, ogc_data):
 def test_database_outage_is_503(serve, tmp_path):
     import requests
 
-    from geoserver_app.cluster import free_port
+    from geoserver_app.ops.cluster import free_port
 
     url = f"postgis://basemap:x@127.0.0.1:{free_port()}/basemap"
     base = serve({"DATABASE_URL": url, "BASEMAP_VAR_DIR": str(tmp_path)})

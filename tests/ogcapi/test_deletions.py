@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from geoserver_app.access import PUBLIC
 from geoserver_app.ogcapi import db
+from geoserver_app.security.access import PUBLIC
 from tests.ogcapi.conftest import everything
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pygeoapi.django_.views as pygeoapi_views
 import pytest
 from django.test import RequestFactory
 
-from geoserver_app.access import PUBLIC
 from geoserver_app.ogcapi import fastpath
+from geoserver_app.security.access import PUBLIC
 from tests.ogcapi.conftest import everything
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from geoserver_app.access import PUBLIC
-from geoserver_app.ogcapi import db, processes
+from geoserver_app.ogcapi import db, jobs
+from geoserver_app.security.access import PUBLIC
 from tests.ogcapi.conftest import everything
 
 pytestmark = pytest.mark.django_db
@@ -78,18 +78,18 @@ def test_async_job_runs_and_keeps_its_result(client, ogc_data, as_grant):
 
 
 def test_jobs_are_separate_per_grant_and_stale_ones_fail(client, ogc_data, as_grant):
-    assert processes.job_schema(PUBLIC) != processes.job_schema(everything())
+    assert jobs.job_schema(PUBLIC) != jobs.job_schema(everything())
     response = execute(client, "changes", {"layer": "roads", "since": "2000-01-01T00:00:00Z"},
                        HTTP_PREFER="respond-async")
     job_id = response["Location"].rstrip("/").split("/")[-1]
     wait_for(client, f"/ogcapi/jobs/{job_id}")
     as_grant(everything())
     assert client.get(f"/ogcapi/jobs/{job_id}?f=json").status_code == 404
-    schema = processes.job_schema(PUBLIC)
+    schema = jobs.job_schema(PUBLIC)
     with db.connection() as conn, conn.cursor() as cursor:  # as a server killed mid-job
         cursor.execute(f'UPDATE "{schema}".jobs SET status = %s WHERE identifier = %s',
                        ["running", job_id])
-    assert processes.fail_stale_jobs() >= 1
+    assert jobs.fail_stale_jobs() >= 1
     as_grant(PUBLIC)
     job = client.get(f"/ogcapi/jobs/{job_id}?f=json").json()
     assert job["status"] == "failed" and "restarted" in job["message"]

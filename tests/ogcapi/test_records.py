@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geoserver_app.access import PUBLIC
+from geoserver_app.security.access import PUBLIC
 from layers import registry
 from tests.ogcapi.conftest import everything
 

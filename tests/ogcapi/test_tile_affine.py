@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from psycopg2 import sql
 
-from geoserver_app.ogcapi import db, tiles
+from geoserver_app.ogcapi import db, vector_tiles
 from tests.ogcapi.conftest import read_tile
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +24,13 @@ def mercator_y(lat: float) -> float:
 
 def measured_error(z: int, y: int) -> float:
     """The largest distance, in tile units, between Mercator y and the secant (sampled)."""
-    _w, south, _e, north = tiles.tile_bounds(WEB, z, 0, y)
+    _w, south, _e, north = vector_tiles.tile_bounds(WEB, z, 0, y)
     top, bottom = mercator_y(north), mercator_y(south)
     worst = 0.0
     for i in range(1001):
         lat = south + (north - south) * i / 1000
-        exact = (top - mercator_y(lat)) / (top - bottom) * tiles.EXTENT
-        linear = (north - lat) / (north - south) * tiles.EXTENT
+        exact = (top - mercator_y(lat)) / (top - bottom) * vector_tiles.EXTENT
+        linear = (north - lat) / (north - south) * vector_tiles.EXTENT
         worst = max(worst, abs(exact - linear))
     return worst
 
@@ -44,7 +44,7 @@ def tile_index(lon: float, lat: float, z: int) -> tuple[int, int]:
 @pytest.mark.parametrize(("z", "lat"), [(15, 21.3), (14, 21.3), (18, 23.4), (15, 60.0)])
 def test_error_bound_matches_the_measured_error(z, lat):
     _x, y = tile_index(106.2, lat, z)
-    bound, measured = tiles.affine_error(WEB, z, y), measured_error(z, y)
+    bound, measured = vector_tiles.affine_error(WEB, z, y), measured_error(z, y)
     assert measured <= bound
     assert measured >= 0.95 * bound
 
@@ -53,11 +53,11 @@ def test_affine_only_where_the_error_is_small():
     def y_at(z: int) -> int:
         return tile_index(106.2, 21.3, z)[1]
 
-    assert tiles.affine_error(WEB, 15, y_at(15)) == pytest.approx(0.0357, abs=0.0005)
-    assert [tiles.uses_affine(WEB, z, y_at(z)) for z in (12, 13, 14, 15, 20)] == [
+    assert vector_tiles.affine_error(WEB, 15, y_at(15)) == pytest.approx(0.0357, abs=0.0005)
+    assert [vector_tiles.uses_affine(WEB, z, y_at(z)) for z in (12, 13, 14, 15, 20)] == [
         False, False, True, True, True]
-    assert tiles.affine_error(CRS84, 15, 0) == 0.0
-    assert tiles.uses_affine(CRS84, 13, 0) and not tiles.uses_affine(CRS84, 12, 0)
+    assert vector_tiles.affine_error(CRS84, 15, 0) == 0.0
+    assert vector_tiles.uses_affine(CRS84, 13, 0) and not vector_tiles.uses_affine(CRS84, 12, 0)
 
 
 def _decode(content: bytes, tmp_path: Path, name: str) -> dict[int, object]:
@@ -68,9 +68,9 @@ def _decode(content: bytes, tmp_path: Path, name: str) -> dict[int, object]:
 
 
 def _tile(tileset: str, z: int, x: int, y: int, affine: bool) -> bytes:
-    query = tiles.tile_query(tileset, z, "land_parcels", COLUMNS, affine)
+    query = vector_tiles.tile_query(tileset, z, "land_parcels", COLUMNS, affine)
     with db.connection() as conn, conn.cursor() as cursor:
-        cursor.execute(query, tiles.tile_params(tileset, z, x, y, "land_parcels"))
+        cursor.execute(query, vector_tiles.tile_params(tileset, z, x, y, "land_parcels"))
         return bytes(cursor.fetchone()[0] or b"")
 
 
@@ -81,12 +81,12 @@ def test_affine_tiles_decode_to_the_same_geometries(ogc_data, tmp_path, tileset,
         x, y = tile_index(106.2001, 21.3001, z)
     else:
         x, y = int((106.2001 + 180) / (180 / 2 ** z)), int((90 - 21.3001) / (180 / 2 ** z))
-    assert tiles.uses_affine(tileset, z, y)
+    assert vector_tiles.uses_affine(tileset, z, y)
     exact = _decode(_tile(tileset, z, x, y, False), tmp_path, "exact")
     affine = _decode(_tile(tileset, z, x, y, True), tmp_path, "affine")
     assert len(exact) == expected
     assert sorted(affine) == sorted(exact)
-    unit = 40075016.68557849 / tiles.EXTENT  # GDAL reads the file as tile 0/0/0
+    unit = 40075016.68557849 / vector_tiles.EXTENT  # GDAL reads the file as tile 0/0/0
     for fid, feature in exact.items():
         # the same shape, to the rounding of a vertex to the tile grid (one unit)
         assert affine[fid].geometry.hausdorff_distance(feature.geometry) <= unit * 1.001, fid
@@ -120,10 +120,10 @@ def test_affine_rings_turn_as_st_asmvtgeom_turns_them(ogc_data, tileset, z, expe
         x, y = tile_index(106.2001, 21.3001, z)
     else:
         x, y = int((106.2001 + 180) / (180 / 2 ** z)), int((90 - 21.3001) / (180 / 2 ** z))
-    query = sql.SQL(COMPARE).format(exact=tiles.mvt_geometry(tileset, z, False),
-                                    affine=tiles.mvt_geometry(tileset, z, True))
+    query = sql.SQL(COMPARE).format(exact=vector_tiles.mvt_geometry(tileset, z, False),
+                                    affine=vector_tiles.mvt_geometry(tileset, z, True))
     with db.connection() as conn, conn.cursor() as cursor:
-        cursor.execute(query, tiles.tile_params(tileset, z, x, y, "land_parcels"))
+        cursor.execute(query, vector_tiles.tile_params(tileset, z, x, y, "land_parcels"))
         count, crossing, same_turn, equal, farthest = cursor.fetchone()
     assert (count, crossing) == expected
     assert same_turn == count

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geoserver_app import observe
+from geoserver_app.ops import observe
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from geoserver_app.cluster import free_port
+from geoserver_app.ops.cluster import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from geoserver_app.cluster import free_port
+from geoserver_app.ops.cluster import free_port
 from tests.conftest import wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ import requests
 from django.conf import settings
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
-from geoserver_app.tokens import create_token
+from geoserver_app.security.tokens import create_token
 from layers import registry
 from layers.models import ConstructionPermit, LandParcel, MineralSite
 

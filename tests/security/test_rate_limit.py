@@ -2,8 +2,8 @@
 """Rate limiting per client address and per token, on the API paths only."""
 from __future__ import annotations
 
-from geoserver_app import access, guard
-from geoserver_app.access import PUBLIC, LayerRights
+from geoserver_app.security import access, guard
+from geoserver_app.security.access import PUBLIC, LayerRights
 
 
 class Clock:

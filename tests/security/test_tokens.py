@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from geoserver_app import access, guard
-from geoserver_app.access import PUBLIC, LayerRights
 from geoserver_app.models import ApiToken
-from geoserver_app.tokens import InvalidToken
+from geoserver_app.security import access, guard
+from geoserver_app.security.access import PUBLIC, LayerRights
+from geoserver_app.security.tokens import InvalidToken
 
 pytestmark = pytest.mark.django_db
 

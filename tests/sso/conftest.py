@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import pytest
 from django.test import override_settings
 
-from geoserver_app.sso import settings_from_env
+from geoserver_app.security.sso import settings_from_env
 from tests.sso import slapd as directory
 from tests.sso.provider import Account, Provider, serving
 

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from geoserver_app.cluster import free_port
+from geoserver_app.ops.cluster import free_port
 
 BASE = "dc=tinh,dc=vn"
 SERVICE_DN = f"cn=svc-gis,ou=system,{BASE}"

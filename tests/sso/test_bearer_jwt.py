@@ -14,9 +14,9 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from django.contrib.auth.models import User
 
-from geoserver_app import access
-from geoserver_app.access import PUBLIC
-from geoserver_app.tokens import InvalidToken
+from geoserver_app.security import access
+from geoserver_app.security.access import PUBLIC
+from geoserver_app.security.tokens import InvalidToken
 from layers import registry
 from tests.sso.conftest import API_AUDIENCE
 from tests.sso.provider import new_key
@@ -151,7 +151,7 @@ def test_jwt_shape_tells_oidc_tokens_from_ours():
 
 
 def test_our_own_tokens_still_work_beside_jwts(api_on):
-    from geoserver_app.tokens import create_token
+    from geoserver_app.security.tokens import create_token
 
     _token, key = create_token("cong-thong-tin", ["mineral_sites"])
     with api_on():
@@ -165,7 +165,7 @@ def call_guarded(path: str, token: str) -> tuple[str, bytes]:
 
     from django.core.wsgi import get_wsgi_application
 
-    from geoserver_app import guard
+    from geoserver_app.security import guard
 
     app = guard.protect(get_wsgi_application(), guard.RateLimiter(0, 0, frozenset(),
                                                                   frozenset()))

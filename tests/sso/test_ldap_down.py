@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from geoserver_app.sso.forms import DIRECTORY_DOWN
+from geoserver_app.security.sso.forms import DIRECTORY_DOWN
 from tests.sso import slapd as directory
 from tests.sso.conftest import sso_settings
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import User
 
-from geoserver_app.cluster import free_port
-from geoserver_app.sso.forms import DIRECTORY_DOWN
+from geoserver_app.ops.cluster import free_port
+from geoserver_app.security.sso.forms import DIRECTORY_DOWN
 from tests.sso import slapd as directory
 from tests.sso.certs import make_certificates
 from tests.sso.conftest import sso_settings

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geoserver_app.cluster import free_port
-from geoserver_app.sso.views import NOT_CONFIGURED
+from geoserver_app.ops.cluster import free_port
+from geoserver_app.security.sso.views import NOT_CONFIGURED
 from tests.sso.conftest import CLIENT_ID, sso_settings
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 import requests
 from django.contrib.auth.models import User
 
-from geoserver_app.cluster import free_port
-from geoserver_app.sso.openid import PROVIDER_DOWN
+from geoserver_app.ops.cluster import free_port
+from geoserver_app.security.sso.openid import PROVIDER_DOWN
 from tests.sso.conftest import CLIENT_ID, sso_settings
 from tests.sso.provider import new_key
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django_auth_ldap.config import ActiveDirectoryGroupType, GroupOfNamesType
 
-from geoserver_app.sso import (
+from geoserver_app.security.sso import (
     KNOWN_GROUPS,
     LDAP_BACKEND,
     MODEL_BACKEND,
@@ -123,7 +123,7 @@ def test_configuration_mistakes_are_named(env, message):
 def test_known_groups_are_the_groups_roles_creates():
     from django.contrib.auth.models import Group
 
-    from geoserver_app.roles import AUDITOR, GROUP_SECTORS
+    from geoserver_app.security.roles import AUDITOR, GROUP_SECTORS
 
     assert sorted(KNOWN_GROUPS) == sorted([*GROUP_SECTORS, AUDITOR])
     assert sorted(Group.objects.values_list("name", flat=True)) == sorted(KNOWN_GROUPS)

@@ -13,7 +13,7 @@ import numpy
 import pytest
 from PIL import Image
 
-from geoserver_app import tiles, tilesetup
+from geoserver_app.tiles import environment, service
 from tests.tiles import sample_data
 
 
@@ -52,7 +52,7 @@ class WSGIClient:
 def tile_env(settings, tmp_path: Path, monkeypatch) -> Path:
     """Tile cache in tmp_path; the tile variables set for this test only."""
     settings.VAR_DIR = tmp_path
-    for key, value in tilesetup.tile_environment().items():
+    for key, value in environment.tile_environment().items():
         monkeypatch.setenv(key, value)
     return tmp_path / "tiles"
 
@@ -66,7 +66,7 @@ def town(transactional_db) -> None:
 @pytest.fixture
 def client(tile_env, town) -> Iterator[WSGIClient]:
     """The /tiles app (listener off) over the sample town."""
-    yield WSGIClient(tiles.create_app(listen=False))
+    yield WSGIClient(service.create_app(listen=False))
 
 
 def xyz(lon: float, lat: float, zoom: int) -> tuple[int, int]:

@@ -7,7 +7,7 @@ import json
 import pytest
 from mapproxy.exception import RequestError
 
-from geoserver_app import mapproxy_patches
+from geoserver_app.tiles import mapproxy_patches
 from tests.tiles.conftest import xyz
 
 GETMAP = ("SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&SRS=EPSG:3857&FORMAT=image/png&STYLES="
@@ -74,17 +74,17 @@ def test_mapproxy_client_errors_become_400_and_source_errors_stay_5xx():
 
 
 def test_database_down_is_a_json_503_not_a_500(settings, tmp_path, monkeypatch):
-    from geoserver_app import tiles, tilesetup
-    from geoserver_app.cluster import free_port
+    from geoserver_app.ops.cluster import free_port
+    from geoserver_app.tiles import environment, service
     from tests.tiles.conftest import WSGIClient
 
     settings.VAR_DIR = tmp_path
-    down = {**tilesetup.database_environment(), "PGPORT": str(free_port())}  # nobody there
-    monkeypatch.setattr(tilesetup, "database_environment", lambda: down)
-    for key, value in tilesetup.tile_environment().items():
+    down = {**environment.database_environment(), "PGPORT": str(free_port())}  # nobody there
+    monkeypatch.setattr(environment, "database_environment", lambda: down)
+    for key, value in environment.tile_environment().items():
         monkeypatch.setenv(key, value)
     x, y = xyz(106.2, 21.27, 14)
-    reply = WSGIClient(tiles.create_app(listen=False)).get(
+    reply = WSGIClient(service.create_app(listen=False)).get(
         f"/wmts/basemap/webmercator/14/{x}/{y}.png")
     assert reply.status == 503
     assert json.loads(reply.body)["code"] == "ServiceUnavailable"

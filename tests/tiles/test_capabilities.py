@@ -7,7 +7,8 @@ from owslib.tms import TileMapService
 from owslib.wms import WebMapService
 from owslib.wmts import WebMapTileService
 
-from geoserver_app import access, tiles
+from geoserver_app.security import access
+from geoserver_app.tiles import service
 from layers import registry
 from tests.tiles.conftest import WSGIClient
 
@@ -26,7 +27,7 @@ def apps(tile_env, monkeypatch, db):
     """The tile app, with a switch that makes the next requests carry the full grant."""
     grants = {"current": access.PUBLIC}
     monkeypatch.setattr(access, "grant_for_environ", lambda environ: grants["current"])
-    return WSGIClient(tiles.create_app(listen=False)), grants
+    return WSGIClient(service.create_app(listen=False)), grants
 
 
 def test_public_wmts_capabilities_parse_and_hide_internal_layers(apps):
@@ -70,7 +71,7 @@ def test_full_grant_gets_the_full_service(apps):
 
 
 def test_only_grants_with_an_internal_layer_need_the_full_app():
-    assert tiles.needs_full(access.PUBLIC) is False
-    assert tiles.needs_full(internal_grant()) is True
+    assert service.needs_full(access.PUBLIC) is False
+    assert service.needs_full(internal_grant()) is True
     roads_only = access.Grant((("roads", access.LayerRights(write=True)),), name="token:roads")
-    assert tiles.needs_full(roads_only) is False
+    assert service.needs_full(roads_only) is False

@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from geoserver_app import mapfile, mapproxy_config
+from geoserver_app.tiles import mapfile, mapproxy_config
 from layers import registry
 
 INTERNAL = [layer for layer in registry.LAYERS if not layer.public]
@@ -58,9 +58,9 @@ def test_zoom_range_of_a_layer_visible_from_15():
 
 
 def test_nginx_fast_path_lists_only_public_caches():
-    from geoserver_app import tilenginx
+    from geoserver_app.tiles import nginx
 
-    text = tilenginx.render()
+    text = nginx.render()
     listed = re.search(r"\^/tiles/wmts/\(([^)]*)\)", text).group(1).split("|")
     assert listed == ["basemap", *(layer.id for layer in registry.public_layers())]
     assert "if ($http_authorization) { return 418; }" in text

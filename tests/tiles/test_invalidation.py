@@ -7,7 +7,7 @@ import time
 from django.contrib.gis.geos import LineString, MultiLineString
 from django.core.management import call_command
 
-from geoserver_app import tileinvalidation
+from geoserver_app.tiles import invalidation
 from layers import models
 from tests.tiles.conftest import count_colour, xyz
 
@@ -24,9 +24,9 @@ def tile_path(tile_env, layer: str, zoom: int, point: tuple[float, float]):
 
 def drain() -> tuple[int, int]:
     """Run the consumer once on its own connection."""
-    connection = tileinvalidation.connect()
+    connection = invalidation.connect()
     try:
-        return tileinvalidation.Invalidator().process(connection)
+        return invalidation.Invalidator().process(connection)
     finally:
         connection.close()
 
@@ -71,7 +71,7 @@ def test_the_command_drains_the_queue(client, tile_env, capsys):
 
 
 def test_the_listener_reacts_to_notify(client, tile_env):
-    listener = tileinvalidation.Listener()
+    listener = invalidation.Listener()
     listener.start()
     try:
         deadline = time.monotonic() + 20
@@ -110,7 +110,7 @@ def test_the_listener_survives_a_database_restart(tile_env, spare_cluster):
             time.sleep(0.1)
         assert listener.processed == count
 
-    listener = tileinvalidation.Listener(connector=connect)
+    listener = invalidation.Listener(connector=connect)
     listener.start()
     try:
         spare_cluster.psql("basemap", queue)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from geoserver_app import tileseed
+from geoserver_app.tiles import seed
 
 TOWN_BBOX = "106.18,21.25,106.22,21.29"
 
@@ -49,7 +49,7 @@ def test_bad_options_are_one_readable_line(option, value, message):
 
 
 def test_internal_layers_can_be_seeded_but_unknown_cannot():
-    plan = tileseed.plan("basemap,mineral_sites", None, "0-3", None)
+    plan = seed.plan("basemap,mineral_sites", None, "0-3", None)
     assert plan.caches == ("basemap", "mineral_sites")
     assert plan.levels == (0, 3)
     assert plan.grids == ("webmercator",)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from owslib.wmts import WebMapTileService
 
-from geoserver_app import tokens
+from geoserver_app.security import tokens
 from tests.tiles.conftest import WSGIClient
 
 INTERNAL = {"mineral_sites", "construction_permits"}

@@ -8,7 +8,7 @@ import pytest
 from mapproxy.srs import SRS
 from pyproj import CRS, Transformer
 
-from geoserver_app.tileguard import build_grids
+from geoserver_app.tiles.bounds import build_grids
 from layers import vn2000
 from tests.tiles.conftest import count_colour
 

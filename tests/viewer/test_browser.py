@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from pyproj import Transformer
 
-from geoserver_app.access import PUBLIC
+from geoserver_app.security.access import PUBLIC
 from layers import registry
 from tests.viewer.conftest import DESKTOP, PHONE, tiles_loaded, wait_until
 

@@ -5,37 +5,37 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from geoserver_app import viewer
-from geoserver_app.access import PUBLIC, Grant, LayerRights
+from geoserver_app.security.access import PUBLIC, Grant, LayerRights
 from geoserver_app.settings import frame_ancestors
+from geoserver_app.viewer import page
 from layers import registry
 
 pytestmark = pytest.mark.django_db
 
 
 def test_legend_words_come_from_the_registry():
-    parcels = viewer.legend(registry.get("land_parcels"), english=False)
+    parcels = page.legend(registry.get("land_parcels"), english=False)
     assert len(parcels) == len(registry.LAND_USE_CODES) == 14
-    assert parcels[0] == viewer.LegendItem("LUC – Đất chuyên trồng lúa", "#FFFC82", "#B5651D", 0.5)
-    roads = viewer.legend(registry.get("roads"), english=True)
+    assert parcels[0] == page.LegendItem("LUC – Đất chuyên trồng lúa", "#FFFC82", "#B5651D", 0.5)
+    roads = page.legend(registry.get("roads"), english=True)
     assert [item.label for item in roads] == ["National road", "Provincial road", "District road",
                                               "Commune road", "Urban road"]
     assert roads[0].fill is None and roads[0].stroke == "#E8463A"
-    rivers = viewer.legend(registry.get("rivers"), english=False)
-    assert rivers == (viewer.LegendItem("Sông suối", None, "#4A90D9", 2.0),)
+    rivers = page.legend(registry.get("rivers"), english=False)
+    assert rivers == (page.LegendItem("Sông suối", None, "#4A90D9", 2.0),)
 
 
 @pytest.fixture
 def services(settings, tmp_path):
     """A deployment whose raster tiles and OGC API are both configured."""
     settings.BASE_DIR = tmp_path
-    for name in (viewer.TILES_CONFIG, viewer.OGCAPI_CONFIG):
+    for name in (page.TILES_CONFIG, page.OGCAPI_CONFIG):
         (tmp_path / name).write_text("# generated\n")
     return tmp_path
 
 
 def test_style_has_the_public_layers_only_and_fetches_no_glyphs(services):
-    style = viewer.map_style(PUBLIC)
+    style = page.map_style(PUBLIC)
     public = [layer.id for layer in registry.public_layers()]
     assert sorted(style["sources"]) == sorted(["basemap", *public])
     assert "glyphs" not in style and "sprite" not in style
@@ -53,21 +53,21 @@ def test_style_has_the_public_layers_only_and_fetches_no_glyphs(services):
 
 def test_a_grant_with_internal_layers_gets_them_in_its_style(services):
     everything = Grant(tuple((layer.id, LayerRights()) for layer in registry.LAYERS), name="all")
-    assert "mineral_sites" in viewer.map_style(everything)["sources"]
-    assert "mineral_sites" not in viewer.map_style(PUBLIC)["sources"]
-    ids = [layer.id for sector in viewer.sectors(PUBLIC, "vi") for layer in sector.layers]
+    assert "mineral_sites" in page.map_style(everything)["sources"]
+    assert "mineral_sites" not in page.map_style(PUBLIC)["sources"]
+    ids = [layer.id for sector in page.sectors(PUBLIC, "vi") for layer in sector.layers]
     assert ids == [layer.id for sector in registry.Sector for layer in registry.public_layers()
                    if layer.sector is sector]
 
 
 def test_without_services_the_page_leaves_them_out_and_says_so(services):
-    (services / viewer.TILES_CONFIG).unlink()
-    style = viewer.map_style(PUBLIC)
+    (services / page.TILES_CONFIG).unlink()
+    style = page.map_style(PUBLIC)
     assert "basemap" not in style["sources"] and len(style["sources"]) == 13
-    assert viewer.client_config(PUBLIC, "vi")["missing"] == ["basemapMissing"]
-    (services / viewer.OGCAPI_CONFIG).unlink()
-    assert viewer.map_style(PUBLIC)["sources"] == {}
-    config = viewer.client_config(PUBLIC, "en")
+    assert page.client_config(PUBLIC, "vi")["missing"] == ["basemapMissing"]
+    (services / page.OGCAPI_CONFIG).unlink()
+    assert page.map_style(PUBLIC)["sources"] == {}
+    config = page.client_config(PUBLIC, "en")
     assert config["missing"] == ["basemapMissing", "ogcapiMissing"]
     assert config["messages"]["ogcapiMissing"] == (
         "The OGC API is not available yet: no data layers and no lookup.")

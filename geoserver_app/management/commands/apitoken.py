@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from geoserver_app import tokens
+from geoserver_app.security import tokens
 from layers import registry
 
 

@@ -2,7 +2,7 @@
 """fail_stale_jobs: jobs a stopped server left running are marked failed (run at start)."""
 from django.core.management.base import BaseCommand
 
-from geoserver_app.ogcapi.processes import fail_stale_jobs
+from geoserver_app.ogcapi.jobs import fail_stale_jobs
 
 
 class Command(BaseCommand):

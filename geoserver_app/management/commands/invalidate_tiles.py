@@ -2,7 +2,7 @@
 """invalidate_tiles: remove the cached tiles of queued feature changes (tile_invalidations)."""
 from django.core.management.base import BaseCommand, CommandError
 
-from geoserver_app import tileinvalidation, tilesetup
+from geoserver_app.tiles import environment, invalidation
 
 
 class Command(BaseCommand):
@@ -10,14 +10,14 @@ class Command(BaseCommand):
             "(Remove cached tiles of changed features)")
 
     def handle(self, *args, **options):
-        tilesetup.prepare_environment()
+        environment.prepare_environment()
         try:
-            connection = tileinvalidation.connect()
+            connection = invalidation.connect()
         except Exception as exc:
             raise CommandError(f"không kết nối được cơ sở dữ liệu ({type(exc).__name__}); "
                                "kiểm tra PostGIS đang chạy rồi thử lại") from None
         try:
-            rows, tiles = tileinvalidation.Invalidator().process(connection)
+            rows, tiles = invalidation.Invalidator().process(connection)
         finally:
             connection.close()
         self.stdout.write(f"{rows} thay đổi đã xử lý, {tiles} ô ảnh đã xóa "

@@ -2,7 +2,7 @@
 """render_configs [--check]: write (or check) the files generated from the layer registry."""
 from django.core.management.base import BaseCommand, CommandError
 
-from geoserver_app import configs
+from geoserver_app import config_files
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
                             help="only check; exit 1 when a committed file is stale")
 
     def handle(self, *args, check: bool = False, **options):
-        files = configs.generated_files()
+        files = config_files.generated_files()
         if check:
             stale = [f.path for f in files if f.stale()]
             if stale:
@@ -21,6 +21,6 @@ class Command(BaseCommand):
                                    "run `manage.py render_configs` and commit them")
             self.stdout.write(f"{len(files)} generated files are up to date")
             return
-        for generated in files:
-            generated.write()
-            self.stdout.write(f"wrote {generated.path}")
+        for file in files:
+            file.write()
+            self.stdout.write(f"wrote {file.path}")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from geoserver_app.backup import BackupError, restore
+from geoserver_app.ops.backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from geoserver_app import tileseed
+from geoserver_app.tiles import seed
 
 
 class Command(BaseCommand):
@@ -20,12 +20,12 @@ class Command(BaseCommand):
     def handle(self, *args, layers=None, bbox=None, levels=None, grids=None, concurrency=2,
                **options):
         try:
-            seed_plan = tileseed.plan(layers, bbox, levels, grids)
-        except tileseed.SeedError as exc:
+            seed_plan = seed.plan(layers, bbox, levels, grids)
+        except seed.SeedError as exc:
             raise CommandError(str(exc)) from None
         if concurrency < 1 or concurrency > 16:
             raise CommandError("--concurrency: 1..16")
         started = time.monotonic()
-        tasks = tileseed.run(seed_plan, concurrency, self.stdout)
+        tasks = seed.run(seed_plan, concurrency, self.stdout)
         self.stdout.write(f"seed_tiles: {tasks} tasks done in {time.monotonic() - started:.1f} s "
                           f"(levels {seed_plan.levels[0]}-{seed_plan.levels[1]})")

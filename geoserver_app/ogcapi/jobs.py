@@ -16,8 +16,8 @@ from django.conf import settings
 from psycopg2 import sql
 
 from analysis.processes import PROCESSORS
-from geoserver_app.access import Grant
 from geoserver_app.ogcapi import db
+from geoserver_app.security.access import Grant
 
 JOB_SCHEMA_PREFIX = "jobs_"
 STALE = ("accepted", "running")

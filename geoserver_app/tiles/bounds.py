@@ -17,7 +17,7 @@ from mapproxy.config.loader import ProxyConfiguration, load_configuration
 from mapproxy.grid.tile_grid import TileGrid
 from mapproxy.srs import SRS
 
-from geoserver_app import mapproxy_config, tilesetup
+from geoserver_app.tiles import environment, mapproxy_config
 
 Problem = tuple[str, str, str, str]  # status, OGC code, Vietnamese, English
 WMTS_REST = re.compile(r"^/wmts/(?P<layer>[^/]+)/(?P<grid>[^/]+)/(?P<z>-?\d+)/(?P<x>-?\d+)/"
@@ -45,7 +45,7 @@ def grids_of(conf: ProxyConfiguration) -> dict[str, TileGrid]:
 
 def build_grids() -> dict[str, TileGrid]:
     """The tile grids of the generated configuration, as MapProxy itself loads them."""
-    return grids_of(load_configuration(str(tilesetup.config_path(full=False))))
+    return grids_of(load_configuration(str(environment.config_path(full=False))))
 
 
 @dataclass

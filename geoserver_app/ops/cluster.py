@@ -217,7 +217,7 @@ def _wait_for_children(command: list[str], env: dict) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m geoserver_app.cluster up|stop|url|with-throwaway -- CMD``."""
+    """``python -m geoserver_app.ops.cluster up|stop|url|with-throwaway -- CMD``."""
     parser = argparse.ArgumentParser(prog="cluster", description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=["up", "stop", "url", "with-throwaway"])
     parser.add_argument("--datadir", type=Path, default=Path("var/pgdata"))

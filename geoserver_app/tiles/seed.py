@@ -18,7 +18,7 @@ from mapproxy.seed.config import load_seed_tasks_conf
 from mapproxy.seed.seeder import seed
 from mapproxy.seed.util import ProgressLog, ProgressStore
 
-from geoserver_app import mapproxy_config, tilesetup
+from geoserver_app.tiles import environment, mapproxy_config
 
 LEVELS = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
 DEFAULT_LEVELS = (0, 15)
@@ -94,14 +94,14 @@ def plan(layers: str | None, bbox: str | None, levels: str | None,
 
 def run(seed_plan: SeedPlan, concurrency: int = 2, out=sys.stdout) -> int:
     """Seed with MapProxy; returns the number of seed tasks run."""
-    tilesetup.prepare_environment()
+    environment.prepare_environment()
     logging.getLogger("mapproxy.source.request").setLevel(logging.WARNING)  # one line per tile
-    seed_file = tilesetup.tiles_dir() / "seed.yaml"
+    seed_file = environment.tiles_dir() / "seed.yaml"
     seed_file.write_text(yaml.safe_dump(seed_plan.config()))
-    conf = load_configuration(str(tilesetup.config_path(full=True)), seed=True)
+    conf = load_configuration(str(environment.config_path(full=True)), seed=True)
     with conf:
         tasks = load_seed_tasks_conf(str(seed_file), conf).seeds(["seed_tiles"])
-        progress = ProgressStore(str(tilesetup.tiles_dir() / "seed_progress"),
+        progress = ProgressStore(str(environment.tiles_dir() / "seed_progress"),
                                  continue_seed=True)
         logger = ProgressLog(out=out, verbose=True, progress_store=progress)
         seed(tasks, concurrency=concurrency, progress_logger=logger)

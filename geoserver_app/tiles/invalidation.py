@@ -30,7 +30,7 @@ from mapproxy.grid.tile_grid import TileGrid
 from mapproxy.srs import SRS
 from psycopg2 import sql
 
-from geoserver_app import mapfile, mapproxy_config, tilesetup
+from geoserver_app.tiles import environment, mapfile, mapproxy_config
 
 log = logging.getLogger(__name__)
 CHANNEL = "basemap_changes"
@@ -90,7 +90,7 @@ def _numbered(directory: Path, wanted: range) -> Iterator[Path]:
 
 def cached_grids(cache: str) -> list[CachedGrid]:
     """Every grid of a cache (read from the full configuration, which has every cache)."""
-    conf = load_configuration(str(tilesetup.config_path(full=True)))
+    conf = load_configuration(str(environment.config_path(full=True)))
     if cache not in conf.caches:
         return []
     result = []
@@ -137,7 +137,7 @@ class Invalidator:
 
 def connect():
     """A new psycopg2 connection to Django's default database."""
-    env = tilesetup.database_environment()
+    env = environment.database_environment()
     return psycopg2.connect(host=env.get("PGHOST"), port=env.get("PGPORT"),
                             user=env.get("PGUSER"), password=env.get("PGPASSWORD"),
                             dbname=env.get("PGDATABASE"), connect_timeout=5,

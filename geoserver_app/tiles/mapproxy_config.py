@@ -8,7 +8,7 @@ public service: base map and public overlays, sources in ``mapserver/basemap.map
 directories, same renderer), so a tile is rendered once whoever asks first.
 
 ``${BASEMAP_VAR_DIR}`` is expanded by MapProxy from the environment (set by
-``geoserver_app.tilesetup``); nothing secret is in these files.
+``geoserver_app.tiles.environment``); nothing secret is in these files.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from geoserver_app import mapfile
-from geoserver_app.configs import GeneratedFile
+from geoserver_app.config_files import GeneratedFile
+from geoserver_app.tiles import mapfile
 from layers import registry
 
 PUBLIC_CONFIG = "mapproxy.yaml"

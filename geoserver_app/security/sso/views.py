@@ -22,7 +22,7 @@ def not_configured() -> HttpResponse:
 def login_start(request: HttpRequest) -> HttpResponse:
     if not oidc_enabled():
         return not_configured()
-    from geoserver_app.sso import openid
+    from geoserver_app.security.sso import openid
 
     return openid.login_start(request)
 
@@ -30,7 +30,7 @@ def login_start(request: HttpRequest) -> HttpResponse:
 def callback(request: HttpRequest) -> HttpResponse:
     if not oidc_enabled():
         return not_configured()
-    from geoserver_app.sso import openid
+    from geoserver_app.security.sso import openid
 
     return openid.callback(request)
 
@@ -38,7 +38,7 @@ def callback(request: HttpRequest) -> HttpResponse:
 def admin_logout(request: HttpRequest) -> HttpResponse:
     """The admin's logout; also ends the provider's session when the user came through it."""
     if request.method == "POST" and oidc_enabled() and request.session.get("oidc_id_token"):
-        from geoserver_app.sso import openid
+        from geoserver_app.security.sso import openid
 
         return openid.logout(request)
     return admin.site.logout(request)

@@ -6,7 +6,7 @@ not queryable``, unknown layer in WMS 1.1.1) with the exception handler's defaul
 status, which is 500 for WMS. Our interface contract answers bad input with a 4xx, so a
 *non-internal* ``RequestError`` (MapProxy's own flag: the request, not a source, is at
 fault) whose status would be 5xx is answered with 400; the body stays MapProxy's OGC
-exception. Source failures (``internal=True``) keep their 5xx, which ``geoserver_app.tiles``
+exception. Source failures (``internal=True``) keep their 5xx, which ``geoserver_app.tiles.service``
 turns into a JSON 503. tests/tiles/test_bad_input.py fails if upstream changes this.
 
 A second change keeps tiles flowing when the cache cannot be written (disk full, read-only
@@ -48,7 +48,7 @@ def apply() -> None:
     if getattr(RequestError, _APPLIED, False):
         return
     if mapproxy.version.version != PINNED:
-        raise RuntimeError(f"geoserver_app.mapproxy_patches is written for MapProxy {PINNED}, "
+        raise RuntimeError(f"geoserver_app.tiles.mapproxy_patches is written for MapProxy {PINNED}, "
                            f"found {mapproxy.version.version}: re-check the patch")
     original = RequestError.render
 

@@ -10,7 +10,7 @@ Layers read ``geom_4326`` (the indexed, generated WGS 84 column); MapServer repr
 the requested grid (Web Mercator, WGS 84, VN-2000 / EPSG:9214 with the EPSG:6960 shift).
 SQL selects only the columns a style needs, so sensitive attributes never reach MapServer.
 The connection string holds no secret: libpq takes host, port, user, password and database
-from the ``PG*`` variables that ``geoserver_app.tilesetup`` puts in mapserv's environment.
+from the ``PG*`` variables that ``geoserver_app.tiles.environment`` puts in mapserv's environment.
 """
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
-from geoserver_app import access
-from geoserver_app.tokens import InvalidToken
+from geoserver_app.security import access
+from geoserver_app.security.tokens import InvalidToken
 
 log = logging.getLogger(__name__)
 API_PREFIXES = ("/ogcapi", "/tiles")

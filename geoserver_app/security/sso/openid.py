@@ -27,7 +27,7 @@ from mozilla_django_oidc.views import (
     OIDCLogoutView,
 )
 
-from geoserver_app.sso import OidcConfig, accounts
+from geoserver_app.security.sso import OidcConfig, accounts
 
 log = logging.getLogger(__name__)
 ADMIN_LOGIN = "/admin/login/"

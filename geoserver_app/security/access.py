@@ -76,7 +76,7 @@ PUBLIC = Grant(tuple((layer.id, LayerRights()) for layer in registry.LAYERS if l
 
 def bearer_key(environ: Mapping[str, str]) -> str | None:
     """The bearer token of a request, None when there is no Authorization header."""
-    from geoserver_app.tokens import InvalidToken
+    from geoserver_app.security.tokens import InvalidToken
 
     header = environ.get("HTTP_AUTHORIZATION", "").strip()
     if not header:
@@ -100,13 +100,13 @@ def grant_for_environ(environ: Mapping[str, str]) -> Grant:
     """The grant of a WSGI environ; raises ``tokens.InvalidToken`` for a bad token."""
     if ENVIRON_KEY in environ:
         return environ[ENVIRON_KEY]
-    from geoserver_app.tokens import active_token
+    from geoserver_app.security.tokens import active_token
 
     key = bearer_key(environ)
     if key is None:
         return PUBLIC
     if jwt_shaped(key):
-        from geoserver_app.sso.bearer import bearer_rights
+        from geoserver_app.security.sso.bearer import bearer_rights
 
         name, extra = bearer_rights(key)
         return PUBLIC.extended(extra, name)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from geoserver_app.access import Grant
+from geoserver_app.security.access import Grant
 from layers import registry, vn2000
 
 # MapProxy WMTS RESTful URL of the composite layer "basemap" on its "webmercator" grid (XYZ order)

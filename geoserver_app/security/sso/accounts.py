@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import Group, User
 
-from geoserver_app.sso import KNOWN_GROUPS
+from geoserver_app.security.sso import KNOWN_GROUPS
 
 
 def mapped_groups(memberships: Iterable[str], mapping: Mapping[str, str]) -> set[str]:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from geoserver_app import libpq, mapfile, mapproxy_config
+from geoserver_app.tiles import mapfile, mapproxy_config
+from layers import libpq
 
 
 def database_environment() -> dict[str, str]:

@@ -16,13 +16,13 @@ from django.core.exceptions import ImproperlyConfigured
 from layers import registry
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-LDAP_BACKEND = "geoserver_app.sso.directory.DirectoryBackend"
-OIDC_BACKEND = "geoserver_app.sso.openid.ProviderBackend"
+LDAP_BACKEND = "geoserver_app.security.sso.directory.DirectoryBackend"
+OIDC_BACKEND = "geoserver_app.security.sso.openid.ProviderBackend"
 GROUP_TYPES = ("groupOfNames", "groupOfUniqueNames", "posixGroup", "activeDirectory",
                "nestedActiveDirectory")
 TLS_REQUIRE_CERT = ("demand", "hard", "allow", "try", "never")
 LAYER_RIGHTS = ("read", "write", "sensitive")
-# the groups geoserver_app.roles creates (it imports models, which settings cannot yet);
+# the groups geoserver_app.security.roles creates (it imports models, which settings cannot yet);
 # a test keeps the two equal
 KNOWN_GROUPS = ("land", "resources", "transport", "construction", "auditor")
 
@@ -229,7 +229,7 @@ def oidc_settings(env: Mapping[str, str]) -> dict:
         "OIDC_TIMEOUT": config.timeout,
         "OIDC_VERIFY_SSL": config.verify,
         "OIDC_AUTHENTICATION_CALLBACK_URL": "sso_callback",
-        "OIDC_OP_LOGOUT_URL_METHOD": "geoserver_app.sso.openid.provider_logout_url",
+        "OIDC_OP_LOGOUT_URL_METHOD": "geoserver_app.security.sso.openid.provider_logout_url",
     }
 
 

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 from mapproxy.config.loader import ProxyConfiguration, load_configuration
 from mapproxy.wsgiapp import MapProxyApp
 
-from geoserver_app import access, mapproxy_patches, tileguard, tilesetup
+from geoserver_app.security import access
+from geoserver_app.tiles import bounds, environment, mapproxy_patches
 from layers import registry
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def listener_enabled() -> bool:
 
 def mapproxy_app(full: bool) -> tuple[WSGIApp, ProxyConfiguration]:
     """One MapProxy WSGI app from the generated configuration of an access level."""
-    conf = load_configuration(str(tilesetup.config_path(full)))
+    conf = load_configuration(str(environment.config_path(full)))
     return MapProxyApp(conf.configured_services(), conf.base_config), conf
 
 
@@ -110,15 +111,15 @@ def lazy(factory: Callable[[], WSGIApp]) -> WSGIApp:
 
 def create_app(listen: bool | None = None) -> WSGIApp:
     """The tile service: public and full MapProxy apps behind the access policy."""
-    tilesetup.prepare_environment()
+    environment.prepare_environment()
     mapproxy_patches.apply()
     public, conf = mapproxy_app(full=False)
     full = lazy(lambda: mapproxy_app(full=True)[0])
     if listener_enabled() if listen is None else listen:
-        from geoserver_app import tileinvalidation
+        from geoserver_app.tiles import invalidation
 
-        tileinvalidation.start_listener()
-    check = tileguard.TileGuard(tileguard.grids_of(conf))
+        invalidation.start_listener()
+    check = bounds.TileGuard(bounds.grids_of(conf))
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         problem = check(environ)

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from geoserver_app import libpq
+from layers import libpq
 
 CONFIG_FILES = ("pygeoapi-config.yml", "mapproxy.yaml")
 

@@ -38,8 +38,8 @@ def generated_files() -> list[GeneratedFile]:
 
 def ogcapi_files() -> list[GeneratedFile]:
     """pygeoapi's configuration and its HTML templates without CDN (OGC API issue)."""
-    from geoserver_app.ogcapi import config as ogcapi_config
     from geoserver_app.ogcapi import pages as ogcapi_pages
+    from geoserver_app.ogcapi import pygeoapi_config as ogcapi_config
 
     return [GeneratedFile(ogcapi_config.CONFIG_FILE, ogcapi_config.render_yaml),
             *ogcapi_pages.generated_files()]
@@ -47,11 +47,11 @@ def ogcapi_files() -> list[GeneratedFile]:
 
 def tile_files() -> list[GeneratedFile]:
     """The MapServer mapfiles and the MapProxy configurations (tiles issue)."""
-    from geoserver_app import mapfile, mapproxy_config, tilenginx
+    from geoserver_app.tiles import mapfile, mapproxy_config, nginx
 
     return [GeneratedFile(mapfile.PUBLIC_MAPFILE, mapfile.render_public),
             GeneratedFile(mapfile.INTERNAL_MAPFILE, mapfile.render_internal),
             GeneratedFile(mapfile.FONTSET, mapfile.render_fontset),
             GeneratedFile(mapfile.CONFIG_FILE, mapfile.render_config),
             *mapproxy_config.generated(),
-            GeneratedFile(tilenginx.CONFIG, tilenginx.render)]
+            GeneratedFile(nginx.CONFIG, nginx.render)]

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.dispatch import receiver
 from django_auth_ldap.backend import LDAPBackend, ldap_error
 
-from geoserver_app.sso import accounts
-from geoserver_app.sso.forms import UNAVAILABLE_FLAG
+from geoserver_app.security.sso import accounts
+from geoserver_app.security.sso.forms import UNAVAILABLE_FLAG
 
 
 class DirectoryBackend(LDAPBackend):

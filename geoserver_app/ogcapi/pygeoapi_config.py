@@ -18,8 +18,8 @@ import yaml
 from django.conf import settings
 from pygeoapi.util import yaml_load
 
-from geoserver_app.access import Grant
-from geoserver_app.ogcapi import processes, rules, schema, tiles
+from geoserver_app.ogcapi import jobs, rules, schema, vector_tiles
+from geoserver_app.security.access import Grant
 from layers import registry
 
 CONFIG_FILE = "pygeoapi-config.yml"
@@ -32,7 +32,7 @@ OUTPUT_CRS = (CRS84, "http://www.opengis.net/def/crs/EPSG/0/4326",
               "http://www.opengis.net/def/crs/EPSG/0/3405",
               "http://www.opengis.net/def/crs/EPSG/0/9214")
 FEATURE_PROVIDER = "geoserver_app.ogcapi.provider.PostGISProvider"
-TILE_PROVIDER = "geoserver_app.ogcapi.tiles.MVTProvider"
+TILE_PROVIDER = "geoserver_app.ogcapi.vector_tiles.MVTProvider"
 RECORD_PROVIDER = "geoserver_app.ogcapi.records.CatalogProvider"
 CATALOG_ID = "catalog"
 LICENCE = {"name": "CC-BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
@@ -100,7 +100,7 @@ def tile_provider(layer: registry.Layer) -> dict:
             "options": {"zoom": {"min": layer.min_zoom, "max": layer.max_zoom},
                         "schemes": ["WebMercatorQuad", "WorldCRS84Quad"]},
             "format": {"name": "mvt", "mimetype": "application/vnd.mapbox-vector-tile"},
-            "properties": tiles.viewer_attributes(layer)}
+            "properties": vector_tiles.viewer_attributes(layer)}
 
 
 def collection(layer: registry.Layer) -> dict:
@@ -139,14 +139,14 @@ def full_config() -> dict:
     """The configuration with every layer and attribute (the committed file)."""
     resources = {layer.id: collection(layer) for layer in registry.LAYERS if layer.features}
     resources[CATALOG_ID] = catalog_collection()
-    resources.update(processes.resources())
+    resources.update(jobs.resources())
     return {"server": server_section(), "logging": {"level": "ERROR"},
             "metadata": metadata_section(), "resources": resources}
 
 
 HEADER = ("# Generated from layers/registry.py by `manage.py render_configs`; do not edit.\n"
           "# Every layer and attribute; each request sees the view of its grant\n"
-          "# (geoserver_app/ogcapi/config.py: for_grant). No secrets: providers use the\n"
+          "# (geoserver_app/ogcapi/pygeoapi_config.py: for_grant). No secrets: providers use the\n"
           "# Django database settings (DATABASE_URL or var/pgdata.password).\n")
 
 
@@ -187,6 +187,6 @@ def for_grant(base: dict, grant: Grant, url: str) -> dict:
             for provider in resource["providers"]:
                 _restrict(provider, visible[rid], grant)
             resources[rid] = resource
-    processes.attach(resources, grant)
+    jobs.attach(resources, grant)
     config["resources"] = resources
     return config
