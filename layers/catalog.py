@@ -1,0 +1,254 @@
+# SPDX-License-Identifier: MIT
+"""The run-time layer catalog: a snapshot of ``layer_catalog`` that every service reads.
+
+The registry (``layers.registry``) stays the typed schema and the seed of the curated
+layers; at run time the table decides every layer's titles, sector, access level,
+sensitive attributes, style, zoom range and capabilities, and which layers exist at all
+(published ones, retired ones). Services call ``current()``: a frozen ``Catalog`` shared by
+every request of the process, so a request costs no catalog query. A listener thread per
+process (``LISTEN layer_catalog``, the trigger's NOTIFY) marks the snapshot stale on every
+change; the next ``current()`` reloads it once. Commands and tests that change the catalog
+in-process call ``invalidate()``.
+
+Before the table exists (a fresh database being migrated) or while the database is
+unreachable with no snapshot yet, the catalog is the registry's defaults.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import select
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg2
+
+from layers import catalog_sql, libpq, registry
+from layers.registry import Access, Geometry, Layer, Sector, Style
+
+log = logging.getLogger(__name__)
+STOP_CHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The layers of one catalog version: live ones in display order, and retired ones."""
+
+    version: int
+    layers: tuple[Layer, ...]
+    retired: tuple[Layer, ...] = ()
+
+    def get(self, layer_id: str) -> Layer:
+        """A live layer; KeyError names the unknown id."""
+        for layer in self.layers:
+            if layer.id == layer_id:
+                return layer
+        raise KeyError(f"unknown layer {layer_id!r}")
+
+    def find(self, layer_id: str) -> Layer | None:
+        return next((layer for layer in self.layers if layer.id == layer_id), None)
+
+    def public_layers(self) -> tuple[Layer, ...]:
+        return tuple(layer for layer in self.layers if layer.public)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(layer.id for layer in self.layers)
+
+
+def style_json(style: Style) -> dict:
+    return dataclasses.asdict(style)
+
+
+def style_of(data: dict) -> Style:
+    fields = {f.name for f in dataclasses.fields(Style)}
+    return Style(**{key: value for key, value in data.items() if key in fields})
+
+
+def seed_row(layer: Layer, position: int) -> tuple:
+    """The ``layer_catalog`` values of a curated registry layer (``catalog_sql.SEED``)."""
+    return (layer.id, "curated", layer.model, layer.table, layer.title_vi, layer.title_en,
+            layer.description_vi, layer.description_en, layer.sector.value,
+            layer.geometry.value, list(layer.natural_key), layer.access.value,
+            list(layer.sensitive), json.dumps(style_json(layer.style)), layer.min_zoom,
+            layer.max_zoom, layer.features, layer.tiles, layer.editable, "[]", position)
+
+
+def layer_of(row: dict) -> Layer:
+    """A catalog row as the typed layer every service reads."""
+    style = row["style"] if isinstance(row["style"], dict) else json.loads(row["style"])
+    return Layer(
+        id=row["id"], model=row["model"] or "", title_vi=row["title_vi"],
+        title_en=row["title_en"] or row["title_vi"], description_vi=row["description_vi"],
+        description_en=row["description_en"], sector=Sector(row["sector"]),
+        geometry=Geometry(row["geometry"]), natural_key=tuple(row["natural_key"]),
+        style=style_of(style), access=Access(row["access"]),
+        sensitive=tuple(row["sensitive"]), min_zoom=row["min_zoom"],
+        max_zoom=row["max_zoom"], features=row["features"], tiles=row["tiles"],
+        editable=row["editable"])
+
+
+def registry_catalog() -> Catalog:
+    """The catalog a database without ``layer_catalog`` has: the registry's defaults."""
+    return Catalog(0, registry.LAYERS)
+
+
+def catalog_of(rows: Iterable[dict], version: int) -> Catalog:
+    layers, retired = [], []
+    for row in rows:
+        (retired if row["retired_at"] else layers).append(layer_of(row))
+    return Catalog(version, tuple(layers), tuple(retired))
+
+
+def read(cursor) -> Catalog | None:
+    """The catalog from the database (None when the table does not exist yet)."""
+    cursor.execute("SELECT to_regclass('layer_catalog') IS NOT NULL")
+    if not cursor.fetchone()[0]:
+        return None
+    cursor.execute(catalog_sql.SELECT_ALL)
+    names = [column[0] for column in cursor.description]
+    rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    cursor.execute("SELECT coalesce(max(id), 0) FROM layer_catalog_audit")
+    return catalog_of(rows, cursor.fetchone()[0])
+
+
+# --- the process's snapshot ---------------------------------------------------------------
+class Snapshot:
+    """The current catalog of this process, reloaded once after each change notice."""
+
+    def __init__(self, loader: Callable[[], Catalog | None]) -> None:
+        self.loader = loader
+        self.lock = threading.Lock()
+        self.catalog: Catalog | None = None
+        self.stale = True
+
+    def current(self) -> Catalog:
+        if self.stale or self.catalog is None:
+            with self.lock:
+                if self.stale or self.catalog is None:
+                    self.reload()
+        return self.catalog
+
+    def reload(self) -> None:
+        self.stale = False
+        try:
+            loaded = self.loader()
+        except psycopg2.Error as exc:
+            self.stale = True
+            log.warning("layer catalog: %s; serving the last known catalog", exc)
+            loaded = None
+        if loaded is not None:
+            self.catalog = loaded
+        elif self.catalog is None:
+            self.catalog = registry_catalog()
+
+    def invalidate(self) -> None:
+        self.stale = True
+
+
+def _django_loader() -> Catalog | None:
+    # Django's connection is thread-local: a request thread reads with its own
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return read(cursor)
+
+
+_snapshot = Snapshot(_django_loader)
+_listeners: dict[int, Listener] = {}
+
+
+def current() -> Catalog:
+    """The catalog every service reads (starts the change listener of a server process)."""
+    return _snapshot.current()
+
+
+def invalidate() -> None:
+    """Reload the catalog at the next ``current()`` (after an in-process change)."""
+    _snapshot.invalidate()
+
+
+def subscribe(callback: Callable[[], None]) -> None:
+    """Call ``callback`` (in the listener thread) after each catalog change notice."""
+    _subscribers.append(callback)
+
+
+_subscribers: list[Callable[[], None]] = [invalidate]
+
+
+# --- the change listener --------------------------------------------------------------------
+def connect():
+    env = libpq.environment()
+    return psycopg2.connect(host=env.get("PGHOST"), port=env.get("PGPORT"),
+                            user=env.get("PGUSER"), password=env.get("PGPASSWORD"),
+                            dbname=env.get("PGDATABASE"), connect_timeout=5,
+                            application_name="basemap-catalog-listener")
+
+
+class Listener(threading.Thread):
+    """LISTEN layer_catalog; on each notice call the subscribers; reconnects with back-off.
+
+    A reconnection also counts as a change: notices sent while the connection was down are
+    lost, so the snapshot is reloaded rather than trusted.
+    """
+
+    def __init__(self, connector: Callable[[], Any] = connect) -> None:
+        super().__init__(name="layer-catalog", daemon=True)
+        self.connector = connector
+        self.stopping = threading.Event()
+        self.listening = threading.Event()
+        self.notices = 0
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def run(self) -> None:
+        delay = 1.0
+        while not self.stopping.is_set():
+            try:
+                self.listen()
+                delay = 1.0
+            except (psycopg2.Error, OSError) as exc:
+                self.listening.clear()
+                log.warning("layer catalog listener: %s; retrying in %.0f s", exc, delay)
+                self.stopping.wait(delay)
+                delay = min(delay * 2, 30.0)
+
+    def listen(self) -> None:
+        connection = self.connector()
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"LISTEN {catalog_sql.CHANNEL}")
+            self.changed()
+            self.listening.set()
+            while not self.stopping.is_set():
+                ready, _w, _x = select.select([connection], [], [], STOP_CHECK_SECONDS)
+                if ready:
+                    connection.poll()
+                    if connection.notifies:
+                        connection.notifies.clear()
+                        self.changed()
+        finally:
+            connection.close()
+
+    def changed(self) -> None:
+        self.notices += 1
+        for callback in tuple(_subscribers):
+            try:
+                callback()
+            except Exception:  # one subscriber's failure must not stop the others
+                log.exception("layer catalog subscriber %r failed", callback)
+
+
+def start_listener() -> Listener:
+    """The process's listener thread (one per process, also after a fork; started once)."""
+    pid = os.getpid()
+    if pid not in _listeners or not _listeners[pid].is_alive():
+        _listeners[pid] = Listener()
+        _listeners[pid].start()
+    return _listeners[pid]
