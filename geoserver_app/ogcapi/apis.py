@@ -14,7 +14,7 @@ from pygeoapi.api import API
 from pygeoapi.openapi import get_oas
 
 from geoserver_app.ogcapi import jobs, pygeoapi_config, upstream
-from geoserver_app.security.access import Grant
+from layers.grants import Grant
 
 
 @functools.lru_cache(maxsize=1)

@@ -39,6 +39,7 @@ from geoserver_app.ogcapi import apis, db, pygeoapi_config, queries, upstream
 from geoserver_app.ogcapi.provider import BadParameter, PostGISProvider, keyset_next
 from geoserver_app.ogcapi.vector_tiles import MVTProvider
 from geoserver_app.security import access
+from layers import grants
 
 ITEM_PARAMETERS = frozenset({"f", "bbox", "limit", "offset", "after"})
 TILE_PARAMETERS = frozenset({"f"})
@@ -86,7 +87,7 @@ def collection(api: object, collection_id: str) -> Collection | None:
 
 
 def _collection_of(request: HttpRequest,
-                   collection_id: str) -> tuple[access.Grant, object, Collection] | None:
+                   collection_id: str) -> tuple[grants.Grant, object, Collection] | None:
     """The request's grant, its API and the collection in it (None: pygeoapi answers)."""
     grant = access.grant_for_request(request)
     try:
@@ -238,7 +239,7 @@ def _last_change(found: Collection) -> dt.datetime | None:
                         found.features.database)[0]
 
 
-def _not_modified(grant: access.Grant, headers: dict, changed: dt.datetime) -> HttpResponse:
+def _not_modified(grant: grants.Grant, headers: dict, changed: dt.datetime) -> HttpResponse:
     headers.pop("Content-Encoding", None)
     headers["Last-Modified"] = http_date(changed.timestamp())
     return upstream.respond(grant, headers, HTTPStatus.NOT_MODIFIED, b"")

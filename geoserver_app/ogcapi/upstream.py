@@ -43,6 +43,7 @@ from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
 from geoserver_app.ogcapi.db import DatabaseUnavailable
 from geoserver_app.security import access
+from layers import grants
 
 PYGEOAPI_VERSION = "0.24.0"
 # the absolute URL of the request being served (providers build keyset ``next`` links)
@@ -224,7 +225,7 @@ def execute(api_function: Callable, request: HttpRequest, *args,
     return respond(grant, headers, status, content)
 
 
-def respond(grant: access.Grant, headers: dict, status: int, content) -> HttpResponse:
+def respond(grant: grants.Grant, headers: dict, status: int, content) -> HttpResponse:
     """The Django response of a pygeoapi-style (headers, status, content) answer."""
     response = HttpResponse(content, status=status)
     for key, value in headers.items():
