@@ -18,8 +18,8 @@ from psycopg2 import sql
 from analysis import inputs
 from analysis.db import visible_columns
 from analysis.errors import AnalysisInputError
-from geoserver_app.security.access import Grant
 from layers import libpq, registry
+from layers.grants import Grant
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from analysis.errors import AnalysisInputError
-from geoserver_app.security.access import Grant
 from layers import registry
+from layers.grants import Grant
 
 # lon/lat box of the province with a margin: inputs outside are refused
 PROVINCE_LONLAT = (105.7, 21.0, 107.2, 21.8)

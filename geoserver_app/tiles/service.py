@@ -21,13 +21,13 @@ from mapproxy.wsgiapp import MapProxyApp
 
 from geoserver_app.security import access
 from geoserver_app.tiles import bounds, environment, mapproxy_patches
-from layers import registry
+from layers import grants, registry
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def needs_full(grant: access.Grant) -> bool:
+def needs_full(grant: grants.Grant) -> bool:
     """True when the grant may read at least one internal layer."""
     return any(grant.can_read(layer.id) for layer in registry.LAYERS if not layer.public)
 

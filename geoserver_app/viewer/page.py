@@ -2,7 +2,7 @@
 """The public map viewer at ``/``: layer list, legend, map style and page policy, from the registry.
 
 Everything the page shows about layers is built here, server-side, from the layers a grant may
-read (the viewer uses ``access.PUBLIC``), so an internal layer never reaches the page, its
+read (the viewer uses ``grants.PUBLIC``), so an internal layer never reaches the page, its
 style or its script. The browser only ever calls the public services:
 
 - raster base map: MapProxy's composite ``basemap`` layer (``/tiles/``),
@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from geoserver_app.security.access import Grant
 from layers import registry, vn2000
+from layers.grants import Grant
 
 # MapProxy WMTS RESTful URL of the composite layer "basemap" on its "webmercator" grid (XYZ order)
 BASEMAP_TILES = "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png"

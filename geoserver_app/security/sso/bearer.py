@@ -16,9 +16,9 @@ from collections.abc import Iterator
 import jwt
 from django.conf import settings
 
-from geoserver_app.security.access import LayerRights
 from geoserver_app.security.sso import OidcConfig
 from geoserver_app.security.tokens import InvalidToken
+from layers.grants import LayerRights
 
 KEYS_LIFESPAN_S = 300
 MIN_REFRESH_S = 30  # an unknown key id refetches the JWKS at most this often
