@@ -22,7 +22,7 @@ import os
 import select
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg2
@@ -41,16 +41,20 @@ class Catalog:
     version: int
     layers: tuple[Layer, ...]
     retired: tuple[Layer, ...] = ()
+    by_id: dict[str, Layer] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {layer.id: layer for layer in self.layers})
 
     def get(self, layer_id: str) -> Layer:
         """A live layer; KeyError names the unknown id."""
-        for layer in self.layers:
-            if layer.id == layer_id:
-                return layer
-        raise KeyError(f"unknown layer {layer_id!r}")
+        try:
+            return self.by_id[layer_id]
+        except KeyError:
+            raise KeyError(f"unknown layer {layer_id!r}; known: {', '.join(self.by_id)}") from None
 
     def find(self, layer_id: str) -> Layer | None:
-        return next((layer for layer in self.layers if layer.id == layer_id), None)
+        return self.by_id.get(layer_id)
 
     def public_layers(self) -> tuple[Layer, ...]:
         return tuple(layer for layer in self.layers if layer.public)
@@ -65,8 +69,8 @@ def style_json(style: Style) -> dict:
 
 
 def style_of(data: dict) -> Style:
-    fields = {f.name for f in dataclasses.fields(Style)}
-    return Style(**{key: value for key, value in data.items() if key in fields})
+    names = {f.name for f in dataclasses.fields(Style)}
+    return Style(**{key: value for key, value in data.items() if key in names})
 
 
 def seed_row(layer: Layer, position: int) -> tuple:
@@ -75,7 +79,8 @@ def seed_row(layer: Layer, position: int) -> tuple:
             layer.description_vi, layer.description_en, layer.sector.value,
             layer.geometry.value, list(layer.natural_key), layer.access.value,
             list(layer.sensitive), json.dumps(style_json(layer.style)), layer.min_zoom,
-            layer.max_zoom, layer.features, layer.tiles, layer.editable, "[]", position)
+            layer.max_zoom, layer.features, layer.tiles, layer.editable, "[]", position,
+            layer.id)
 
 
 def layer_of(row: dict) -> Layer:

@@ -88,7 +88,9 @@ COLUMNS = ("id", "origin", "model", "table_name", "title_vi", "title_en", "descr
 SELECT_ALL = f"SELECT {', '.join(COLUMNS)} FROM layer_catalog ORDER BY position, id"
 
 # a curated row is inserted once; later registry releases never overwrite an analyst's edit
-SEED = ("INSERT INTO layer_catalog ({columns}) VALUES ({values}) ON CONFLICT (id) DO NOTHING"
+# (NOT EXISTS rather than ON CONFLICT: the audit trigger runs before a conflict is detected)
+SEED = ("INSERT INTO layer_catalog ({columns}) SELECT {values} "
+        "WHERE NOT EXISTS (SELECT 1 FROM layer_catalog WHERE id = %s)"
         .format(columns=", ".join(COLUMNS[:-1]), values=", ".join(["%s"] * (len(COLUMNS) - 1))))
 
 # the attributes a layer's table really has (what ``--sensitive`` may name)

@@ -31,7 +31,7 @@ from geoserver_app.ogcapi import apis
 from geoserver_app.ogcapi.db import DatabaseUnavailable
 from geoserver_app.ogcapi.transactions import etag
 from geoserver_app.security import access
-from layers import grants, registry
+from layers import catalog, grants
 
 # the absolute URL of the request being served (providers build keyset ``next`` links)
 REQUEST_URL: ContextVar[str | None] = ContextVar("ogcapi_request_url", default=None)
@@ -70,7 +70,7 @@ def _feature_etag(collection: str, content) -> str | None:
     """The version-based ETag of one GeoJSON feature (what If-Match must quote)."""
     try:
         feature = json.loads(content)
-        return etag(registry.get(collection), int(feature["id"]),
+        return etag(catalog.current().get(collection), int(feature["id"]),
                     int(feature["properties"]["version"]))
     except (ValueError, TypeError, KeyError):
         return None

@@ -16,7 +16,7 @@ from pygeoapi.provider.base import (
 )
 
 from geoserver_app.ogcapi import cql, db, dispatch, queries, schema
-from layers import registry
+from layers import catalog, registry
 
 MAX_OFFSET = 2**31 - 1  # PostgreSQL's OFFSET is a bigint; deep pages use the keyset link
 CRS84_URIS = {"http://www.opengis.net/def/crs/OGC/1.3/CRS84",
@@ -77,7 +77,7 @@ class PostGISProvider(BaseProvider):
 
     def __init__(self, provider_def: dict) -> None:
         super().__init__(provider_def)
-        self.layer = registry.get(provider_def["data"]["table"])
+        self.layer = catalog.current().get(provider_def["data"]["layer"])
         self.database = provider_def["data"].get("database", "default")
         visible = set(self.properties)
         self.attributes = tuple(a for a in schema.attributes(self.layer) if a.name in visible)

@@ -19,7 +19,7 @@ from django.conf import settings
 from pygeoapi.util import yaml_load
 
 from geoserver_app.ogcapi import jobs, rules, schema, vector_tiles
-from layers import registry
+from layers import catalog, registry
 from layers.grants import Grant
 
 CONFIG_FILE = "pygeoapi-config.yml"
@@ -85,7 +85,7 @@ def metadata_section() -> dict:
 def feature_provider(layer: registry.Layer) -> dict:
     """Our fast PostGIS feature provider of one layer (all attributes)."""
     return {"type": "feature", "name": FEATURE_PROVIDER,
-            "data": {"database": "default", "table": layer.table},
+            "data": {"database": "default", "table": layer.table, "layer": layer.id},
             "id_field": "id", "time_field": "updated_at",
             "title_field": layer.natural_key[-1], "editable": layer.editable,
             "include_extra_query_parameters": True,  # ``after`` (keyset paging)
@@ -96,7 +96,7 @@ def feature_provider(layer: registry.Layer) -> dict:
 def tile_provider(layer: registry.Layer) -> dict:
     """Our MVT provider of one layer (vector tiles in two tile matrix sets)."""
     return {"type": "tile", "name": TILE_PROVIDER,
-            "data": {"database": "default", "table": layer.table},
+            "data": {"database": "default", "table": layer.table, "layer": layer.id},
             "options": {"zoom": {"min": layer.min_zoom, "max": layer.max_zoom},
                         "schemes": ["WebMercatorQuad", "WorldCRS84Quad"]},
             "format": {"name": "mvt", "mimetype": "application/vnd.mapbox-vector-tile"},
@@ -135,9 +135,11 @@ def catalog_collection() -> dict:
     }
 
 
-def full_config() -> dict:
-    """The configuration with every layer and attribute (the committed file)."""
-    resources = {layer.id: collection(layer) for layer in registry.LAYERS if layer.features}
+def full_config(current: catalog.Catalog | None = None) -> dict:
+    """The configuration with every live layer and attribute of a catalog (the registry's
+    defaults for the committed file; the run-time catalog when serving)."""
+    current = current or catalog.registry_catalog()
+    resources = {layer.id: collection(layer) for layer in current.layers if layer.features}
     resources[CATALOG_ID] = catalog_collection()
     resources.update(jobs.resources())
     return {"server": server_section(), "logging": {"level": "ERROR"},

@@ -17,7 +17,7 @@ from psycopg2 import sql
 from pygeoapi.provider.base import BaseProvider, ProviderItemNotFoundError
 
 from geoserver_app.ogcapi import db, pygeoapi_config
-from layers import registry
+from layers import catalog, registry
 
 _LAYER_FACTS = sql.SQL(
     "SELECT {layer}, (SELECT max(updated_at) FROM {table}), "
@@ -124,7 +124,7 @@ class CatalogProvider(BaseProvider):
 
     def __init__(self, provider_def: dict) -> None:
         super().__init__(provider_def)
-        self.layers = [registry.get(i) for i in provider_def["data"].get("layers", [])]
+        self.layers = [catalog.current().get(i) for i in provider_def["data"].get("layers", [])]
         self.database = provider_def["data"].get("database", "default")
         self.base_url = provider_def["data"].get("base_url", "")
         self.internal_metadata = bool(provider_def["data"].get("internal_metadata", False))

@@ -18,7 +18,7 @@ import psycopg2
 from django.core.exceptions import ValidationError
 
 from geoserver_app.ogcapi import db, pygeoapi_config, queries, schema
-from layers import models, registry
+from layers import catalog, models, registry
 from layers.grants import Grant
 
 MAX_BODY = 10 * 1024 * 1024
@@ -59,7 +59,7 @@ def actor(grant: Grant) -> str:
 def authorize(grant: Grant, layer_id: str) -> registry.Layer:
     """The layer if ``grant`` may write it; else Refused with 404/401/403."""
     try:
-        layer = registry.get(layer_id)
+        layer = catalog.current().get(layer_id)
     except KeyError:
         raise Refused(HTTPStatus.NOT_FOUND, "NotFound", f"không có lớp {layer_id!r} "
                       "(collection not found)") from None

@@ -29,7 +29,7 @@ from pygeoapi.provider.tile import ProviderTileNotFoundError
 from pygeoapi.util import url_join
 
 from geoserver_app.ogcapi import db
-from layers import registry
+from layers import catalog, registry
 
 MAX_FEATURES = 20000
 SIMPLIFY_BELOW = 13
@@ -147,7 +147,7 @@ class MVTProvider(BaseMVTProvider):
 
     def __init__(self, provider_def: dict) -> None:
         super().__init__(provider_def)
-        self.layer = registry.get(provider_def["data"]["table"])
+        self.layer = catalog.current().get(provider_def["data"]["layer"])
         self.database = provider_def["data"].get("database", "default")
         self.columns = list(provider_def.get("properties", []))
 

@@ -135,6 +135,7 @@ def test_the_listener_hears_a_change_made_by_another_connection():
         assert heard.wait(2), "no notice within 2 s"
     finally:
         listener.stop()
+        listener.join(5)
         catalog._subscribers.remove(heard.set)
         with connection.cursor() as cursor:
             cursor.execute("UPDATE layer_catalog SET title_en = 'Railways' WHERE id = 'railways'")
