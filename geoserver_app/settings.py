@@ -189,6 +189,9 @@ def frame_ancestors(value: str) -> list[str]:
 
 
 VIEWER_FRAME_ANCESTORS = frame_ancestors(os.environ.get("VIEWER_FRAME_ANCESTORS", ""))
+# each server process reloads the layer catalog on its change notices (layers/catalog.py);
+# off for processes that must not hold a listening connection (tests' in-process apps)
+CATALOG_LISTENER = env_flag("BASEMAP_CATALOG_LISTENER", True)
 
 # --- OGC API: pygeoapi's Django integration reads these three. The real configurations are
 # per grant (geoserver_app/ogcapi/apis.py, from pygeoapi-config.yml); this stub only tells

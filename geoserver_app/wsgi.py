@@ -36,10 +36,15 @@ def dispatcher(django_app: WSGIApp, tiles_app: WSGIApp) -> WSGIApp:
 def create_application() -> WSGIApp:
     """Build the whole site (a factory, so tests can build their own)."""
     django_app = get_wsgi_application()  # sets Django up: import the services after it
+    from django.conf import settings
+
     from geoserver_app.ops import observe
     from geoserver_app.security import guard
     from geoserver_app.tiles import service
+    from layers import catalog
 
+    if settings.CATALOG_LISTENER:
+        catalog.follow_changes()
     site = dispatcher(django_app, service.create_app())
     return observe.observe(guard.protect(site, guard.RateLimiter.from_env()))
 

@@ -165,11 +165,20 @@ def _django_loader() -> Catalog | None:
 
 _snapshot = Snapshot(_django_loader)
 _listeners: dict[int, Listener] = {}
+_following = threading.Event()
 
 
 def current() -> Catalog:
-    """The catalog every service reads (starts the change listener of a server process)."""
+    """The catalog every service reads (a server process also listens for its changes)."""
+    if _following.is_set() and os.getpid() not in _listeners:
+        start_listener()  # a process forked from one that followed changes
     return _snapshot.current()
+
+
+def follow_changes() -> None:
+    """Reload this process's catalog on every change notice (servers call it at start)."""
+    _following.set()
+    start_listener()
 
 
 def invalidate() -> None:

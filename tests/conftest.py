@@ -13,14 +13,25 @@ import pytest
 import requests
 
 from geoserver_app.ops.cluster import Cluster, free_port, throwaway_cluster
+from layers import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tile-invalidation listener thread belongs to servers; tests start one when they need it.
 os.environ.setdefault("BASEMAP_TILE_LISTENER", "0")
+os.environ.setdefault("BASEMAP_CATALOG_LISTENER", "0")
 
 if not os.environ.get("DATABASE_URL"):
     pytest.exit("DATABASE_URL is not set: run the tests with `make test` "
                 "(ARGS=... selects tests), which starts a throwaway PostGIS", returncode=2)
+
+
+@pytest.fixture(autouse=True)
+def fresh_catalog() -> Iterator[None]:
+    """Each test reads the catalog of its own database state: a change that a test's
+    transaction rolled back must not linger in the process's snapshot."""
+    catalog.invalidate()
+    yield
+    catalog.invalidate()
 
 
 @pytest.fixture
