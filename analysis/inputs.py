@@ -10,7 +10,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from analysis.errors import AnalysisInputError
-from layers import registry
+from layers import catalog, registry
 from layers.grants import Grant
 
 # lon/lat box of the province with a margin: inputs outside are refused
@@ -23,7 +23,7 @@ def visible_layer(grant: Grant, layer_id: Any, name: str = "layer") -> registry.
     if not isinstance(layer_id, str) or not grant.can_read(layer_id):
         known = ", ".join(layer.id for layer in grant.visible_layers())
         raise AnalysisInputError(f"{name}: unknown layer {layer_id!r}; known: {known}")
-    return registry.get(layer_id)
+    return catalog.current().get(layer_id)
 
 
 def number(data: dict, name: str, low: float, high: float, default: float | None = None) -> float:

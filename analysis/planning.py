@@ -9,7 +9,7 @@ from psycopg2 import sql
 from analysis import inputs
 from analysis.db import fetch, properties, visible_columns
 from analysis.errors import AnalysisInputError, AnalysisNotFound
-from layers import registry
+from layers import catalog, registry
 from layers.grants import Grant
 
 ZONE_LAYERS = ("land_use_plan_zones", "urban_planning_zones")
@@ -58,7 +58,7 @@ def _zones(grant: Grant, layer: registry.Layer, target_sql: str, params: dict) -
 
 
 def _parcel(grant: Grant, target_sql: str, params: dict) -> dict | None:
-    layer = registry.get("land_parcels")
+    layer = catalog.current().get("land_parcels")
     query = sql.SQL("WITH t AS (SELECT {target} AS g) SELECT {props}, ST_Area(p.geom) "
                     "FROM land_parcels p, t WHERE ST_Intersects(p.geom, t.g) "
                     "ORDER BY ST_Area(ST_Intersection(p.geom, t.g)) DESC LIMIT 1").format(
@@ -80,5 +80,5 @@ def planning_lookup(grant: Grant, data: dict) -> dict:
     if kind == "parcel" and parcel is None:
         raise AnalysisNotFound("parcel: no such parcel (commune_code, sheet_no, parcel_no)")
     zones = [zone for layer_id in ZONE_LAYERS if grant.can_read(layer_id)
-             for zone in _zones(grant, registry.get(layer_id), target_sql, params)]
+             for zone in _zones(grant, catalog.current().get(layer_id), target_sql, params)]
     return {"target": kind, "parcel": parcel, "zones": zones}

@@ -12,7 +12,7 @@ from ingest.errors import IngestError
 from ingest.pipeline import Context, Step
 from ingest.raster import RASTER_STEPS
 from ingest.steps import VECTOR_STEPS
-from layers import registry
+from layers import catalog, registry
 
 
 class Handler(ABC):
@@ -37,9 +37,9 @@ def target_layer(layer_id: str | None) -> registry.Layer:
     if not layer_id:
         raise IngestError("chưa chọn lớp đích: dùng --layer <mã lớp> hoặc 'layer:' trong tệp ánh xạ")
     try:
-        return registry.get(layer_id)
+        return catalog.current().get(layer_id)
     except KeyError:
-        known = ", ".join(layer.id for layer in registry.LAYERS)
+        known = ", ".join(layer.id for layer in catalog.current().layers)
         raise IngestError(f"lớp {layer_id!r} không tồn tại; các lớp: {known}") from None
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geoserver_app.editor import sql
-from layers import registry
+from layers import catalog
 from layers.models import IngestBatch
 
 # Only an append added rows and nothing else; replace and upsert overwrote rows whose earlier
@@ -29,7 +29,7 @@ def rollback(batch: IngestBatch, username: str) -> int:
               "features; it cannot be undone automatically. Revert the affected features from "
               "their history, or load the previous file again in replace mode.")
             % {"id": batch.pk, "mode": batch.mode})
-    layer = registry.get(batch.layer)
+    layer = catalog.current().get(batch.layer)
     with transaction.atomic():
         sql.set_actor(username)
         deleted = sql.delete_batch_features(layer, batch.pk)

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from geoserver_app.editor import sql
-from layers import registry
+from layers import catalog, registry
 from layers.models import IngestBatch, model_for
 
 THUMB_W, THUMB_H = 120, 80
@@ -82,11 +82,13 @@ def _last_ingests() -> dict[str, IngestBatch]:
 
 
 def layer_statuses(user, english: bool) -> list[LayerStatus]:
-    """The dashboard rows for the layers ``user`` may view, in registry order."""
+    """The dashboard rows of the live curated layers ``user`` may view, in catalog order."""
     frame, outline = province_outline()
     ingests = _last_ingests()
     rows = []
-    for layer in registry.LAYERS:
+    for layer in catalog.current().layers:
+        if not layer.model:
+            continue  # published layers have no admin model
         model = model_for(layer.id)
         if not user.has_perm(f"layers.view_{model._meta.model_name}"):
             continue

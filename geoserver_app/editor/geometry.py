@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from geoserver_app.editor import sql
-from layers import registry
+from layers import catalog, registry
 
 # The map edits in Web Mercator; VN-2000 -> 3857 -> VN-2000 through PROJ moves a vertex by up
 # to ~0.7 mm. Vertices that came back within this distance of a stored vertex are the stored
@@ -91,7 +91,7 @@ class FeatureGeometryField(forms.GeometryField):
     """GeoDjango's geometry field with the checks above, messages in the active language."""
 
     def __init__(self, *, layer_id: str, **kwargs) -> None:
-        self.layer = registry.get(layer_id)
+        self.layer = catalog.current().get(layer_id)
         self.wanted = kwargs.get("geom_type", "GEOMETRY")
         super().__init__(**kwargs)
         self.error_messages["invalid_geom"] = _(

@@ -26,7 +26,7 @@ from geoserver_app.editor.models import MODES, Upload
 from ingest.api import run_ingest
 from ingest.errors import IngestError
 from ingest.report import Report
-from layers import registry
+from layers import catalog, registry
 from layers.models import model_for
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["layer"].choices = [
-            (layer.id, f"{layer.title_vi} ({layer.id})") for layer in registry.LAYERS
+            (layer.id, f"{layer.title_vi} ({layer.id})") for layer in catalog.current().layers
             if allowed(user, layer, "append")]
 
     def clean_file(self):
@@ -79,7 +79,7 @@ class UploadForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         layer_id, mode = cleaned.get("layer"), cleaned.get("mode")
-        if layer_id and mode and not allowed(self.user, registry.get(layer_id), mode):
+        if layer_id and mode and not allowed(self.user, catalog.current().get(layer_id), mode):
             raise forms.ValidationError(
                 _("You may not load into this layer in mode “%(mode)s”: it needs the add, "
                   "change or delete permission that mode uses. Choose append, or ask an "
@@ -224,7 +224,7 @@ def preview(upload: Upload) -> SafeString | None:
     batch = report.get("batch")
     outline = None
     if batch and not report.get("dry_run"):
-        outline = sql.batch_outline(registry.get(upload.layer), batch)
+        outline = sql.batch_outline(catalog.current().get(upload.layer), batch)
     points = _rejected_points(report)
     if outline is None and not points:
         return None

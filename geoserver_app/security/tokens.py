@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from geoserver_app.models import ApiToken, ApiTokenRight
-from layers import registry
+from layers import catalog
 
 KEY_PREFIX = "bm_"
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
@@ -34,7 +34,7 @@ def new_key() -> str:
 
 
 def _checked_layers(layer_ids: Iterable[str]) -> list[str]:
-    known = {layer.id for layer in registry.LAYERS}
+    known = {layer.id for layer in catalog.current().layers}
     layers = list(dict.fromkeys(layer_ids))
     unknown = [layer for layer in layers if layer not in known]
     if unknown:

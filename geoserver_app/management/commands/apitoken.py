@@ -8,7 +8,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from geoserver_app.security import tokens
-from layers import registry
+from layers import catalog
 
 
 def end_of_day(text: str) -> dt.datetime:
@@ -49,7 +49,7 @@ class Command(BaseCommand):
 
     def create(self, name: str, options: dict) -> None:
         if options["all"]:
-            layers = [layer.id for layer in registry.LAYERS]
+            layers = [layer.id for layer in catalog.current().layers]
         else:
             layers = [part.strip() for part in options["layers"].split(",") if part.strip()]
         expires = end_of_day(options["expires"]) if options["expires"] else None
