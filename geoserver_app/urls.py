@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""URL layout of ARCHITECTURE.md section 2 (``/tiles/`` is dispatched in ``wsgi.py``)."""
+"""URL layout (docs/architecture.md, Interface contract); ``/tiles/`` is dispatched in wsgi.py."""
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
