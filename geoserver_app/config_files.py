@@ -37,7 +37,7 @@ def generated_files() -> list[GeneratedFile]:
 
 
 def ogcapi_files() -> list[GeneratedFile]:
-    """pygeoapi's configuration and its HTML templates without CDN (OGC API issue)."""
+    """pygeoapi's configuration and its HTML templates without CDN links."""
     from geoserver_app.ogcapi import pages as ogcapi_pages
     from geoserver_app.ogcapi import pygeoapi_config as ogcapi_config
 
@@ -46,7 +46,7 @@ def ogcapi_files() -> list[GeneratedFile]:
 
 
 def tile_files() -> list[GeneratedFile]:
-    """The MapServer mapfiles and the MapProxy configurations (tiles issue)."""
+    """The MapServer mapfiles and the MapProxy configurations."""
     from geoserver_app.tiles import mapfile, mapproxy_config, nginx
 
     return [GeneratedFile(mapfile.PUBLIC_MAPFILE, mapfile.render_public),

@@ -161,7 +161,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# --- public map viewer (issue 8) ------------------------------------------------------------
+# --- public map viewer ----------------------------------------------------------------------
 # Browser libraries come from node_modules (npm ci in scripts/setup.sh), see geoserver_app/vendor.py.
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -220,7 +220,7 @@ def single_sign_on() -> dict:
 
 globals().update(single_sign_on())
 
-# --- analysts' admin (admin issue): editing, history, metadata, translations ------------
+# --- analysts' admin: editing, history, metadata, translations --------------------------
 INSTALLED_APPS += ["geoserver_app.editor", "geoserver_app.metadata"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Base map under the admin's map widget (MapProxy WMTS REST, XYZ order, north-west origin).

@@ -31,7 +31,7 @@ def with_single_sign_on(patterns: list) -> list:
 
 urlpatterns = with_single_sign_on(urlpatterns)
 
-# analysts' admin issue: ISO 19139 metadata downloads
+# ISO 19139 metadata of each layer, as a download (readable layers only, see metadata/views.py)
 urlpatterns += [
     path("metadata/<slug:layer_id>.xml", metadata_views.layer_xml, name="layer-metadata-xml"),
 ]
