@@ -19,8 +19,6 @@ OLD_VALID = (date(2008, 8, 1), date(2025, 6, 30))
 NEW_VALID = (date(2025, 7, 1), None)
 
 
-# --- administrative units -----------------------------------------------------------------
-
 # code, name, kind, (lon, lat) of the seat, relative growth speed (bigger: larger district)
 _DISTRICTS = (
     ("213", "Thành phố Bắc Giang", "thành phố", (106.194, 21.273), 0.85),

@@ -14,8 +14,6 @@ from layers.demo.geometry import blob, multi_polygon, to_xy, weighted
 from layers.demo.people import random_person
 from layers.demo.world import Lot, World
 
-# --- construction: buildings, permits, urban planning zones -------------------------------
-
 _BUILDING_COUNT = 1500
 _PERMIT_COUNT = 120
 _USES = {  # land use: (use, weight, fewest floors, most floors)

@@ -16,8 +16,6 @@ from layers.demo.people import random_owner
 from layers.demo.transport import add_road, road_attrs
 from layers.demo.world import Frame, Lot, Unit, World
 
-# --- land: parcels and land-use plan zones ------------------------------------------------
-
 _PARCEL_TARGETS = (800, 750, 700, 750)  # two city wards, a township, a rural commune
 _CLEARANCE = {"roads": 8.0, "railways": 15.0, "rivers": 40.0, "water_bodies": 10.0}
 _LAND_USE = {  # (urban frame, residential block): land-use weights

@@ -7,8 +7,6 @@ import random
 from layers.demo.geometry import weighted
 from layers.demo.world import Unit
 
-# --- people, owners, companies ------------------------------------------------------------
-
 _SURNAMES = (("Nguyễn", 30), ("Trần", 10), ("Lê", 8), ("Phạm", 6), ("Hoàng", 5), ("Vũ", 4),
              ("Đặng", 3), ("Bùi", 4), ("Đỗ", 4), ("Ngô", 4), ("Dương", 3), ("Thân", 5),
              ("Giáp", 4), ("Hà", 3), ("Lý", 2), ("Đào", 3), ("Nghiêm", 2))
