@@ -11,12 +11,12 @@ code, parcel, owner, permit, licence and company here is invented.
 SHA-512, so ``PYTHONHASHSEED`` does not matter) and nothing iterates over a set.
 Coordinates are EPSG:9214 (VN-2000 / TM-3 107°00', metres).
 
-One module per theme, built in this order over a shared ``world.World``: ``admin``
-(province, districts, communes and the 2025 mergers), ``resources`` (rivers and lakes first;
-ponds, forests and mineral sites once parcels exist), ``transport`` (railways, roads, and
-bridges last), ``land`` (parcels, city streets, plan zones), ``construction`` (buildings,
-permits, urban planning zones); ``cells`` (the province outline and its cell partition),
-``geometry``, ``people`` and ``core`` are shared by them.
+One module per theme, each adding its layers to a shared ``world.World`` in the order of
+``generate``: ``admin`` (province, districts, communes and the 2025 mergers), ``resources``
+(rivers and lakes first; ponds, forests and mineral sites once parcels exist), ``transport``
+(railways and roads; bridges last), ``land`` (parcels, city streets, plan zones) and
+``construction`` (buildings, permits, urban planning zones). ``cells`` (the province outline
+and its cell partition), ``geometry``, ``people`` and ``core`` are shared by them.
 """
 from __future__ import annotations
 
