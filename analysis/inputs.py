@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
+import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -85,6 +86,4 @@ def geometry(value: Any, name: str) -> BaseGeometry:
 
 
 def _vertex_count(geom: BaseGeometry) -> int:
-    import shapely
-
     return int(shapely.get_num_coordinates(geom))

@@ -20,7 +20,7 @@ from mapproxy.config.loader import ProxyConfiguration, load_configuration
 from mapproxy.wsgiapp import MapProxyApp
 
 from geoserver_app.security import access
-from geoserver_app.tiles import bounds, environment, mapproxy_patches
+from geoserver_app.tiles import bounds, environment, invalidation, mapproxy_patches
 from layers import grants, registry
 
 log = logging.getLogger(__name__)
@@ -116,8 +116,6 @@ def create_app(listen: bool | None = None) -> WSGIApp:
     public, conf = mapproxy_app(full=False)
     full = lazy(lambda: mapproxy_app(full=True)[0])
     if listener_enabled() if listen is None else listen:
-        from geoserver_app.tiles import invalidation
-
         invalidation.start_listener()
     check = bounds.TileGuard(bounds.grids_of(conf))
 
