@@ -56,6 +56,7 @@ _REWORDED = {
     "minz should be less than maxz": _BBOX_HINT,
 }
 
+
 def api_url(request: HttpRequest) -> str:
     """The OGC API base URL of a request (its origin; Host is checked by ALLOWED_HOSTS)."""
     return request.build_absolute_uri("/ogcapi")
