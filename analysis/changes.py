@@ -6,7 +6,7 @@ from psycopg2 import sql
 
 from analysis import inputs
 from analysis.db import fetch
-from geoserver_app.security.access import Grant
+from layers.grants import Grant
 
 MAX_CHANGES = 50_000
 CHANGED = ("SELECT id, version, updated_at FROM {table} WHERE updated_at > %(since)s "

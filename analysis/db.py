@@ -8,8 +8,8 @@ from typing import Any
 from django.db import connection
 from psycopg2 import sql
 
-from geoserver_app.security.access import Grant
 from layers import registry
+from layers.grants import Grant
 from layers.models import model_for
 
 JSONB_OID = 3802

@@ -6,12 +6,13 @@ import datetime as dt
 import json
 from typing import Any
 
+import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from analysis.errors import AnalysisInputError
-from geoserver_app.security.access import Grant
 from layers import registry
+from layers.grants import Grant
 
 # lon/lat box of the province with a margin: inputs outside are refused
 PROVINCE_LONLAT = (105.7, 21.0, 107.2, 21.8)
@@ -85,6 +86,4 @@ def geometry(value: Any, name: str) -> BaseGeometry:
 
 
 def _vertex_count(geom: BaseGeometry) -> int:
-    import shapely
-
     return int(shapely.get_num_coordinates(geom))

@@ -7,7 +7,7 @@ from psycopg2 import sql
 from analysis import inputs
 from analysis.db import fetch, properties, visible_columns
 from analysis.errors import AnalysisInputError
-from geoserver_app.security.access import Grant
+from layers.grants import Grant
 
 MAX_DISTANCE_M = 5000.0
 MAX_RESULTS = 10_000

@@ -9,8 +9,8 @@ from psycopg2 import sql
 from analysis import inputs
 from analysis.db import fetch, properties, visible_columns
 from analysis.errors import AnalysisInputError, AnalysisNotFound
-from geoserver_app.security.access import Grant
 from layers import registry
+from layers.grants import Grant
 
 ZONE_LAYERS = ("land_use_plan_zones", "urban_planning_zones")
 POINT = "ST_Transform(ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), 9214)"

@@ -19,7 +19,7 @@ from analysis.export import export
 from analysis.overlay import overlay
 from analysis.planning import planning_lookup
 from analysis.statistics import area_statistics, to_csv
-from geoserver_app.security.access import PUBLIC, Grant
+from layers.grants import PUBLIC, Grant
 
 
 def _metadata(pid: str, title_vi: str, title_en: str, description: str, inputs: dict,

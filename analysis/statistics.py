@@ -11,7 +11,7 @@ from psycopg2 import sql
 from analysis import inputs
 from analysis.db import fetch
 from analysis.errors import AnalysisInputError
-from geoserver_app.security.access import Grant
+from layers.grants import Grant
 
 # parcels are counted in the commune (valid at the date) that holds their point-on-surface
 LAND_USE = """

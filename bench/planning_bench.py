@@ -81,7 +81,7 @@ def keys(n: int, count: int) -> list[tuple[str, int, int]]:
 
 def time_ours(samples: list[tuple[str, int, int]]) -> list[float]:
     from analysis.planning import planning_lookup
-    from geoserver_app.security.access import PUBLIC
+    from layers.grants import PUBLIC
 
     times = []
     for commune, sheet, parcel in samples:

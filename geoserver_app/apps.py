@@ -8,11 +8,11 @@ class GeoserverAppConfig(AppConfig):
     verbose_name = "Máy chủ bản đồ nền"
 
     def ready(self) -> None:
+        # local: roles uses auth models, importable once the app registry is ready
         from geoserver_app.security import roles
 
         # after the layers app's own post_migrate has created its permissions
         post_migrate.connect(roles.sync_groups, sender=apps.get_app_config("layers"),
                              dispatch_uid="geoserver_app.sync_groups")
-        # pygeoapi's patches (ogcapi/upstream.py) are installed where pygeoapi is first
-        # used (the /ogcapi/ URLs, apis.api_for), not here: commands such as ingest never
-        # import pygeoapi
+        # pygeoapi's patches (ogcapi/patches.py) are installed with the /ogcapi/ URLs,
+        # not here: commands such as ingest never import pygeoapi

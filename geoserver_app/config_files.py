@@ -3,32 +3,15 @@
 
 Each entry names a file (relative to the repository) and the function that renders its
 text. ``render_configs --check`` fails when a committed file differs from what the registry
-gives, so the files people read are never stale.
+gives, so the files people read are never stale. This module gathers the services' files,
+so it sits above them (project wiring); the services use ``geoserver_app.generated``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-
-from django.conf import settings
-
-
-@dataclass(frozen=True)
-class GeneratedFile:
-    path: str
-    render: Callable[[], str]
-
-    @property
-    def absolute(self) -> Path:
-        return Path(settings.BASE_DIR) / self.path
-
-    def stale(self) -> bool:
-        return not self.absolute.exists() or self.absolute.read_text() != self.render()
-
-    def write(self) -> None:
-        self.absolute.parent.mkdir(parents=True, exist_ok=True)
-        self.absolute.write_text(self.render())
+from geoserver_app.generated import GeneratedFile
+from geoserver_app.ogcapi import pages as ogcapi_pages
+from geoserver_app.ogcapi import pygeoapi_config as ogcapi_config
+from geoserver_app.tiles import mapfile, mapproxy_config, nginx
 
 
 def generated_files() -> list[GeneratedFile]:
@@ -38,17 +21,12 @@ def generated_files() -> list[GeneratedFile]:
 
 def ogcapi_files() -> list[GeneratedFile]:
     """pygeoapi's configuration and its HTML templates without CDN links."""
-    from geoserver_app.ogcapi import pages as ogcapi_pages
-    from geoserver_app.ogcapi import pygeoapi_config as ogcapi_config
-
     return [GeneratedFile(ogcapi_config.CONFIG_FILE, ogcapi_config.render_yaml),
             *ogcapi_pages.generated_files()]
 
 
 def tile_files() -> list[GeneratedFile]:
     """The MapServer mapfiles and the MapProxy configurations."""
-    from geoserver_app.tiles import mapfile, mapproxy_config, nginx
-
     return [GeneratedFile(mapfile.PUBLIC_MAPFILE, mapfile.render_public),
             GeneratedFile(mapfile.INTERNAL_MAPFILE, mapfile.render_internal),
             GeneratedFile(mapfile.FONTSET, mapfile.render_fontset),

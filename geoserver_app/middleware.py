@@ -9,6 +9,9 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 
+from geoserver_app.security import access
+from geoserver_app.security.tokens import InvalidToken
+
 log = logging.getLogger(__name__)
 LANGUAGE_COOKIE = "django_language"
 
@@ -49,9 +52,6 @@ class GrantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from geoserver_app.security import access
-        from geoserver_app.security.tokens import InvalidToken
-
         try:
             request.META[access.ENVIRON_KEY] = access.grant_for_environ(request.META)
         except InvalidToken as exc:

@@ -9,10 +9,14 @@ ALLOWED_HOSTS  comma separated; default 127.0.0.1,localhost
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from geoserver_app.security.sso import settings_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BASEMAP_VAR_DIR", BASE_DIR / "var"))
@@ -175,10 +179,6 @@ STATICFILES_FINDERS = [
 
 def frame_ancestors(value: str) -> list[str]:
     """Origins of VIEWER_FRAME_ANCESTORS, each checked to be a CSP host source."""
-    import re
-
-    from django.core.exceptions import ImproperlyConfigured
-
     origins = value.replace(",", " ").split()
     for origin in origins:
         if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
@@ -198,6 +198,7 @@ from django.utils.functional import SimpleLazyObject  # noqa: E402
 
 
 def _api_rules() -> object:
+    # local: imports pygeoapi (~1 s), only when its URLs first read the rules
     from geoserver_app.ogcapi.rules import api_rules
 
     return api_rules()
@@ -213,8 +214,6 @@ LOGGING.setdefault("loggers", {})["pygeoapi"] = {"level": "ERROR"}
 def single_sign_on() -> dict:
     """LDAP/Active Directory and OpenID Connect settings: off unless LDAP_SERVER_URI /
     OIDC_ISSUER are set (README "Single sign-on", geoserver_app/security/sso)."""
-    from geoserver_app.security.sso import settings_from_env
-
     return settings_from_env(os.environ)
 
 

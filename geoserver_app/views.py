@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
 
 from geoserver_app.middleware import close_broken_connection
-from geoserver_app.security import access
 from geoserver_app.viewer import page
+from layers import grants
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -31,12 +31,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The public map viewer: public layers only, whoever asks (``?embed=1``: for iframes)."""
     language, embed = request.LANGUAGE_CODE, request.GET.get("embed") == "1"
-    communes = page.communes(access.PUBLIC)
+    communes = page.communes(grants.PUBLIC)
     response = render(request, "geoserver_app/home.html", {
-        "sectors": page.sectors(access.PUBLIC, language),
+        "sectors": page.sectors(grants.PUBLIC, language),
         "communes": communes,
         "parcel_groups": page.parcel_groups(communes, language),
-        "config": page.client_config(access.PUBLIC, language),
+        "config": page.client_config(grants.PUBLIC, language),
         "embed": embed,
     })
     response["Content-Security-Policy"] = page.content_security_policy(

@@ -13,8 +13,8 @@ import functools
 from pygeoapi.api import API
 from pygeoapi.openapi import get_oas
 
-from geoserver_app.ogcapi import jobs, pygeoapi_config, upstream
-from geoserver_app.security.access import Grant
+from geoserver_app.ogcapi import jobs, pygeoapi_config
+from layers.grants import Grant
 
 
 @functools.lru_cache(maxsize=1)
@@ -26,7 +26,6 @@ def base_config() -> dict:
 @functools.lru_cache(maxsize=64)
 def api_for(grant: Grant, url: str) -> API:
     """The API of ``grant`` serving at ``url`` (the request's origin + /ogcapi)."""
-    upstream.install()
     view = pygeoapi_config.for_grant(base_config(), grant, url)
     view["server"]["templates"] = {"path": str(pygeoapi_config.TEMPLATES_DIR)}
     view["server"]["manager"] = jobs.manager(grant)

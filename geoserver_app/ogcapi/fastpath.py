@@ -35,10 +35,11 @@ from pygeoapi.provider.tile import ProviderTileNotFoundError
 from pygeoapi.util import get_dataset_formatters
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
-from geoserver_app.ogcapi import apis, db, pygeoapi_config, queries, upstream
+from geoserver_app.ogcapi import apis, db, dispatch, pygeoapi_config, queries
 from geoserver_app.ogcapi.provider import BadParameter, PostGISProvider, keyset_next
 from geoserver_app.ogcapi.vector_tiles import MVTProvider
 from geoserver_app.security import access
+from layers import grants
 
 ITEM_PARAMETERS = frozenset({"f", "bbox", "limit", "offset", "after"})
 TILE_PARAMETERS = frozenset({"f"})
@@ -86,11 +87,11 @@ def collection(api: object, collection_id: str) -> Collection | None:
 
 
 def _collection_of(request: HttpRequest,
-                   collection_id: str) -> tuple[access.Grant, object, Collection] | None:
+                   collection_id: str) -> tuple[grants.Grant, object, Collection] | None:
     """The request's grant, its API and the collection in it (None: pygeoapi answers)."""
     grant = access.grant_for_request(request)
     try:
-        api = apis.api_for(grant, upstream.api_url(request))
+        api = apis.api_for(grant, dispatch.api_url(request))
     except (db.DatabaseUnavailable, SQLAlchemyOperationalError):
         return None  # pygeoapi's path answers it: 503
     found = collection(api, collection_id)
@@ -206,7 +207,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse | None:
     try:
         if "HTTP_IF_MODIFIED_SINCE" in request.META:
             changed = _last_change(found)
-            if upstream.not_modified_since(request, changed):
+            if dispatch.not_modified_since(request, changed):
                 return _not_modified(grant, headers, changed)
         page = found.features.build_page(
             query.offset, query.limit, query.bbox,
@@ -219,9 +220,9 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse | None:
         return None  # pygeoapi's path answers: 503, or the 400 naming the parameter
     body = _page_body(features, returned,
                       _links(request, api, found, fmt, query, returned, last_id))
-    status = upstream.conditional(request, headers, HTTPStatus.OK, body, None, changed)
-    content = b"" if status == HTTPStatus.NOT_MODIFIED else upstream.apply_gzip(headers, body)
-    return upstream.respond(grant, headers, status, content)
+    status = dispatch.conditional(request, headers, HTTPStatus.OK, body, None, changed)
+    content = b"" if status == HTTPStatus.NOT_MODIFIED else dispatch.apply_gzip(headers, body)
+    return dispatch.respond(grant, headers, status, content)
 
 
 def _page_body(features: str, returned: int, links: list[dict]) -> str:
@@ -238,10 +239,10 @@ def _last_change(found: Collection) -> dt.datetime | None:
                         found.features.database)[0]
 
 
-def _not_modified(grant: access.Grant, headers: dict, changed: dt.datetime) -> HttpResponse:
+def _not_modified(grant: grants.Grant, headers: dict, changed: dt.datetime) -> HttpResponse:
     headers.pop("Content-Encoding", None)
     headers["Last-Modified"] = http_date(changed.timestamp())
-    return upstream.respond(grant, headers, HTTPStatus.NOT_MODIFIED, b"")
+    return dispatch.respond(grant, headers, HTTPStatus.NOT_MODIFIED, b"")
 
 
 def tile(request: HttpRequest, collection_id: str, tileset: str, z: str, y: str,
@@ -262,6 +263,6 @@ def tile(request: HttpRequest, collection_id: str, tileset: str, z: str, y: str,
     headers = _headers(request, api)
     headers["Content-Type"] = found.tile_def["format"]["mimetype"]
     l10n.set_response_language(headers, SYSTEM_LOCALE)
-    status = upstream.conditional(request, headers, HTTPStatus.OK, content, None)
-    content = b"" if status == HTTPStatus.NOT_MODIFIED else upstream.apply_gzip(headers, content)
-    return upstream.respond(grant, headers, status, content)
+    status = dispatch.conditional(request, headers, HTTPStatus.OK, content, None)
+    content = b"" if status == HTTPStatus.NOT_MODIFIED else dispatch.apply_gzip(headers, content)
+    return dispatch.respond(grant, headers, status, content)

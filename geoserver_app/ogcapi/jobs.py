@@ -17,7 +17,7 @@ from psycopg2 import sql
 
 from analysis.processes import PROCESSORS
 from geoserver_app.ogcapi import db
-from geoserver_app.security.access import Grant
+from layers.grants import Grant
 
 JOB_SCHEMA_PREFIX = "jobs_"
 STALE = ("accepted", "running")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pygeoapi
 
-from geoserver_app.config_files import GeneratedFile
+from geoserver_app.generated import GeneratedFile
 
 UPSTREAM = Path(pygeoapi.__file__).resolve().parent / "templates"
 TARGET = "geoserver_app/ogcapi/templates"

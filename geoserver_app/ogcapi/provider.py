@@ -15,7 +15,7 @@ from pygeoapi.provider.base import (
     ProviderItemNotFoundError,
 )
 
-from geoserver_app.ogcapi import cql, db, queries, schema, upstream
+from geoserver_app.ogcapi import cql, db, dispatch, queries, schema
 from layers import registry
 
 MAX_OFFSET = 2**31 - 1  # PostgreSQL's OFFSET is a bigint; deep pages use the keyset link
@@ -107,10 +107,10 @@ class PostGISProvider(BaseProvider):
                     "numberMatched": self._fetch(*queries.count_matched(page))[0]}
         features, returned, last_id, changed = self._fetch(
             *queries.collection_page(page, self.layer.id))
-        upstream.LAST_MODIFIED.set(changed)
+        dispatch.LAST_MODIFIED.set(changed)
         result = {"type": "FeatureCollection", "features": features, "numberReturned": returned}
         if not page.order and returned == limit:
-            link = keyset_next(upstream.REQUEST_URL.get(), last_id)
+            link = keyset_next(dispatch.REQUEST_URL.get(), last_id)
             result["links"] = [link] if link else []
         return result
 
@@ -137,7 +137,7 @@ class PostGISProvider(BaseProvider):
             raise ProviderItemNotFoundError(
                 user_msg=f"không có đối tượng {identifier} (no feature {identifier})")
         feature, _version, updated_at = row
-        upstream.LAST_MODIFIED.set(updated_at)
+        dispatch.LAST_MODIFIED.set(updated_at)
         return feature
 
     def _page(self, select: list | None, crs_spec: object | None, skip_geometry: bool,

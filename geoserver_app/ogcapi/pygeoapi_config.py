@@ -19,8 +19,8 @@ from django.conf import settings
 from pygeoapi.util import yaml_load
 
 from geoserver_app.ogcapi import jobs, rules, schema, vector_tiles
-from geoserver_app.security.access import Grant
 from layers import registry
+from layers.grants import Grant
 
 CONFIG_FILE = "pygeoapi-config.yml"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"

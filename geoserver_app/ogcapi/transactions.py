@@ -18,8 +18,8 @@ import psycopg2
 from django.core.exceptions import ValidationError
 
 from geoserver_app.ogcapi import db, pygeoapi_config, queries, schema
-from geoserver_app.security.access import Grant
 from layers import models, registry
+from layers.grants import Grant
 
 MAX_BODY = 10 * 1024 * 1024
 CRS_URIS = {f"http://www.opengis.net/def/crs/EPSG/0/{srid}": srid

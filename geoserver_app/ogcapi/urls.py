@@ -12,9 +12,9 @@ from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.static import serve
 
-from geoserver_app.ogcapi import upstream, views
+from geoserver_app.ogcapi import patches, views
 
-upstream.install()  # before pygeoapi's views serve anything (see upstream.py)
+patches.install()  # the OGC API starts here, before pygeoapi's views serve anything
 
 PYGEOAPI_STATIC = Path(pygeoapi.__file__).resolve().parent / "static"
 # files pygeoapi's pages load from CDNs, served from pinned packages (see pages.py)

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from psycopg2 import sql
 
 from geoserver_app.ogcapi import db, fastpath, pygeoapi_config, transactions
-from geoserver_app.ogcapi.upstream import api_url
+from geoserver_app.ogcapi.dispatch import api_url
 from geoserver_app.security import access
 
 MAX_DELETIONS = 10000

@@ -13,6 +13,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 
 from geoserver_app.security import access
 from geoserver_app.security.tokens import InvalidToken
+from layers import grants
 
 log = logging.getLogger(__name__)
 API_PREFIXES = ("/ogcapi", "/tiles")
@@ -64,7 +65,7 @@ class RateLimiter:
             return forwarded.split(",")[-1].strip()
         return remote
 
-    def allow(self, environ: dict, grant: access.Grant) -> int | None:
+    def allow(self, environ: dict, grant: grants.Grant) -> int | None:
         """None when the request may go on, else the seconds to wait."""
         address = self.client_address(environ)
         kind = "anonymous" if grant.anonymous else "token"
@@ -83,7 +84,7 @@ class RateLimiter:
         return None if count <= limit else int(60 - now % 60) + 1
 
 
-def resolve_grant(environ: dict) -> access.Grant:
+def resolve_grant(environ: dict) -> grants.Grant:
     """The grant, retried once on a fresh connection (the database may have restarted)."""
     try:
         return access.grant_for_environ(environ)

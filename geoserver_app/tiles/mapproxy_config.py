@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from geoserver_app.config_files import GeneratedFile
+from geoserver_app.generated import GeneratedFile
 from geoserver_app.tiles import mapfile
 from layers import registry
 

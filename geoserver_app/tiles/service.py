@@ -20,14 +20,14 @@ from mapproxy.config.loader import ProxyConfiguration, load_configuration
 from mapproxy.wsgiapp import MapProxyApp
 
 from geoserver_app.security import access
-from geoserver_app.tiles import bounds, environment, mapproxy_patches
-from layers import registry
+from geoserver_app.tiles import bounds, environment, invalidation, mapproxy_patches
+from layers import grants, registry
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def needs_full(grant: access.Grant) -> bool:
+def needs_full(grant: grants.Grant) -> bool:
     """True when the grant may read at least one internal layer."""
     return any(grant.can_read(layer.id) for layer in registry.LAYERS if not layer.public)
 
@@ -116,8 +116,6 @@ def create_app(listen: bool | None = None) -> WSGIApp:
     public, conf = mapproxy_app(full=False)
     full = lazy(lambda: mapproxy_app(full=True)[0])
     if listener_enabled() if listen is None else listen:
-        from geoserver_app.tiles import invalidation
-
         invalidation.start_listener()
     check = bounds.TileGuard(bounds.grids_of(conf))
 

@@ -2,7 +2,7 @@
 """The public map viewer at ``/``: layer list, legend, map style and page policy, from the registry.
 
 Everything the page shows about layers is built here, server-side, from the layers a grant may
-read (the viewer uses ``access.PUBLIC``), so an internal layer never reaches the page, its
+read (the viewer uses ``grants.PUBLIC``), so an internal layer never reaches the page, its
 style or its script. The browser only ever calls the public services:
 
 - raster base map: MapProxy's composite ``basemap`` layer (``/tiles/``),
@@ -14,8 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from geoserver_app.security.access import Grant
+from django.conf import settings
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.db.models.functions import Envelope
+from django.core.cache import cache
+
 from layers import registry, vn2000
+from layers.grants import Grant
+from layers.models import AdminCommune, AdminProvince, LandParcel, model_for
 
 # MapProxy WMTS RESTful URL of the composite layer "basemap" on its "webmercator" grid (XYZ order)
 BASEMAP_TILES = "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png"
@@ -137,8 +143,6 @@ def current_unit_dates(layer_id: str) -> list[str]:
     units whose ``valid_from`` is one of these dates. A layer with no current unit (districts)
     then draws its last units.
     """
-    from layers.models import model_for
-
     rows = model_for(layer_id).objects.order_by().values_list("valid_from", "valid_to").distinct()
     current = sorted({start.isoformat() for start, end in rows if end is None})
     return current or sorted({start.isoformat() for start, _end in rows})[-1:]
@@ -201,10 +205,6 @@ def data_bounds(margin: float = 0.02) -> list[float] | None:
     The tile service refuses (404) raster tiles that miss the province, so the sources carry
     these ``bounds`` and the browser never asks for them (no failed requests, fewer requests).
     """
-    from django.contrib.gis.db.models import Extent
-
-    from layers.models import AdminProvince
-
     extent = AdminProvince.objects.aggregate(box=Extent("geom_4326"))["box"]
     if extent is None:
         return None
@@ -220,8 +220,6 @@ def available(config_file: str) -> bool:
     the registry and committed with the services. Without one, the page leaves that service
     out and says so, instead of asking for tiles that would all fail.
     """
-    from django.conf import settings
-
     return (Path(settings.BASE_DIR) / config_file).exists()
 
 
@@ -358,10 +356,6 @@ def communes(grant: Grant) -> list[dict]:
     parcels (the parcel search offers those)."""
     if not grant.can_read("admin_communes"):
         return []
-    from django.contrib.gis.db.models.functions import Envelope
-
-    from layers.models import AdminCommune
-
     with_parcels = parcel_communes(grant)
     rows = (AdminCommune.objects.annotate(box=Envelope("geom_4326"))
             .order_by("name", "valid_from").values("id", "code", "name", "kind", "valid_to", "box"))
@@ -385,10 +379,6 @@ def parcel_communes(grant: Grant) -> frozenset[str]:
     """Commune codes that have land parcels (cached five minutes: a scan of the key index)."""
     if not grant.can_read("land_parcels"):
         return frozenset()
-    from django.core.cache import cache
-
-    from layers.models import LandParcel
-
     codes = cache.get("viewer:parcel-communes")
     if codes is None:
         codes = frozenset(LandParcel.objects.order_by().values_list("commune_code", flat=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from analysis.changes import changes
 from analysis.errors import AnalysisInputError
 from analysis.export import export
-from geoserver_app.security.access import PUBLIC
+from layers.grants import PUBLIC
 from layers.models import LandParcel, Road
 
 

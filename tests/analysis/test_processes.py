@@ -6,7 +6,7 @@ import pytest
 
 from analysis.errors import AnalysisInputError
 from analysis.processes import PROCESSORS, AreaStatisticsProcessor, PlanningLookupProcessor
-from geoserver_app.security.access import PUBLIC, LayerRights
+from layers.grants import PUBLIC, LayerRights
 
 
 def test_process_ids_and_metadata():

@@ -7,7 +7,7 @@ import pytest
 from analysis.errors import AnalysisInputError
 from analysis.overlay import overlay
 from analysis.statistics import area_statistics, to_csv
-from geoserver_app.security.access import PUBLIC, LayerRights
+from layers.grants import PUBLIC, LayerRights
 
 
 def test_land_use_by_commune_before_and_after_the_2025_reorganisation(scene):

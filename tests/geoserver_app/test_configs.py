@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from geoserver_app import config_files
-from geoserver_app.config_files import GeneratedFile
+from geoserver_app.generated import GeneratedFile
 
 
 def test_committed_generated_files_are_current():

@@ -9,7 +9,7 @@ import pyogrio
 import pytest
 import shapely
 
-from geoserver_app.security.access import PUBLIC, Grant, LayerRights
+from layers.grants import PUBLIC, Grant, LayerRights
 
 # (two points per point layer: main's capture trigger fails on a one-point extent)
 # 6 x 5 parcels of ~0.001° near Bắc Giang city; parcel n has sheet 1 + n // 10.

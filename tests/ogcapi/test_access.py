@@ -8,7 +8,7 @@ import json
 import pytest
 
 from geoserver_app.ogcapi import apis
-from geoserver_app.security.access import PUBLIC
+from layers.grants import PUBLIC
 from tests.ogcapi.conftest import everything
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from geoserver_app.ogcapi import db
-from geoserver_app.security.access import PUBLIC
+from layers.grants import PUBLIC
 from tests.ogcapi.conftest import everything
 
 pytestmark = pytest.mark.django_db

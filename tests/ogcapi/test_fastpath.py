@@ -11,7 +11,7 @@ import pytest
 from django.test import RequestFactory
 
 from geoserver_app.ogcapi import fastpath
-from geoserver_app.security.access import PUBLIC
+from layers.grants import PUBLIC
 from tests.ogcapi.conftest import everything
 
 pytestmark = pytest.mark.django_db

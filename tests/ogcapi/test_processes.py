@@ -8,7 +8,7 @@ import time
 import pytest
 
 from geoserver_app.ogcapi import db, jobs
-from geoserver_app.security.access import PUBLIC
+from layers.grants import PUBLIC
 from tests.ogcapi.conftest import everything
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geoserver_app.security.access import PUBLIC
 from layers import registry
+from layers.grants import PUBLIC
 from tests.ogcapi.conftest import everything
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from geoserver_app.ogcapi import db
-from geoserver_app.security.access import PUBLIC
+from layers.grants import PUBLIC
 from tests.ogcapi.conftest import everything
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_too_large_body_is_413(client, ogc_data, writer):
 
 
 def test_writer_without_sensitive_right_cannot_set_owner(client, ogc_data, as_grant):
-    from geoserver_app.security.access import LayerRights
+    from layers.grants import LayerRights
 
     as_grant(PUBLIC.extended([("land_parcels", LayerRights(write=True))], "token:editor"))
     response = post(client, parcel(1008, owner_name="X"))

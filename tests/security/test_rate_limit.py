@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from geoserver_app.security import access, guard
-from geoserver_app.security.access import PUBLIC, LayerRights
+from layers.grants import PUBLIC, LayerRights
 
 
 class Clock:

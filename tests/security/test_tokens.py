@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from geoserver_app.models import ApiToken
 from geoserver_app.security import access, guard
-from geoserver_app.security.access import PUBLIC, LayerRights
 from geoserver_app.security.tokens import InvalidToken
+from layers import grants
+from layers.grants import PUBLIC, LayerRights
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def create(*args: str) -> str:
     return out.getvalue().splitlines()[-1]
 
 
-def grant_of(key: str) -> access.Grant:
+def grant_of(key: str) -> grants.Grant:
     return access.grant_for_environ({"HTTP_AUTHORIZATION": f"Bearer {key}"})
 
 

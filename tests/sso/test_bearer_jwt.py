@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives import serialization
 from django.contrib.auth.models import User
 
 from geoserver_app.security import access
-from geoserver_app.security.access import PUBLIC
 from geoserver_app.security.tokens import InvalidToken
-from layers import registry
+from layers import grants, registry
+from layers.grants import PUBLIC
 from tests.sso.conftest import API_AUDIENCE
 from tests.sso.provider import new_key
 
@@ -32,7 +32,7 @@ def api_on(oidc_on):
                                    **extra)
 
 
-def grant_of(token: str) -> access.Grant:
+def grant_of(token: str) -> grants.Grant:
     return access.grant_for_environ({"HTTP_AUTHORIZATION": f"Bearer {token}"})
 
 

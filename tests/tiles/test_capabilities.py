@@ -10,22 +10,23 @@ from owslib.wmts import WebMapTileService
 from geoserver_app.security import access
 from geoserver_app.tiles import service
 from layers import registry
+from layers.grants import PUBLIC, Grant, LayerRights
 from tests.tiles.conftest import WSGIClient
 
 PUBLIC_TILE_LAYERS = {"basemap", *(layer.id for layer in registry.public_layers())}
 INTERNAL = {"mineral_sites", "construction_permits"}
 
 
-def internal_grant() -> access.Grant:
+def internal_grant() -> Grant:
     """A token-like grant that may read every layer."""
-    return access.Grant(tuple((layer.id, access.LayerRights()) for layer in registry.LAYERS),
-                        name="token:full")
+    return Grant(tuple((layer.id, LayerRights()) for layer in registry.LAYERS),
+                 name="token:full")
 
 
 @pytest.fixture
 def apps(tile_env, monkeypatch, db):
     """The tile app, with a switch that makes the next requests carry the full grant."""
-    grants = {"current": access.PUBLIC}
+    grants = {"current": PUBLIC}
     monkeypatch.setattr(access, "grant_for_environ", lambda environ: grants["current"])
     return WSGIClient(service.create_app(listen=False)), grants
 
@@ -66,12 +67,12 @@ def test_full_grant_gets_the_full_service(apps):
     reply = client.get("/wmts/1.0.0/WMTSCapabilities.xml")
     wmts = WebMapTileService("http://testserver/tiles/wmts", xml=reply.body)
     assert set(wmts.contents) == PUBLIC_TILE_LAYERS | INTERNAL
-    grants["current"] = access.PUBLIC
+    grants["current"] = PUBLIC
     assert client.get("/wmts/mineral_sites/webmercator/14/13025/7200.png").status == 400
 
 
 def test_only_grants_with_an_internal_layer_need_the_full_app():
-    assert service.needs_full(access.PUBLIC) is False
+    assert service.needs_full(PUBLIC) is False
     assert service.needs_full(internal_grant()) is True
-    roads_only = access.Grant((("roads", access.LayerRights(write=True)),), name="token:roads")
+    roads_only = Grant((("roads", LayerRights(write=True)),), name="token:roads")
     assert service.needs_full(roads_only) is False

@@ -8,8 +8,8 @@ import unicodedata
 import pytest
 from pyproj import Transformer
 
-from geoserver_app.security.access import PUBLIC
 from layers import registry
+from layers.grants import PUBLIC
 from tests.viewer.conftest import DESKTOP, PHONE, tiles_loaded, wait_until
 
 # A parcel whose inner point lies in a land-use plan zone (and, when the demo has one there,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from geoserver_app.security.access import PUBLIC, Grant, LayerRights
 from geoserver_app.settings import frame_ancestors
 from geoserver_app.viewer import page
 from layers import registry
+from layers.grants import PUBLIC, Grant, LayerRights
 
 pytestmark = pytest.mark.django_db
 

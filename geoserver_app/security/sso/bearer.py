@@ -16,9 +16,9 @@ from collections.abc import Iterator
 import jwt
 from django.conf import settings
 
-from geoserver_app.security.access import LayerRights
 from geoserver_app.security.sso import OidcConfig
 from geoserver_app.security.tokens import InvalidToken
+from layers.grants import LayerRights
 
 KEYS_LIFESPAN_S = 300
 MIN_REFRESH_S = 30  # an unknown key id refetches the JWKS at most this often
@@ -74,6 +74,7 @@ def enabled_config() -> OidcConfig:
 
 def verified_claims(token: str, config: OidcConfig) -> dict:
     """The claims of ``token`` once signature, issuer, audience and expiry hold."""
+    # local: mozilla-django-oidc loads only when OpenID Connect is configured
     from geoserver_app.security.sso.openid import ProviderUnavailable, endpoint
 
     try:

@@ -12,7 +12,8 @@ import pygeoapi.django_.views as django_views
 import pytest
 from pygeoapi import crs as pygeoapi_crs
 
-from geoserver_app.ogcapi import upstream
+import geoserver_app.ogcapi.urls  # noqa: F401  (the OGC API's start installs the patches)
+from geoserver_app.ogcapi import dispatch, patches
 
 ROOT = Path(pygeoapi.__file__).resolve().parent
 # sha256 of the source of each function we replace or rely on, in pygeoapi 0.24.0
@@ -37,13 +38,13 @@ def function_digest(relative: str, name: str) -> str:
 
 
 def test_pinned_version():
-    assert pygeoapi.__version__ == upstream.PYGEOAPI_VERSION == "0.24.0"
+    assert pygeoapi.__version__ == patches.PYGEOAPI_VERSION == "0.24.0"
 
 
 @pytest.mark.parametrize(("relative", "name"), sorted(PINNED))
 def test_replaced_functions_unchanged_upstream(relative, name):
     assert function_digest(relative, name) == PINNED[(relative, name)], (
-        f"pygeoapi changed {name} in {relative}: review geoserver_app/ogcapi/upstream.py")
+        f"pygeoapi changed {name} in {relative}: review geoserver_app/ogcapi/patches.py")
 
 
 def test_call_sites_still_use_the_names_we_replace():
@@ -54,36 +55,36 @@ def test_call_sites_still_use_the_names_we_replace():
     assert "execute_from_django(" in (ROOT / "django_/views.py").read_text()
 
 
-def test_installed():
-    assert django_views.execute_from_django is upstream.execute
-    assert itemtypes.transform_bbox is upstream.transform_bbox
-    assert pygeoapi_crs.get_srid is upstream.get_srid
+def test_installed_with_the_ogcapi_urls():
+    assert django_views.execute_from_django is dispatch.execute
+    assert itemtypes.transform_bbox is patches.transform_bbox
+    assert pygeoapi_crs.get_srid is patches.get_srid
 
 
 def test_same_crs_bbox_needs_no_transformer():
     crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-    before = upstream._transformer.cache_info()
-    assert upstream.transform_bbox([106.1, 21.2, 106.3, 21.4], crs84, crs84) == [
+    before = patches._transformer.cache_info()
+    assert patches.transform_bbox([106.1, 21.2, 106.3, 21.4], crs84, crs84) == [
         106.1, 21.2, 106.3, 21.4]
-    assert upstream._transformer.cache_info() == before
+    assert patches._transformer.cache_info() == before
 
 
 def test_transformers_are_cached_and_agree_with_upstream():
     crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
     mercator = "http://www.opengis.net/def/crs/EPSG/0/3857"
-    upstream._transformer.cache_clear()
+    patches._transformer.cache_clear()
     bbox = [11822141.0, 2427698.0, 11822341.0, 2427746.0]
-    ours = [upstream.transform_bbox(bbox, mercator, crs84) for _ in range(3)]
-    expected = upstream.upstream_transform_bbox(bbox, mercator, crs84)
+    ours = [patches.transform_bbox(bbox, mercator, crs84) for _ in range(3)]
+    expected = patches.upstream_transform_bbox(bbox, mercator, crs84)
     assert ours[0] == pytest.approx(expected) and ours[2] == ours[0]
-    info = upstream._transformer.cache_info()
+    info = patches._transformer.cache_info()
     assert (info.misses, info.hits) == (1, 2)
 
 
 def test_srid_is_cached_and_agrees_with_upstream():
-    upstream._srid_of.cache_clear()
+    patches._srid_of.cache_clear()
     uri = "http://www.opengis.net/def/crs/EPSG/0/9214"
-    assert [upstream.get_srid(uri) for _ in range(3)] == [9214] * 3
-    assert upstream.upstream_get_srid(uri) == 9214
-    info = upstream._srid_of.cache_info()
+    assert [patches.get_srid(uri) for _ in range(3)] == [9214] * 3
+    assert patches.upstream_get_srid(uri) == 9214
+    info = patches._srid_of.cache_info()
     assert (info.misses, info.hits) == (1, 2)

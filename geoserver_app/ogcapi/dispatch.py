@@ -1,50 +1,38 @@
 # SPDX-License-Identifier: MIT
-"""Every change we make to pygeoapi's behaviour, in one place, pinned to pygeoapi 0.24.0.
+"""How a pygeoapi handler answers a Django request: ours, around pygeoapi's handlers.
 
-``install()`` (called where pygeoapi is first used: ``ogcapi/urls.py`` and ``apis.api_for``;
-not at start-up, so commands that never serve the API do not import pygeoapi) replaces
-three module-level functions; tests/ogcapi/test_upstream.py fails when pygeoapi changes any
-of them, so an upgrade forces a review here.
-
-1. ``pygeoapi.django_.views.execute_from_django`` builds a new ``API`` from the one global
-   config on every request. Ours picks the cached API of the request's grant
-   (``apis.api_for``), answers conditional GETs (ETag/If-None-Match, and for features
-   Last-Modified/If-Modified-Since: 304), adds ``Vary: Authorization``, gzips at level
-   ``GZIP_LEVEL`` (pygeoapi's 9 costs three times level 6 for 1-2 % fewer bytes),
-   refuses bodies over ``MAX_BODY`` (413) and turns a database outage into 503.
-2. ``pygeoapi.api.itemtypes.transform_bbox`` builds a pyproj Transformer per request, even for
-   CRS84 -> CRS84 (~15 ms). Ours returns the bbox unchanged when the CRSs are the same and
-   caches Transformers.
-   It also rewords the few 400 messages of pygeoapi that do not name their parameter
-   (``_REWORDED``), so every bad request says which parameter to fix.
-3. ``pygeoapi.crs.get_srid`` (imported by ``provider/sql.py`` as ``get_srid``) falls back to a
-   slow proj4 round trip for every call (~15 ms). Ours caches the answer per CRS.
+``execute`` replaces ``pygeoapi.django_.views.execute_from_django`` (``patches.install``).
+It picks the cached API of the request's grant (``apis.api_for``), answers conditional GETs
+(ETag/If-None-Match, and for features Last-Modified/If-Modified-Since: 304), adds
+``Vary: Authorization``, gzips at level ``GZIP_LEVEL`` (pygeoapi's 9 costs three times
+level 6 for 1-2 % fewer bytes), refuses bodies over ``MAX_BODY`` (413), turns a database
+outage into 503, and rewords the few 400 messages of pygeoapi that do not name their
+parameter (``_REWORDED``), so every bad request says which parameter to fix. The fast
+paths (``fastpath.py``) answer with the same conditional/gzip/respond helpers.
 """
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gzip
 import hashlib
 import json
 import re
-import sys
 from collections.abc import Callable
 from contextvars import ContextVar
 from http import HTTPStatus
 
-import pygeoapi
-import pyproj
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import http_date, parse_http_date_safe
-from pygeoapi import crs as pygeoapi_crs
 from pygeoapi.api import APIRequest
+from pygeoapi.api.itemtypes import get_collection_item
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
+from geoserver_app.ogcapi import apis
 from geoserver_app.ogcapi.db import DatabaseUnavailable
+from geoserver_app.ogcapi.transactions import etag
 from geoserver_app.security import access
+from layers import grants, registry
 
-PYGEOAPI_VERSION = "0.24.0"
 # the absolute URL of the request being served (providers build keyset ``next`` links)
 REQUEST_URL: ContextVar[str | None] = ContextVar("ogcapi_request_url", default=None)
 # the last change of what the provider answered (a feature's updated_at, a layer's last
@@ -67,39 +55,6 @@ _REWORDED = {
     "minx should be less than maxx": _BBOX_HINT,
     "minz should be less than maxz": _BBOX_HINT,
 }
-upstream_transform_bbox = pygeoapi_crs.transform_bbox
-upstream_get_srid = pygeoapi_crs.get_srid
-
-
-@functools.lru_cache(maxsize=64)
-def _transformer(from_crs: str, to_crs: str, always_xy: bool) -> tuple[Callable, bool]:
-    source, target = pygeoapi_crs.get_crs(from_crs), pygeoapi_crs.get_crs(to_crs)
-    transform = pyproj.Transformer.from_crs(source, target, always_xy=always_xy).transform
-    return transform, target.to_epsg() == 3857
-
-
-def transform_bbox(bbox: list, from_crs: str | pyproj.CRS, to_crs: str | pyproj.CRS,
-                   always_xy: bool = False) -> list:
-    """``pygeoapi.crs.transform_bbox`` without the per-call Transformer."""
-    if not isinstance(from_crs, str) or not isinstance(to_crs, str):
-        return upstream_transform_bbox(bbox, from_crs, to_crs, always_xy)
-    if from_crs == to_crs:
-        return list(bbox)
-    transform, web_mercator = _transformer(from_crs, to_crs, always_xy)
-    if web_mercator:
-        bbox = [bbox[0], max(-85.0511, bbox[1]), bbox[2], min(85.0511, bbox[3])]
-    n_dims = len(bbox) // 2
-    return list(transform(*bbox[:n_dims]) + transform(*bbox[n_dims:]))
-
-
-@functools.lru_cache(maxsize=64)
-def _srid_of(key: str) -> int | None:
-    return upstream_get_srid(key)
-
-
-def get_srid(crs: str | pyproj.CRS) -> int | None:
-    """``pygeoapi.crs.get_srid`` computed once per CRS."""
-    return _srid_of(crs if isinstance(crs, str) else crs.to_wkt())
 
 
 def api_url(request: HttpRequest) -> str:
@@ -114,9 +69,6 @@ def _etag(content: bytes | str) -> str:
 
 def _feature_etag(collection: str, content) -> str | None:
     """The version-based ETag of one GeoJSON feature (what If-Match must quote)."""
-    from geoserver_app.ogcapi.transactions import etag
-    from layers import registry
-
     try:
         feature = json.loads(content)
         return etag(registry.get(collection), int(feature["id"]),
@@ -197,8 +149,6 @@ def _too_large(request: HttpRequest) -> bool:
 def execute(api_function: Callable, request: HttpRequest, *args,
             skip_valid_check: bool = False) -> HttpResponse:
     """Run a pygeoapi handler on the cached API of the request's grant."""
-    from geoserver_app.ogcapi import apis
-
     if _too_large(request):
         return _error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "PayloadTooLarge",
                       f"Nội dung quá lớn (tối đa {MAX_BODY // 1048576} MB). "
@@ -217,14 +167,14 @@ def execute(api_function: Callable, request: HttpRequest, *args,
     else:
         headers, status, content = api_function(api, api_request, *args)
         content = _reworded(status, content)
-        item = args[0] if api_function is _get_item() else None
+        item = args[0] if api_function is get_collection_item else None
         status = conditional(request, headers, status, content, item, LAST_MODIFIED.get())
         content = (b"" if status == HTTPStatus.NOT_MODIFIED
                    else apply_gzip(headers, content))
     return respond(grant, headers, status, content)
 
 
-def respond(grant: access.Grant, headers: dict, status: int, content) -> HttpResponse:
+def respond(grant: grants.Grant, headers: dict, status: int, content) -> HttpResponse:
     """The Django response of a pygeoapi-style (headers, status, content) answer."""
     response = HttpResponse(content, status=status)
     for key, value in headers.items():
@@ -233,30 +183,3 @@ def respond(grant: access.Grant, headers: dict, status: int, content) -> HttpRes
     if headers.get("Content-Type") == MVT:
         response["Cache-Control"] = f"{'public' if grant.anonymous else 'private'}, max-age=300"
     return response
-
-
-def _get_item() -> Callable:
-    from pygeoapi.api.itemtypes import get_collection_item
-
-    return get_collection_item
-
-
-def check_version() -> None:
-    """Refuse to patch a pygeoapi we have not reviewed."""
-    if pygeoapi.__version__ != PYGEOAPI_VERSION:
-        raise RuntimeError(f"geoserver_app.ogcapi.upstream is written for pygeoapi "
-                           f"{PYGEOAPI_VERSION}, found {pygeoapi.__version__}: review it")
-
-
-def install() -> None:
-    """Apply the three replacements (idempotent)."""
-    check_version()
-    import pygeoapi.api.itemtypes as itemtypes
-    import pygeoapi.django_.views as django_views
-
-    django_views.execute_from_django = execute
-    itemtypes.transform_bbox = transform_bbox
-    pygeoapi_crs.get_srid = get_srid
-    sql_provider = sys.modules.get("pygeoapi.provider.sql")
-    if sql_provider is not None:
-        sql_provider.get_srid = get_srid
