@@ -11,10 +11,8 @@ from shapely.geometry.base import BaseGeometry
 
 from analysis.errors import AnalysisInputError
 from geoserver_app.security.access import Grant
-from layers import registry
+from layers import province, registry
 
-# lon/lat box of the province with a margin: inputs outside are refused
-PROVINCE_LONLAT = (105.7, 21.0, 107.2, 21.8)
 MAX_INPUT_VERTICES = 50_000
 
 
@@ -78,7 +76,7 @@ def geometry(value: Any, name: str) -> BaseGeometry:
     if _vertex_count(geom) > MAX_INPUT_VERTICES:
         raise AnalysisInputError(f"{name}: more than {MAX_INPUT_VERTICES} vertices")
     xmin, ymin, xmax, ymax = geom.bounds
-    lxmin, lymin, lxmax, lymax = PROVINCE_LONLAT
+    lxmin, lymin, lxmax, lymax = province.BBOX
     if xmin < lxmin or ymin < lymin or xmax > lxmax or ymax > lymax:
         raise AnalysisInputError(f"{name}: outside the province (longitude/latitude in CRS84)")
     return geom

@@ -17,9 +17,9 @@ from http import HTTPStatus
 import psycopg2
 from django.core.exceptions import ValidationError
 
-from geoserver_app.ogcapi import db, pygeoapi_config, queries, schema
+from geoserver_app.ogcapi import db, queries, schema
 from geoserver_app.security.access import Grant
-from layers import models, registry
+from layers import models, province, registry
 
 MAX_BODY = 10 * 1024 * 1024
 CRS_URIS = {f"http://www.opengis.net/def/crs/EPSG/0/{srid}": srid
@@ -141,7 +141,7 @@ def stored_geometry(cursor, layer: registry.Layer, geometry: object, srid: int) 
         raise Refused(HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
                       "geometry: cần hình học GeoJSON (a GeoJSON geometry is required)")
     multi = layer.geometry is not registry.Geometry.POINT
-    xmin, ymin, xmax, ymax = pygeoapi_config.PROVINCE_BBOX
+    xmin, ymin, xmax, ymax = province.BBOX
     try:
         cursor.execute("SAVEPOINT geometry_check")
         cursor.execute(queries.check_geometry(srid, multi),

@@ -18,6 +18,7 @@ from mapproxy.grid.tile_grid import TileGrid
 from mapproxy.srs import SRS
 
 from geoserver_app.tiles import environment, mapproxy_config
+from layers import province
 
 Problem = tuple[str, str, str, str]  # status, OGC code, Vietnamese, English
 WMTS_REST = re.compile(r"^/wmts/(?P<layer>[^/]+)/(?P<grid>[^/]+)/(?P<z>-?\d+)/(?P<x>-?\d+)/"
@@ -112,7 +113,7 @@ class TileGuard:
         margin = grid.resolution(coord[2]) * mapproxy_config.META_BUFFER
         box = SRS(grid.srs.srs_code).transform_bbox_to(
             SRS(4326), (x0 - margin, y0 - margin, x1 + margin, y1 + margin))
-        px0, py0, px1, py1 = mapproxy_config.PROVINCE_BBOX
+        px0, py0, px1, py1 = province.BBOX
         return box[0] <= px1 and box[2] >= px0 and box[1] <= py1 and box[3] >= py0
 
 

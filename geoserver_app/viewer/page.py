@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geoserver_app.security.access import Grant
-from layers import registry, vn2000
+from layers import province, registry, vn2000
 
 # MapProxy WMTS RESTful URL of the composite layer "basemap" on its "webmercator" grid (XYZ order)
 BASEMAP_TILES = "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png"
@@ -24,9 +24,9 @@ ITEMS = "/ogcapi/collections/{id}/items"
 BASEMAP_MAX_ZOOM = 19
 TILES_CONFIG = "mapproxy.yaml"
 OGCAPI_CONFIG = "pygeoapi-config.yml"
-VN2000_SRID = 9214
-# Initial view: the demo province (Bắc Giang), overridden by the URL hash.
-HOME_VIEW = {"zoom": 9.4, "lat": 21.36, "lon": 106.44}
+VN2000_SRID = province.SRID
+# Initial view, overridden by the URL hash
+HOME_VIEW = {"zoom": province.HOME_ZOOM, "lat": province.HOME_LAT, "lon": province.HOME_LON}
 
 # The raster base map (MapServer's cartography with labels, cached by MapProxy) already draws
 # every base layer; the vector overlays emphasise the layers a user picks, crisp at any zoom,

@@ -47,8 +47,9 @@ def test_extent_box_is_where_the_data_is(admin_client, make_parcel):
     assert x == pytest.approx(106.42380, abs=1e-5)
     assert -y == pytest.approx(21.24804, abs=1e-5)
     assert width == pytest.approx(106.43361 - 106.42380, abs=2e-5)
-    assert height == pytest.approx(0.009, abs=1e-6)  # 473 m is below the minimum visible box:
-    # 0.75 % of the 1.2° frame that is used while admin_provinces is empty
+    # 473 m is below the minimum visible box: 0.75 % of the frame's width, the province's
+    # 1.16° extent while admin_provinces is empty
+    assert height == pytest.approx(0.0087, abs=1e-6)
 
 
 def test_a_user_sees_only_the_layers_they_may_view(client, django_user_model):
