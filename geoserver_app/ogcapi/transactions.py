@@ -17,6 +17,7 @@ from http import HTTPStatus
 import psycopg2
 from django.core.exceptions import ValidationError
 
+from geoserver_app import errors
 from geoserver_app.ogcapi import db, queries, schema
 from geoserver_app.security.access import Grant
 from layers import models, province, registry
@@ -42,8 +43,8 @@ class Refused(Exception):
 
     def __init__(self, status: int, code: str, *reasons: str, headers: dict | None = None):
         super().__init__(reasons)
-        self.result = Result(status, {"code": code, "description": "; ".join(reasons),
-                                      "reasons": list(reasons)}, headers or {})
+        self.result = Result(status, errors.body(code, "; ".join(reasons), reasons=list(reasons)),
+                             headers or {})
 
 
 def etag(layer: registry.Layer, fid: int, version: int) -> str:

@@ -35,12 +35,13 @@ from http import HTTPStatus
 
 import pygeoapi
 import pyproj
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 from pygeoapi import crs as pygeoapi_crs
 from pygeoapi.api import APIRequest
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
+from geoserver_app import errors
 from geoserver_app.ogcapi.db import DatabaseUnavailable
 from geoserver_app.security import access
 
@@ -182,9 +183,7 @@ def _reworded(status: int, content):
 
 
 def _error(status: int, code: str, description: str) -> HttpResponse:
-    response = JsonResponse({"code": code, "description": description}, status=status)
-    response["Vary"] = "Authorization"
-    return response
+    return errors.response(status, code, description, headers={"Vary": "Authorization"})
 
 
 def _too_large(request: HttpRequest) -> bool:

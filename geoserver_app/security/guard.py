@@ -2,28 +2,21 @@
 """WSGI guard of the API paths: resolve the grant once, answer 401/429/503 before any service."""
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
+from geoserver_app import errors
 from geoserver_app.security import access
 from geoserver_app.security.tokens import InvalidToken
 
 log = logging.getLogger(__name__)
 API_PREFIXES = ("/ogcapi", "/tiles")
-
-
-def json_error(start_response: Callable, status: str, code: str, description: str,
-               headers: Iterable[tuple[str, str]] = ()) -> list[bytes]:
-    body = json.dumps({"code": code, "description": description}, ensure_ascii=False).encode()
-    start_response(status, [("Content-Type", "application/json; charset=utf-8"),
-                            ("Content-Length", str(len(body))), *headers])
-    return [body]
 
 
 class RateLimiter:
@@ -102,19 +95,19 @@ def protect(app: Callable, limiter: RateLimiter) -> Callable:
         try:
             grant = resolve_grant(environ)
         except InvalidToken as exc:
-            return json_error(start_response, "401 Unauthorized", "Unauthorized",
+            return errors.wsgi(start_response, HTTPStatus.UNAUTHORIZED, "Unauthorized",
                               f"Khóa API không hợp lệ ({exc}). Invalid token: ask the "
                               "administrator for a new one.",
-                              [("WWW-Authenticate", 'Bearer error="invalid_token"')])
+                              headers=[("WWW-Authenticate", 'Bearer error="invalid_token"')])
         except DatabaseError:
-            return json_error(start_response, "503 Service Unavailable", "ServiceUnavailable",
+            return errors.wsgi(start_response, HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable",
                               "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau.",
-                              [("Retry-After", "5")])
+                              headers=[("Retry-After", "5")])
         wait = limiter.allow(environ, grant)
         if wait is not None:
-            return json_error(start_response, "429 Too Many Requests", "TooManyRequests",
+            return errors.wsgi(start_response, HTTPStatus.TOO_MANY_REQUESTS, "TooManyRequests",
                               f"Quá nhiều yêu cầu; thử lại sau {wait} giây. (Rate limit "
-                              "exceeded.)", [("Retry-After", str(wait))])
+                              "exceeded.)", headers=[("Retry-After", str(wait))])
         return app({**environ, access.ENVIRON_KEY: grant}, start_response)
 
     return guarded
