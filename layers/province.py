@@ -10,8 +10,8 @@ whose northern tip is drawn a little beyond the real one, hence 21.63.
 ``BBOX`` widens it by ``MARGIN_DEG`` on every side. The services (MapProxy coverage and tile
 bounds, pygeoapi extents, seeding, the analysis inputs) used boxes that had drifted apart
 (north edge 21.75 in MapProxy, 21.70 in pygeoapi, 21.80 and a south edge of 21.0 in the
-analysis, which cut off the former Bắc Ninh); 0.07° (~7 km) is the margin that the west, south and
-east edges of those boxes already had, now applied to the north edge too.
+analysis, which cut off the former Bắc Ninh); 0.07° (~7 km) is the margin that the west,
+south and east edges of those boxes already had, now applied to the north edge too.
 
 Where ``admin_provinces`` holds the real boundary, the editor and ingest use it; the box in
 VN-2000 (``extent_vn2000``) is their fallback while that table is empty, derived here rather

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
 from geoserver_app import errors
@@ -22,9 +22,10 @@ API_PREFIXES = ("/ogcapi", "/tiles")
 class RateLimiter:
     """Fixed one-minute windows per client key, in process memory (per worker).
 
-    ``API_RATE_LIMIT`` requests/minute for anonymous clients of ``/ogcapi`` (default 1200,
-    0 = off), ``TILE_RATE_LIMIT`` for anonymous clients of ``/tiles`` (default 12000: a map
-    view loads dozens of tiles at once), ``API_TOKEN_RATE_LIMIT`` for tokens (default 0 = off). Addresses in
+    Settings (environment variables of the same names): ``API_RATE_LIMIT`` requests/minute
+    for anonymous clients of ``/ogcapi`` (default 1200, 0 = off), ``TILE_RATE_LIMIT`` for
+    anonymous clients of ``/tiles`` (default 12000: a map view loads dozens of tiles at
+    once), ``API_TOKEN_RATE_LIMIT`` for tokens (default 0 = off). Addresses in
     ``RATE_LIMIT_EXEMPT`` (default loopback) are not limited; behind a reverse proxy, list it
     in ``TRUSTED_PROXIES`` so the client address comes from ``X-Forwarded-For``.
     """
@@ -39,16 +40,10 @@ class RateLimiter:
         self.lock = threading.Lock()
 
     @classmethod
-    def from_env(cls) -> RateLimiter:
-        def addresses(name: str, default: str) -> frozenset[str]:
-            return frozenset(a.strip() for a in os.environ.get(name, default).split(",")
-                             if a.strip())
-
-        return cls(int(os.environ.get("API_RATE_LIMIT", "1200")),
-                   int(os.environ.get("API_TOKEN_RATE_LIMIT", "0")),
-                   addresses("RATE_LIMIT_EXEMPT", "127.0.0.1,::1"),
-                   addresses("TRUSTED_PROXIES", ""),
-                   tiles=int(os.environ.get("TILE_RATE_LIMIT", "12000")))
+    def from_settings(cls) -> RateLimiter:
+        return cls(settings.API_RATE_LIMIT, settings.API_TOKEN_RATE_LIMIT,
+                   settings.RATE_LIMIT_EXEMPT, settings.TRUSTED_PROXIES,
+                   tiles=settings.TILE_RATE_LIMIT)
 
     def client_address(self, environ: dict) -> str:
         remote = environ.get("REMOTE_ADDR", "")
@@ -95,19 +90,21 @@ def protect(app: Callable, limiter: RateLimiter) -> Callable:
         try:
             grant = resolve_grant(environ)
         except InvalidToken as exc:
-            return errors.wsgi(start_response, HTTPStatus.UNAUTHORIZED, "Unauthorized",
-                              f"Khóa API không hợp lệ ({exc}). Invalid token: ask the "
-                              "administrator for a new one.",
-                              headers=[("WWW-Authenticate", 'Bearer error="invalid_token"')])
+            return errors.wsgi(
+                start_response, HTTPStatus.UNAUTHORIZED, "Unauthorized",
+                f"Khóa API không hợp lệ ({exc}). Invalid token: ask the administrator for a "
+                "new one.", headers=[("WWW-Authenticate", 'Bearer error="invalid_token"')])
         except DatabaseError:
-            return errors.wsgi(start_response, HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable",
-                              "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau.",
-                              headers=[("Retry-After", "5")])
+            return errors.wsgi(
+                start_response, HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable",
+                "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau.",
+                headers=[("Retry-After", "5")])
         wait = limiter.allow(environ, grant)
         if wait is not None:
-            return errors.wsgi(start_response, HTTPStatus.TOO_MANY_REQUESTS, "TooManyRequests",
-                              f"Quá nhiều yêu cầu; thử lại sau {wait} giây. (Rate limit "
-                              "exceeded.)", headers=[("Retry-After", str(wait))])
+            return errors.wsgi(
+                start_response, HTTPStatus.TOO_MANY_REQUESTS, "TooManyRequests",
+                f"Quá nhiều yêu cầu; thử lại sau {wait} giây. (Rate limit exceeded.)",
+                headers=[("Retry-After", str(wait))])
         return app({**environ, access.ENVIRON_KEY: grant}, start_response)
 
     return guarded

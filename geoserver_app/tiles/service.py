@@ -11,11 +11,11 @@ exception (4xx) or one of ``tileguard``'s JSON 4xx errors.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 
+from django.conf import settings
 from mapproxy.config.loader import ProxyConfiguration, load_configuration
 from mapproxy.wsgiapp import MapProxyApp
 
@@ -82,8 +82,7 @@ def guarded(app: WSGIApp) -> WSGIApp:
 
 def listener_enabled() -> bool:
     """BASEMAP_TILE_LISTENER=0 turns the invalidation listener off (tests, seeding hosts)."""
-    return os.environ.get("BASEMAP_TILE_LISTENER", "1").strip().lower() not in {"0", "false",
-                                                                                 "no", "off"}
+    return settings.BASEMAP_TILE_LISTENER
 
 
 def mapproxy_app(full: bool) -> tuple[WSGIApp, ProxyConfiguration]:
