@@ -3,15 +3,16 @@
 
 The province is Bắc Ninh since 1 July 2025 (Resolution 202/2025/QH15): the former Bắc Giang
 (21°07'-21°37' N, 105°53'-107°02' E) and the former Bắc Ninh (20°58'-21°16' N,
-105°54'-106°19' E). ``EXTENT`` is their union rounded outward to 0.01°, and it also holds
-the demo's outline of Bắc Giang (``layers/demo.py``: 105.871-107.025 E, 21.114-21.624 N),
-whose northern tip is drawn a little beyond the real one, hence 21.63.
+105°54'-106°19' E). ``EXTENT`` is their union, with the demo's outline of Bắc Giang
+(``layers/demo.py``: 105.871-107.025 E, 21.114-21.624 N, its northern tip drawn a little
+beyond the real one), rounded outward to 0.01°.
 
-``BBOX`` widens it by ``MARGIN_DEG`` on every side. The services (MapProxy coverage and tile
-bounds, pygeoapi extents, seeding, the analysis inputs) used boxes that had drifted apart
-(north edge 21.75 in MapProxy, 21.70 in pygeoapi, 21.80 and a south edge of 21.0 in the
-analysis, which cut off the former Bắc Ninh); 0.07° (~7 km) is the margin that the west,
-south and east edges of those boxes already had, now applied to the north edge too.
+``BBOX`` is the area the services cover (MapProxy coverage and tile bounds, pygeoapi
+extents, seeding, the checks of transactions and analysis inputs): ``EXTENT`` and at least
+0.06° (~6 km) more on every side. Their boxes had drifted apart: north edge 21.75 in
+MapProxy, 21.70 in pygeoapi, 21.80 with a south edge of 21.0 in the analysis (cutting off
+the former Bắc Ninh). The pygeoapi box is the one kept: it already covered the whole province
+with that margin; 21.75 only widened one side.
 
 Where ``admin_provinces`` holds the real boundary, the editor and ingest use it; the box in
 VN-2000 (``extent_vn2000``) is their fallback while that table is empty, derived here rather
@@ -25,11 +26,10 @@ import math
 from layers import vn2000
 
 # (west, south, east, north), WGS 84 longitude/latitude: the province itself
-EXTENT = (105.87, 20.97, 107.03, 21.63)
-MARGIN_DEG = 0.07
+EXTENT = (105.87, 20.96, 107.04, 21.63)
 # (west, south, east, north), WGS 84: the area the services cover
-BBOX = (round(EXTENT[0] - MARGIN_DEG, 2), round(EXTENT[1] - MARGIN_DEG, 2),
-        round(EXTENT[2] + MARGIN_DEG, 2), round(EXTENT[3] + MARGIN_DEG, 2))
+BBOX = (105.80, 20.90, 107.10, 21.70)
+MARGIN_DEG = 0.06  # at least, between EXTENT and BBOX
 
 # Where maps open (the viewer without a URL hash, the admin's map widget): the middle of
 # EXTENT, at a zoom that shows all of it in a window of ~800x500 pixels.
