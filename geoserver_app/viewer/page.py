@@ -85,12 +85,12 @@ class ViewerSector:
 
 
 def class_title(attribute: str, value: str, english: bool) -> str:
-    """Words for a classified value: land-use codes from the registry, else CLASS_TITLES
-    (in the active language)."""
+    """Words for a classified value: land-use codes from the registry, else CLASS_TITLES."""
     if attribute == "land_use_code" and value in registry.LAND_USE_CODES:
         vi, en, _colour = registry.LAND_USE_CODES[value]
         return f"{value} – {en if english else vi}"
-    return str(CLASS_TITLES.get((attribute, value), value))
+    with translation.override("en" if english else "vi"):
+        return str(CLASS_TITLES.get((attribute, value), value))
 
 
 def legend(layer: registry.Layer, english: bool) -> tuple[LegendItem, ...]:
@@ -119,9 +119,7 @@ def sectors(grant: Grant, language: str) -> tuple[ViewerSector, ...]:
     visible = [layer for layer in grant.visible_layers() if layer.tiles]
     groups = []
     for sector in registry.Sector:
-        with translation.override(language):
-            members = tuple(viewer_layer(layer, english) for layer in visible
-                            if layer.sector is sector)
+        members = tuple(viewer_layer(layer, english) for layer in visible if layer.sector is sector)
         if members:
             vi, en = registry.SECTOR_TITLES[sector]
             groups.append(ViewerSector(sector.value, en if english else vi, members))
