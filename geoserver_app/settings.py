@@ -225,3 +225,29 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Base map under the admin's map widget (MapProxy WMTS REST, XYZ order, north-west origin).
 BASEMAP_TILE_URL = os.environ.get("BASEMAP_TILE_URL",
                                   "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png")
+
+# --- the services' tuning: read here, as every other setting ---------------------------
+# Requests per minute and client (geoserver_app/security/guard.RateLimiter): anonymous
+# /ogcapi, anonymous /tiles (a map view loads dozens of tiles at once), tokens; 0 = off.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "1200"))
+TILE_RATE_LIMIT = int(os.environ.get("TILE_RATE_LIMIT", "12000"))
+API_TOKEN_RATE_LIMIT = int(os.environ.get("API_TOKEN_RATE_LIMIT", "0"))
+
+
+def env_addresses(name: str, default: str) -> frozenset[str]:
+    """A comma-separated list of client addresses."""
+    return frozenset(a.strip() for a in os.environ.get(name, default).split(",") if a.strip())
+
+
+RATE_LIMIT_EXEMPT = env_addresses("RATE_LIMIT_EXEMPT", "127.0.0.1,::1")
+# Reverse proxies whose X-Forwarded-For names the client
+TRUSTED_PROXIES = env_addresses("TRUSTED_PROXIES", "")
+# Connections per process of the OGC API providers' pool
+OGCAPI_POOL_SIZE = int(os.environ.get("OGCAPI_POOL_SIZE", "2"))
+# The tile-invalidation listener thread (off: tests, seeding hosts)
+BASEMAP_TILE_LISTENER = (os.environ.get("BASEMAP_TILE_LISTENER", "1").strip().lower()
+                         not in {"0", "false", "no", "off"})
+# /metrics for non-loopback clients presenting it as a bearer token (empty: loopback only)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Set by `make run` for gunicorn's workers: /metrics then aggregates them all
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")

@@ -41,7 +41,7 @@ def create_application() -> WSGIApp:
     from geoserver_app.tiles import service
 
     site = dispatcher(django_app, service.create_app())
-    return observe.observe(guard.protect(site, guard.RateLimiter.from_env()))
+    return observe.observe(guard.protect(site, guard.RateLimiter.from_settings()))
 
 
 application = create_application()

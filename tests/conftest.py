@@ -11,12 +11,16 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 
 from geoserver_app.ops.cluster import Cluster, free_port, throwaway_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tile-invalidation listener thread belongs to servers; tests start one when they need it.
+# The environment is for the servers the tests start; pytest-django loaded the settings already.
 os.environ.setdefault("BASEMAP_TILE_LISTENER", "0")
+settings.BASEMAP_TILE_LISTENER = os.environ["BASEMAP_TILE_LISTENER"].strip().lower() not in {
+    "0", "false", "no", "off"}
 
 if not os.environ.get("DATABASE_URL"):
     pytest.exit("DATABASE_URL is not set: run the tests with `make test` "

@@ -54,10 +54,10 @@ def test_metrics_count_requests_by_route_and_status():
     assert "basemap_http_request_seconds_bucket" in text
 
 
-def test_metrics_hidden_from_other_addresses_unless_token(monkeypatch):
+def test_metrics_hidden_from_other_addresses_unless_token(settings):
     app = observe.observe(hello)
     assert call(app, "/metrics", REMOTE_ADDR="10.0.0.9")[0] == "404 Not Found"
-    monkeypatch.setenv("METRICS_TOKEN", "s3cret-metrics")
+    settings.METRICS_TOKEN = "s3cret-metrics"
     assert call(app, "/metrics", REMOTE_ADDR="10.0.0.9",
                 HTTP_AUTHORIZATION="Bearer wrong")[0] == "404 Not Found"
     assert call(app, "/metrics", REMOTE_ADDR="10.0.0.9",
