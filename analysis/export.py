@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import connection
 from psycopg2 import sql
 
 from analysis import inputs
@@ -40,8 +41,6 @@ CRS_COLUMNS = {"EPSG:4326": "geom_4326", "EPSG:9214": "geom"}
 
 
 def _select(grant: Grant, layer: registry.Layer, crs: str, bbox: list | None) -> str:
-    from django.db import connection
-
     columns = [sql.Identifier(c) for c in visible_columns(grant, layer)]
     where = sql.SQL("")
     if bbox is not None:

@@ -6,15 +6,14 @@ import datetime as dt
 import json
 from typing import Any
 
+import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from analysis.errors import AnalysisInputError
-from layers import catalog, registry
+from layers import catalog, province, registry
 from layers.grants import Grant
 
-# lon/lat box of the province with a margin: inputs outside are refused
-PROVINCE_LONLAT = (105.7, 21.0, 107.2, 21.8)
 MAX_INPUT_VERTICES = 50_000
 
 
@@ -78,13 +77,11 @@ def geometry(value: Any, name: str) -> BaseGeometry:
     if _vertex_count(geom) > MAX_INPUT_VERTICES:
         raise AnalysisInputError(f"{name}: more than {MAX_INPUT_VERTICES} vertices")
     xmin, ymin, xmax, ymax = geom.bounds
-    lxmin, lymin, lxmax, lymax = PROVINCE_LONLAT
+    lxmin, lymin, lxmax, lymax = province.BBOX
     if xmin < lxmin or ymin < lymin or xmax > lxmax or ymax > lymax:
         raise AnalysisInputError(f"{name}: outside the province (longitude/latitude in CRS84)")
     return geom
 
 
 def _vertex_count(geom: BaseGeometry) -> int:
-    import shapely
-
     return int(shapely.get_num_coordinates(geom))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils import timezone
 
 from geoserver_app.models import ApiToken, ApiTokenRight
 from geoserver_app.security import tokens
@@ -34,8 +35,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Thu hồi các khóa đã chọn")
     def revoke(self, request: HttpRequest, queryset) -> None:
-        from django.utils import timezone
-
         count = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
         messages.success(request, f"Đã thu hồi {count} khóa.")
 

@@ -8,6 +8,7 @@ class GeoserverAppConfig(AppConfig):
     verbose_name = "Máy chủ bản đồ nền"
 
     def ready(self) -> None:
+        # local: roles uses auth models, importable once the app registry is ready
         from geoserver_app.security import roles
 
         # after the layers app's own post_migrate has created its permissions

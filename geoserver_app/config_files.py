@@ -20,7 +20,7 @@ def generated_files() -> list[GeneratedFile]:
 
 
 def ogcapi_files() -> list[GeneratedFile]:
-    """pygeoapi's configuration and its HTML templates without CDN."""
+    """pygeoapi's configuration and its HTML templates without CDN links."""
     return [GeneratedFile(ogcapi_config.CONFIG_FILE, ogcapi_config.render_yaml),
             *ogcapi_pages.generated_files()]
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from geoserver_app import errors
 from geoserver_app.security import access
 from geoserver_app.security.tokens import InvalidToken
 
@@ -55,10 +57,9 @@ class GrantMiddleware:
         try:
             request.META[access.ENVIRON_KEY] = access.grant_for_environ(request.META)
         except InvalidToken as exc:
-            return JsonResponse({"code": "Unauthorized",
-                                 "description": f"Khóa API không hợp lệ ({exc})."},
-                                status=401,
-                                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            return errors.response(HTTPStatus.UNAUTHORIZED, "Unauthorized",
+                                   f"Khóa API không hợp lệ ({exc}).",
+                                   headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         return self.get_response(request)
 
 
@@ -76,11 +77,11 @@ class DatabaseUnavailableMiddleware:
             return None
         log.warning("database unavailable: %s", exception)
         close_broken_connection()
-        return JsonResponse({"code": "ServiceUnavailable",
-                             "description": "Cơ sở dữ liệu tạm thời không truy cập được; "
-                                            "vui lòng thử lại sau ít phút. "
-                                            "(The database is temporarily unavailable.)"},
-                            status=503, headers={"Retry-After": "5"})
+        return errors.response(HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable",
+                               "Cơ sở dữ liệu tạm thời không truy cập được; "
+                               "vui lòng thử lại sau ít phút. "
+                               "(The database is temporarily unavailable.)",
+                               headers={"Retry-After": "5"})
 
 
 def close_broken_connection() -> None:

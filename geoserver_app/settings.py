@@ -9,10 +9,14 @@ ALLOWED_HOSTS  comma separated; default 127.0.0.1,localhost
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from geoserver_app.security.sso import settings_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BASEMAP_VAR_DIR", BASE_DIR / "var"))
@@ -161,7 +165,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# --- public map viewer (issue 8) ------------------------------------------------------------
+# --- public map viewer ----------------------------------------------------------------------
 # Browser libraries come from node_modules (npm ci in scripts/setup.sh), see geoserver_app/vendor.py.
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -175,10 +179,6 @@ STATICFILES_FINDERS = [
 
 def frame_ancestors(value: str) -> list[str]:
     """Origins of VIEWER_FRAME_ANCESTORS, each checked to be a CSP host source."""
-    import re
-
-    from django.core.exceptions import ImproperlyConfigured
-
     origins = value.replace(",", " ").split()
     for origin in origins:
         if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
@@ -201,6 +201,7 @@ from django.utils.functional import SimpleLazyObject  # noqa: E402
 
 
 def _api_rules() -> object:
+    # local: imports pygeoapi (~1 s), only when its URLs first read the rules
     from geoserver_app.ogcapi.rules import api_rules
 
     return api_rules()
@@ -216,16 +217,40 @@ LOGGING.setdefault("loggers", {})["pygeoapi"] = {"level": "ERROR"}
 def single_sign_on() -> dict:
     """LDAP/Active Directory and OpenID Connect settings: off unless LDAP_SERVER_URI /
     OIDC_ISSUER are set (README "Single sign-on", geoserver_app/security/sso)."""
-    from geoserver_app.security.sso import settings_from_env
-
     return settings_from_env(os.environ)
 
 
 globals().update(single_sign_on())
 
-# --- analysts' admin (admin issue): editing, history, metadata, translations ------------
+# --- analysts' admin: editing, history, metadata, translations --------------------------
 INSTALLED_APPS += ["geoserver_app.editor", "geoserver_app.metadata"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Base map under the admin's map widget (MapProxy WMTS REST, XYZ order, north-west origin).
 BASEMAP_TILE_URL = os.environ.get("BASEMAP_TILE_URL",
                                   "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png")
+
+# --- the services' tuning: read here, as every other setting ---------------------------
+# Requests per minute and client (geoserver_app/security/guard.RateLimiter): anonymous
+# /ogcapi, anonymous /tiles (a map view loads dozens of tiles at once), tokens; 0 = off.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "1200"))
+TILE_RATE_LIMIT = int(os.environ.get("TILE_RATE_LIMIT", "12000"))
+API_TOKEN_RATE_LIMIT = int(os.environ.get("API_TOKEN_RATE_LIMIT", "0"))
+
+
+def env_addresses(name: str, default: str) -> frozenset[str]:
+    """A comma-separated list of client addresses."""
+    return frozenset(a.strip() for a in os.environ.get(name, default).split(",") if a.strip())
+
+
+RATE_LIMIT_EXEMPT = env_addresses("RATE_LIMIT_EXEMPT", "127.0.0.1,::1")
+# Reverse proxies whose X-Forwarded-For names the client
+TRUSTED_PROXIES = env_addresses("TRUSTED_PROXIES", "")
+# Connections per process of the OGC API providers' pool
+OGCAPI_POOL_SIZE = int(os.environ.get("OGCAPI_POOL_SIZE", "2"))
+# The tile-invalidation listener thread (off: tests, seeding hosts)
+BASEMAP_TILE_LISTENER = (os.environ.get("BASEMAP_TILE_LISTENER", "1").strip().lower()
+                         not in {"0", "false", "no", "off"})
+# /metrics for non-loopback clients presenting it as a bearer token (empty: loopback only)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Set by `make run` for gunicorn's workers: /metrics then aggregates them all
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")

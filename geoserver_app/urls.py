@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: MIT
-"""URL layout of ARCHITECTURE.md section 2 (``/tiles/`` is dispatched in ``wsgi.py``)."""
+"""URL layout (docs/architecture.md, Interface contract); ``/tiles/`` is dispatched in wsgi.py."""
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from geoserver_app import views
 from geoserver_app.metadata import views as metadata_views
+from geoserver_app.security.sso import forms
+from geoserver_app.security.sso import views as sso_views
 
 admin.site.site_header = _("Quản trị bản đồ nền dùng chung")
 admin.site.site_title = _("Bản đồ nền")
@@ -21,9 +23,6 @@ urlpatterns = [
 
 def with_single_sign_on(patterns: list) -> list:
     """Single sign-on (geoserver_app/security/sso): login form and page, SSO routes, admin logout."""
-    from geoserver_app.security.sso import forms
-    from geoserver_app.security.sso import views as sso_views
-
     admin.site.login_form = forms.LoginForm
     admin.site.login_template = "geoserver_app/admin_login.html"
     return [*sso_views.urlpatterns_before_admin(), *patterns, *sso_views.urlpatterns()]
@@ -31,7 +30,7 @@ def with_single_sign_on(patterns: list) -> list:
 
 urlpatterns = with_single_sign_on(urlpatterns)
 
-# analysts' admin issue: ISO 19139 metadata downloads
+# ISO 19139 metadata of each layer, as a download (readable layers only, see metadata/views.py)
 urlpatterns += [
     path("metadata/<slug:layer_id>.xml", metadata_views.layer_xml, name="layer-metadata-xml"),
 ]

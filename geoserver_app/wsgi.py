@@ -46,7 +46,7 @@ def create_application() -> WSGIApp:
     if settings.CATALOG_LISTENER:
         catalog.follow_changes()
     site = dispatcher(django_app, service.create_app())
-    return observe.observe(guard.protect(site, guard.RateLimiter.from_env()))
+    return observe.observe(guard.protect(site, guard.RateLimiter.from_settings()))
 
 
 application = create_application()

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The mapping file (ARCHITECTURE.md section 2): one YAML format for every source."""
+"""The mapping file (docs/architecture.md, Interface contract): one YAML format for every source."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

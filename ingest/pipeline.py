@@ -24,7 +24,7 @@ from ingest.load import Staging
 from ingest.readers import BATCH_SIZE, Source
 from ingest.report import Report
 from ingest.text import TextDecoder
-from layers import registry
+from layers import province, registry
 
 MODES = ("replace", "append", "upsert")
 Progress = Callable[[int, int | None], None]
@@ -48,7 +48,7 @@ class Options:
     batch_size: int = BATCH_SIZE
     max_vertices: int = MAX_VERTICES
     zip_limits: ZipLimits = ZipLimits()
-    province_buffer_m: float = 5_000.0
+    province_buffer_m: float = province.INGEST_BUFFER_M
 
 
 @dataclass

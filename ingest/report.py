@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The ingest report: the JSON of ARCHITECTURE.md section 2 and a Vietnamese summary."""
+"""The ingest report's JSON (docs/architecture.md, Interface contract) and Vietnamese summary."""
 from __future__ import annotations
 
 import json

@@ -13,13 +13,11 @@ from ingest import crs as crs_module
 from ingest import fields, geometry, load
 from ingest.errors import IngestError
 from ingest.pipeline import Context
+from layers import province
 from layers.models import model_for
 from layers.registry import Geometry
 
 HISTORY_OFF_FROM = 10_000  # features: larger replace loads skip per-row history
-
-# Bắc Giang in EPSG:9214 when admin_provinces is empty (x 380-505 km, y 2335-2395 km)
-PROVINCE_BBOX = (380_000.0, 2_335_000.0, 505_000.0, 2_395_000.0)
 
 
 def read_first_batch(ctx: Context) -> None:
@@ -54,7 +52,7 @@ def load_region(ctx: Context) -> None:
     """The province (admin_provinces, else a constant box) plus the buffer, in EPSG:9214."""
     wkb = load.province_region_wkb(ctx.options.province_buffer_m)
     if wkb is None:
-        ctx.region = shapely.box(*PROVINCE_BBOX).buffer(ctx.options.province_buffer_m)
+        ctx.region = shapely.box(*province.extent_vn2000()).buffer(ctx.options.province_buffer_m)
         ctx.report.warnings.append("admin_provinces trống: dùng khung cố định của tỉnh")
     else:
         ctx.region = shapely.from_wkb(wkb)

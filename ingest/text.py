@@ -28,7 +28,6 @@ class TextDecoder:
                               f"{', '.join(ENCODINGS)}")
         self.codecs = Codecs()
         self.encoding: str | None = None if encoding == "auto" else encoding
-        self.detected = encoding == "auto"
 
     def observe(self, names: list[bytes], batch: pa.RecordBatch | None) -> None:
         """Decide the encoding from names and a batch, if not decided yet."""

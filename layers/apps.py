@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: MIT
 """The layer catalog app: registry, run-time catalog, models, registry/model checks."""
+import psycopg2
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from layers import libpq
 
 
 def seed_catalog(using: str = "default", **kwargs) -> None:
@@ -20,11 +23,35 @@ def seed_catalog(using: str = "default", **kwargs) -> None:
             cursor.execute(catalog_sql.SEED, catalog.seed_row(layer, position))
 
 
+def read_catalog():
+    """The run-time catalog through Django's connection (thread-local: each request
+    thread reads with its own)."""
+    from django.db import connection  # needs the app registry ready
+
+    from layers import catalog
+
+    with connection.cursor() as cursor:
+        return catalog.read(cursor)
+
+
+def listener_connection():
+    """A new psycopg2 connection to Django's default database, for LISTEN."""
+    env = libpq.environment()
+    return psycopg2.connect(host=env.get("PGHOST"), port=env.get("PGPORT"),
+                            user=env.get("PGUSER"), password=env.get("PGPASSWORD"),
+                            dbname=env.get("PGDATABASE"), connect_timeout=5,
+                            application_name="basemap-catalog-listener")
+
+
 class LayersConfig(AppConfig):
     name = "layers"
     verbose_name = _("Lớp dữ liệu nền")
 
     def ready(self) -> None:
-        from layers import checks  # noqa: F401  (registers the system check)
+        from layers import (
+            catalog,
+            checks,  # noqa: F401  (registers the system check)
+        )
 
+        catalog.use_database(read_catalog, listener_connection)
         post_migrate.connect(seed_catalog, sender=self)

@@ -27,7 +27,7 @@ from typing import Any
 
 import psycopg2
 
-from layers import catalog_sql, libpq, registry
+from layers import catalog_sql, registry
 from layers.registry import Access, Geometry, Layer, Sector, Style
 
 log = logging.getLogger(__name__)
@@ -155,17 +155,10 @@ class Snapshot:
         self.stale = True
 
 
-def _django_loader() -> Catalog | None:
-    # Django's connection is thread-local: a request thread reads with its own
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        return read(cursor)
-
-
-_snapshot = Snapshot(_django_loader)
+_snapshot = Snapshot(lambda: None)  # the registry until the app sets a database loader
 _listeners: dict[int, Listener] = {}
 _following = threading.Event()
+_connector: Callable[[], Any] | None = None
 
 
 def current() -> Catalog:
@@ -179,6 +172,14 @@ def follow_changes() -> None:
     """Reload this process's catalog on every change notice (servers call it at start)."""
     _following.set()
     start_listener()
+
+
+def use_database(loader: Callable[[], Catalog | None], connector: Callable[[], Any]) -> None:
+    """Read the catalog with ``loader``, and listen on connections from ``connector``, from
+    now on (the Django app sets its database's; this module stays framework-free)."""
+    global _connector
+    _snapshot.loader, _connector = loader, connector
+    _snapshot.invalidate()
 
 
 def invalidate() -> None:
@@ -196,11 +197,10 @@ _subscribers: list[Callable[[], None]] = [invalidate]
 
 # --- the change listener --------------------------------------------------------------------
 def connect():
-    env = libpq.environment()
-    return psycopg2.connect(host=env.get("PGHOST"), port=env.get("PGPORT"),
-                            user=env.get("PGUSER"), password=env.get("PGPASSWORD"),
-                            dbname=env.get("PGDATABASE"), connect_timeout=5,
-                            application_name="basemap-catalog-listener")
+    """A new connection for listening (the app's ``use_database`` says how)."""
+    if _connector is None:
+        raise psycopg2.OperationalError("no database configured for the catalog listener")
+    return _connector()
 
 
 class Listener(threading.Thread):
@@ -210,7 +210,7 @@ class Listener(threading.Thread):
     lost, so the snapshot is reloaded rather than trusted.
     """
 
-    def __init__(self, connector: Callable[[], Any] = connect) -> None:
+    def __init__(self, connector: Callable[[], Any] = lambda: connect()) -> None:
         super().__init__(name="layer-catalog", daemon=True)
         self.connector = connector
         self.stopping = threading.Event()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.core import checks
 
-from layers import registry
+from layers import models, registry
 
 
 def _layer_errors(layer: registry.Layer) -> list[checks.Error]:
-    from layers import models
-
     model = getattr(models, layer.model, None)
     if model is None or model.LAYER != layer.id:
         return [checks.Error(f"layer {layer.id}: no model {layer.model} with LAYER={layer.id!r}",

@@ -146,7 +146,6 @@ class AdminDistrict(AdminUnit):
 
 class AdminCommune(AdminUnit):
     LAYER = "admin_communes"
-    COMMUNE_KINDS = ("xã", "phường", "thị trấn", "đặc khu")
     province_code = models.CharField(_("mã tỉnh"), max_length=2)
     district_code = models.CharField(_("mã huyện"), max_length=3, blank=True, db_default="",
                                      help_text=_("trống với đơn vị sau 01/7/2025"))

@@ -200,7 +200,3 @@ def get(layer_id: str) -> Layer:
 
 def public_layers() -> tuple[Layer, ...]:
     return tuple(layer for layer in LAYERS if layer.public)
-
-
-def by_sector() -> dict[Sector, tuple[Layer, ...]]:
-    return {sector: tuple(layer for layer in LAYERS if layer.sector is sector) for sector in Sector}

@@ -11,6 +11,7 @@ class EditorConfig(AppConfig):
 
     def ready(self) -> None:
         """Show the layer dashboard on the admin index."""
+        # local: django.contrib.admin needs the app registry, ready only now
         from django.contrib import admin
 
         admin.site.index_template = "editor/index.html"

@@ -12,12 +12,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from geoserver_app.editor import sql
-from layers import catalog, registry
+from layers import catalog, province, registry
 from layers.models import IngestBatch, model_for
 
 THUMB_W, THUMB_H = 120, 80
-# Bắc Giang in WGS 84, the frame when admin_provinces has no rows yet.
-PROVINCE_FRAME = (105.85, 21.10, 107.05, 21.65)
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ def province_outline() -> tuple[tuple[float, float, float, float], str]:
         cursor.execute(_PROVINCE_SVG)
         row = cursor.fetchone()
     if row is None or row[0] is None:
-        return PROVINCE_FRAME, ""
+        return province.EXTENT, ""
     return (row[0], row[1], row[2], row[3]), row[4]
 
 

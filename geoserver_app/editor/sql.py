@@ -12,11 +12,7 @@ from typing import Any
 from django.db import connection
 from psycopg2 import sql
 
-from layers import registry
-
-# Bắc Giang in EPSG:9214 when admin_provinces holds no geometry yet.
-PROVINCE_BBOX = (380000.0, 2335000.0, 505000.0, 2395000.0)
-PROVINCE_BUFFER_M = 2000.0
+from layers import province, registry
 
 
 def set_actor(username: str) -> None:
@@ -54,10 +50,10 @@ def inside_province(layer: registry.Layer, ewkb: bytes) -> bool:
     """Whether a geometry (EPSG:9214) lies inside the province plus a buffer.
 
     The province is the union of ``admin_provinces`` when it has rows (and the edited layer
-    is not that one), else the Bắc Giang bounding box.
+    is not that one), else its bounding box.
     """
-    xmin, ymin, xmax, ymax = PROVINCE_BBOX
-    params = {"g": ewkb, "buffer": PROVINCE_BUFFER_M, "xmin": xmin, "ymin": ymin,
+    xmin, ymin, xmax, ymax = province.extent_vn2000()
+    params = {"g": ewkb, "buffer": province.EDIT_BUFFER_M, "xmin": xmin, "ymin": ymin,
               "xmax": xmax, "ymax": ymax, "use_provinces": layer.id != "admin_provinces"}
     with connection.cursor() as cursor:
         cursor.execute(_INSIDE_PROVINCE, params)

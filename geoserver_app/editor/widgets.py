@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.forms import OpenLayersWidget
 
-# Bắc Giang, where the map opens for a new feature.
-DEFAULT_LON, DEFAULT_LAT, DEFAULT_ZOOM = 106.2, 21.33, 10
+from layers import province
+
 MAX_ZOOM = 22  # deep enough to place vertices at centimetres and snap on them
 # MapProxy's WMTS REST (north-west origin, XYZ order), grid ``webmercator`` of 21 levels
 TILE_URL = "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png"
@@ -31,8 +31,8 @@ class BasemapWidget(OpenLayersWidget):
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs)
         self.attrs.update({
-            "default_lon": DEFAULT_LON, "default_lat": DEFAULT_LAT,
-            "default_zoom": DEFAULT_ZOOM, "max_zoom": MAX_ZOOM,
+            "default_lon": province.HOME_LON, "default_lat": province.HOME_LAT,
+            "default_zoom": province.HOME_ZOOM, "max_zoom": MAX_ZOOM,
             "tile_url": getattr(settings, "BASEMAP_TILE_URL", TILE_URL),
             "tile_max_zoom": TILE_MAX_ZOOM,
         })

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 def ensure_rows(**kwargs) -> None:
     """Give every registry layer its metadata row (after migrate, also after a flush)."""
+    # local: an app's apps.py is imported before its models can be
     from geoserver_app.metadata.defaults import defaults_for
     from geoserver_app.metadata.models import LayerMetadata
     from layers import registry

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from geoserver_app.editor.dashboard import PROVINCE_FRAME
 from geoserver_app.editor.sql import layer_summary
 from geoserver_app.metadata import iso19139
 from geoserver_app.metadata.models import LayerMetadata
 from geoserver_app.security.access import grant_for_request
+from layers import province
 
 
 def may_read(request: HttpRequest, meta: LayerMetadata) -> bool:
@@ -24,7 +24,7 @@ def bbox_of(meta: LayerMetadata) -> tuple[tuple[float, ...], object]:
     edited = (meta.west, meta.south, meta.east, meta.north)
     if None not in edited:
         return edited, last_update
-    return tuple(extent or PROVINCE_FRAME), last_update
+    return tuple(extent or province.EXTENT), last_update
 
 
 def layer_xml(request: HttpRequest, layer_id: str) -> HttpResponse:

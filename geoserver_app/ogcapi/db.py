@@ -15,7 +15,6 @@ from psycopg2.pool import ThreadedConnectionPool
 from pygeoapi.provider.base import ProviderConnectionError
 
 # connections kept open per process (gunicorn sync workers use one at a time)
-POOL_SIZE = int(os.environ.get("OGCAPI_POOL_SIZE", "2"))
 # Planner settings for many small, index-driven API queries: on SSDs a random page costs
 # about a sequential one (else a z15 tile of 200k parcels is planned as a parallel seq scan,
 # 134 ms instead of ~5 ms), and parallel workers and JIT only add start-up time here.
@@ -54,7 +53,8 @@ def pool(alias: str = "default") -> ThreadedConnectionPool:
     key = (alias, os.getpid())
     with _LOCK:
         if key not in _POOLS:
-            _POOLS[key] = ThreadedConnectionPool(POOL_SIZE, POOL_SIZE, **connection_params(alias))
+            size = settings.OGCAPI_POOL_SIZE
+            _POOLS[key] = ThreadedConnectionPool(size, size, **connection_params(alias))
         return _POOLS[key]
 
 

@@ -21,12 +21,13 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from http import HTTPStatus
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 from pygeoapi.api import APIRequest
 from pygeoapi.api.itemtypes import get_collection_item
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
+from geoserver_app import errors
 from geoserver_app.ogcapi import apis
 from geoserver_app.ogcapi.db import DatabaseUnavailable
 from geoserver_app.ogcapi.transactions import etag
@@ -55,6 +56,7 @@ _REWORDED = {
     "minx should be less than maxx": _BBOX_HINT,
     "minz should be less than maxz": _BBOX_HINT,
 }
+
 
 def api_url(request: HttpRequest) -> str:
     """The OGC API base URL of a request (its origin; Host is checked by ALLOWED_HOSTS)."""
@@ -133,9 +135,7 @@ def _reworded(status: int, content):
 
 
 def _error(status: int, code: str, description: str) -> HttpResponse:
-    response = JsonResponse({"code": code, "description": description}, status=status)
-    response["Vary"] = "Authorization"
-    return response
+    return errors.response(status, code, description, headers={"Vary": "Authorization"})
 
 
 def _too_large(request: HttpRequest) -> bool:

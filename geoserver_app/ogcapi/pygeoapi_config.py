@@ -19,13 +19,11 @@ from django.conf import settings
 from pygeoapi.util import yaml_load
 
 from geoserver_app.ogcapi import jobs, rules, schema, vector_tiles
-from layers import catalog, registry
+from layers import catalog, province, registry
 from layers.grants import Grant
 
 CONFIG_FILE = "pygeoapi-config.yml"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-# Bắc Ninh province (with the former Bắc Giang) in CRS84, with a margin.
-PROVINCE_BBOX = (105.80, 20.90, 107.10, 21.70)
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 OUTPUT_CRS = (CRS84, "http://www.opengis.net/def/crs/EPSG/0/4326",
               "http://www.opengis.net/def/crs/EPSG/0/3857",
@@ -114,7 +112,7 @@ def collection(layer: registry.Layer) -> dict:
         "keywords": {"vi": [vi_sector, layer.title_vi], "en": [en_sector, layer.title_en]},
         "links": [{"type": "text/html", "rel": "license", "title": LICENCE["name"],
                    "href": LICENCE["url"], "hreflang": "vi"}],
-        "extents": {"spatial": {"bbox": list(PROVINCE_BBOX), "crs": CRS84}},
+        "extents": {"spatial": {"bbox": list(province.BBOX), "crs": CRS84}},
         "providers": providers,
     }
 
@@ -128,7 +126,7 @@ def catalog_collection() -> dict:
                         "en": "Metadata records of the base map layers."},
         "keywords": {"vi": ["siêu dữ liệu", "danh mục"], "en": ["metadata", "catalogue"]},
         "links": [],
-        "extents": {"spatial": {"bbox": list(PROVINCE_BBOX), "crs": CRS84}},
+        "extents": {"spatial": {"bbox": list(province.BBOX), "crs": CRS84}},
         "providers": [{"type": "record", "name": RECORD_PROVIDER,
                        "data": {"database": "default"}, "id_field": "id",
                        "time_field": "updated", "title_field": "title"}],

@@ -17,7 +17,7 @@ from psycopg2 import sql
 from pygeoapi.provider.base import BaseProvider, ProviderItemNotFoundError
 
 from geoserver_app.ogcapi import db, pygeoapi_config
-from layers import catalog, registry
+from layers import catalog, province, registry
 
 _LAYER_FACTS = sql.SQL(
     "SELECT {layer}, (SELECT max(updated_at) FROM {table}), "
@@ -64,7 +64,7 @@ def _facts_query(layers: list[registry.Layer]) -> sql.Composable:
 def _parse_box(text: str | None) -> list[float]:
     """'BOX(x1 y1,x2 y2)' to [x1, y1, x2, y2]; the province bbox when unknown."""
     if not text:
-        return list(pygeoapi_config.PROVINCE_BBOX)
+        return list(province.BBOX)
     low, high = text[4:-1].split(",")
     return [float(v) for v in (*low.split(), *high.split())]
 

@@ -60,11 +60,6 @@ def attributes(layer: registry.Layer) -> tuple[Attribute, ...]:
     return tuple(result)
 
 
-def visible_attributes(layer: registry.Layer, hidden: tuple[str, ...]) -> tuple[Attribute, ...]:
-    """The attributes of ``layer`` minus the ``hidden`` ones."""
-    return tuple(a for a in attributes(layer) if a.name not in hidden)
-
-
 def writable_attributes(layer: registry.Layer) -> tuple[Attribute, ...]:
     """Attributes a client may set (not those the database maintains)."""
     return tuple(a for a in attributes(layer) if a.name not in _READ_ONLY)

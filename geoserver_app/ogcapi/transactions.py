@@ -17,8 +17,9 @@ from http import HTTPStatus
 import psycopg2
 from django.core.exceptions import ValidationError
 
-from geoserver_app.ogcapi import db, pygeoapi_config, queries, schema
-from layers import catalog, models, registry
+from geoserver_app import errors
+from geoserver_app.ogcapi import db, queries, schema
+from layers import catalog, models, province, registry
 from layers.grants import Grant
 
 MAX_BODY = 10 * 1024 * 1024
@@ -42,8 +43,8 @@ class Refused(Exception):
 
     def __init__(self, status: int, code: str, *reasons: str, headers: dict | None = None):
         super().__init__(reasons)
-        self.result = Result(status, {"code": code, "description": "; ".join(reasons),
-                                      "reasons": list(reasons)}, headers or {})
+        self.result = Result(status, errors.body(code, "; ".join(reasons), reasons=list(reasons)),
+                             headers or {})
 
 
 def etag(layer: registry.Layer, fid: int, version: int) -> str:
@@ -141,7 +142,7 @@ def stored_geometry(cursor, layer: registry.Layer, geometry: object, srid: int) 
         raise Refused(HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
                       "geometry: cần hình học GeoJSON (a GeoJSON geometry is required)")
     multi = layer.geometry is not registry.Geometry.POINT
-    xmin, ymin, xmax, ymax = pygeoapi_config.PROVINCE_BBOX
+    xmin, ymin, xmax, ymax = province.BBOX
     try:
         cursor.execute("SAVEPOINT geometry_check")
         cursor.execute(queries.check_geometry(srid, multi),

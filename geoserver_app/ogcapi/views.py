@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from psycopg2 import sql
 
+from geoserver_app import errors
 from geoserver_app.ogcapi import db, fastpath, pygeoapi_config, transactions
 from geoserver_app.ogcapi.dispatch import api_url
 from geoserver_app.security import access
@@ -24,9 +25,7 @@ _DELETIONS = sql.SQL(
 
 
 def _error(status: int, code: str, description: str) -> JsonResponse:
-    response = JsonResponse({"code": code, "description": description}, status=status)
-    response["Vary"] = "Authorization"
-    return response
+    return errors.response(status, code, description, headers={"Vary": "Authorization"})
 
 
 def _since(request: HttpRequest) -> dt.datetime:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextvars
 import hmac
 import logging
-import os
 import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -48,7 +48,7 @@ def route_of(path: str) -> str:
 
 
 def _registry() -> CollectorRegistry | None:
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if not settings.PROMETHEUS_MULTIPROC_DIR:
         return None
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
@@ -58,7 +58,7 @@ def _registry() -> CollectorRegistry | None:
 def metrics_allowed(environ: dict) -> bool:
     if environ.get("REMOTE_ADDR") in ("127.0.0.1", "::1"):
         return True
-    secret = os.environ.get("METRICS_TOKEN", "")
+    secret = settings.METRICS_TOKEN
     presented = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ").strip()
     return bool(secret) and hmac.compare_digest(secret, presented)
 

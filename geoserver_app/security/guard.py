@@ -2,15 +2,16 @@
 """WSGI guard of the API paths: resolve the grant once, answer 401/429/503 before any service."""
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
+from geoserver_app import errors
 from geoserver_app.security import access
 from geoserver_app.security.tokens import InvalidToken
 from layers import grants
@@ -19,20 +20,13 @@ log = logging.getLogger(__name__)
 API_PREFIXES = ("/ogcapi", "/tiles")
 
 
-def json_error(start_response: Callable, status: str, code: str, description: str,
-               headers: Iterable[tuple[str, str]] = ()) -> list[bytes]:
-    body = json.dumps({"code": code, "description": description}, ensure_ascii=False).encode()
-    start_response(status, [("Content-Type", "application/json; charset=utf-8"),
-                            ("Content-Length", str(len(body))), *headers])
-    return [body]
-
-
 class RateLimiter:
     """Fixed one-minute windows per client key, in process memory (per worker).
 
-    ``API_RATE_LIMIT`` requests/minute for anonymous clients of ``/ogcapi`` (default 1200,
-    0 = off), ``TILE_RATE_LIMIT`` for anonymous clients of ``/tiles`` (default 12000: a map
-    view loads dozens of tiles at once), ``API_TOKEN_RATE_LIMIT`` for tokens (default 0 = off). Addresses in
+    Settings (environment variables of the same names): ``API_RATE_LIMIT`` requests/minute
+    for anonymous clients of ``/ogcapi`` (default 1200, 0 = off), ``TILE_RATE_LIMIT`` for
+    anonymous clients of ``/tiles`` (default 12000: a map view loads dozens of tiles at
+    once), ``API_TOKEN_RATE_LIMIT`` for tokens (default 0 = off). Addresses in
     ``RATE_LIMIT_EXEMPT`` (default loopback) are not limited; behind a reverse proxy, list it
     in ``TRUSTED_PROXIES`` so the client address comes from ``X-Forwarded-For``.
     """
@@ -47,16 +41,10 @@ class RateLimiter:
         self.lock = threading.Lock()
 
     @classmethod
-    def from_env(cls) -> RateLimiter:
-        def addresses(name: str, default: str) -> frozenset[str]:
-            return frozenset(a.strip() for a in os.environ.get(name, default).split(",")
-                             if a.strip())
-
-        return cls(int(os.environ.get("API_RATE_LIMIT", "1200")),
-                   int(os.environ.get("API_TOKEN_RATE_LIMIT", "0")),
-                   addresses("RATE_LIMIT_EXEMPT", "127.0.0.1,::1"),
-                   addresses("TRUSTED_PROXIES", ""),
-                   tiles=int(os.environ.get("TILE_RATE_LIMIT", "12000")))
+    def from_settings(cls) -> RateLimiter:
+        return cls(settings.API_RATE_LIMIT, settings.API_TOKEN_RATE_LIMIT,
+                   settings.RATE_LIMIT_EXEMPT, settings.TRUSTED_PROXIES,
+                   tiles=settings.TILE_RATE_LIMIT)
 
     def client_address(self, environ: dict) -> str:
         remote = environ.get("REMOTE_ADDR", "")
@@ -103,19 +91,21 @@ def protect(app: Callable, limiter: RateLimiter) -> Callable:
         try:
             grant = resolve_grant(environ)
         except InvalidToken as exc:
-            return json_error(start_response, "401 Unauthorized", "Unauthorized",
-                              f"Khóa API không hợp lệ ({exc}). Invalid token: ask the "
-                              "administrator for a new one.",
-                              [("WWW-Authenticate", 'Bearer error="invalid_token"')])
+            return errors.wsgi(
+                start_response, HTTPStatus.UNAUTHORIZED, "Unauthorized",
+                f"Khóa API không hợp lệ ({exc}). Invalid token: ask the administrator for a "
+                "new one.", headers=[("WWW-Authenticate", 'Bearer error="invalid_token"')])
         except DatabaseError:
-            return json_error(start_response, "503 Service Unavailable", "ServiceUnavailable",
-                              "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau.",
-                              [("Retry-After", "5")])
+            return errors.wsgi(
+                start_response, HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable",
+                "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau.",
+                headers=[("Retry-After", "5")])
         wait = limiter.allow(environ, grant)
         if wait is not None:
-            return json_error(start_response, "429 Too Many Requests", "TooManyRequests",
-                              f"Quá nhiều yêu cầu; thử lại sau {wait} giây. (Rate limit "
-                              "exceeded.)", [("Retry-After", str(wait))])
+            return errors.wsgi(
+                start_response, HTTPStatus.TOO_MANY_REQUESTS, "TooManyRequests",
+                f"Quá nhiều yêu cầu; thử lại sau {wait} giây. (Rate limit exceeded.)",
+                headers=[("Retry-After", str(wait))])
         return app({**environ, access.ENVIRON_KEY: grant}, start_response)
 
     return guarded

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from urllib.parse import parse_qsl
 
 from mapproxy.config.loader import ProxyConfiguration, load_configuration
@@ -18,8 +19,9 @@ from mapproxy.grid.tile_grid import TileGrid
 from mapproxy.srs import SRS
 
 from geoserver_app.tiles import environment, mapproxy_config
+from layers import province
 
-Problem = tuple[str, str, str, str]  # status, OGC code, Vietnamese, English
+Problem = tuple[int, str, str, str]  # HTTP status, OGC code, Vietnamese, English
 WMTS_REST = re.compile(r"^/wmts/(?P<layer>[^/]+)/(?P<grid>[^/]+)/(?P<z>-?\d+)/(?P<x>-?\d+)/"
                        r"(?P<y>-?\d+)\.\w+$")
 TMS = re.compile(r"^/tms/1\.0\.0/(?P<layer>[^/]+)/(?P<grid>[^/]+)/(?P<z>-?\d+)/(?P<x>-?\d+)/"
@@ -27,13 +29,13 @@ TMS = re.compile(r"^/tms/1\.0\.0/(?P<layer>[^/]+)/(?P<grid>[^/]+)/(?P<z>-?\d+)/(
 # MapProxy's TMS follows the TMS global profiles: level 0 of these grids is skipped.
 TMS_PROFILE_GRIDS = {"webmercator", "wgs84"}
 MAX_SIDE = 4096
-BAD_BBOX = ("400 Bad Request", "InvalidParameterValue",
+BAD_BBOX = (HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
             "BBOX phải là 4 số minx,miny,maxx,maxy với min < max.",
             "BBOX must be four numbers minx,miny,maxx,maxy with min < max.")
-BAD_SIZE = ("400 Bad Request", "InvalidParameterValue",
+BAD_SIZE = (HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
             f"WIDTH và HEIGHT phải là số nguyên từ 1 đến {MAX_SIDE}.",
             f"WIDTH and HEIGHT must be whole numbers from 1 to {MAX_SIDE}.")
-OUTSIDE = ("404 Not Found", "TileOutOfRange",
+OUTSIDE = (HTTPStatus.NOT_FOUND, "TileOutOfRange",
            "Ô ảnh nằm ngoài phạm vi tỉnh; hãy yêu cầu các ô trong vùng bản đồ.",
            "The tile is outside the province; request tiles inside the map area.")
 
@@ -112,7 +114,7 @@ class TileGuard:
         margin = grid.resolution(coord[2]) * mapproxy_config.META_BUFFER
         box = SRS(grid.srs.srs_code).transform_bbox_to(
             SRS(4326), (x0 - margin, y0 - margin, x1 + margin, y1 + margin))
-        px0, py0, px1, py1 = mapproxy_config.PROVINCE_BBOX
+        px0, py0, px1, py1 = province.BBOX
         return box[0] <= px1 and box[2] >= px0 and box[1] <= py1 and box[3] >= py0
 
 

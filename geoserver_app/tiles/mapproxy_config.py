@@ -18,13 +18,11 @@ import yaml
 
 from geoserver_app.generated import GeneratedFile
 from geoserver_app.tiles import mapfile
-from layers import registry
+from layers import province, registry
 
 PUBLIC_CONFIG = "mapproxy.yaml"
 FULL_CONFIG = "mapproxy-full.yaml"
 BASEMAP = "basemap"
-# The province (Bắc Ninh since 1 July 2025, incl. former Bắc Giang), WGS 84, with a margin.
-PROVINCE_BBOX = (105.80, 20.90, 107.10, 21.75)
 GRID_NAMES = ("webmercator", "wgs84", "vn2000")
 TILE_FORMAT = "image/png"
 META_SIZE = (4, 4)
@@ -61,7 +59,7 @@ class TileLayer:
         return {"type": "mapserver",
                 "req": {"layers": self.mapserver_layers, "map": self.mapfile,
                         "transparent": self.transparent},
-                "coverage": {"bbox": list(PROVINCE_BBOX), "srs": "EPSG:4326"},
+                "coverage": {"bbox": list(province.BBOX), "srs": "EPSG:4326"},
                 "supported_srs": ["EPSG:3857", "EPSG:4326", "EPSG:9214"],
                 "wms_opts": {"featureinfo": False, "legendgraphic": False}}
 

@@ -19,6 +19,7 @@ from mapproxy.seed.seeder import seed
 from mapproxy.seed.util import ProgressLog, ProgressStore
 
 from geoserver_app.tiles import environment, mapproxy_config
+from layers import province
 
 LEVELS = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
 DEFAULT_LEVELS = (0, 15)
@@ -62,7 +63,7 @@ def parse_levels(text: str | None) -> tuple[int, int]:
 def parse_bbox(text: str | None) -> tuple[float, float, float, float]:
     """``minlon,minlat,maxlon,maxlat`` (WGS 84); default: the province."""
     if not text:
-        return mapproxy_config.PROVINCE_BBOX
+        return province.BBOX
     try:
         x0, y0, x1, y1 = (float(part) for part in text.split(","))
     except ValueError:

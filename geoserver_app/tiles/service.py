@@ -10,17 +10,18 @@ exception (4xx) or one of ``tileguard``'s JSON 4xx errors.
 """
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 
+from django.conf import settings
 from mapproxy.config.loader import ProxyConfiguration, load_configuration
 from mapproxy.wsgiapp import MapProxyApp
 
+from geoserver_app import errors
 from geoserver_app.security import access
-from geoserver_app.tiles import bounds, environment, mapproxy_patches
+from geoserver_app.tiles import bounds, environment, invalidation, mapproxy_patches
 from layers import grants, registry
 
 log = logging.getLogger(__name__)
@@ -32,14 +33,11 @@ def needs_full(grant: grants.Grant) -> bool:
     return any(grant.can_read(layer.id) for layer in registry.LAYERS if not layer.public)
 
 
-def json_error(start_response: Callable, status: str, code: str, message: str,
+def json_error(start_response: Callable, status: int, code: str, message: str,
                message_en: str) -> list[bytes]:
-    """A small JSON error body, OGC API style, Vietnamese first with the English text."""
-    body = json.dumps({"code": code, "description": message, "description_en": message_en},
-                      ensure_ascii=False).encode()
-    start_response(status, [("Content-Type", "application/json; charset=utf-8"),
-                            ("Content-Length", str(len(body))), ("Vary", "Authorization")])
-    return [body]
+    """The JSON error of the tile service, with ``description_en`` and ``Vary``."""
+    return errors.wsgi(start_response, status, code, message, message_en,
+                       [("Vary", "Authorization")])
 
 
 def with_vary(start_response: Callable) -> Callable:
@@ -51,7 +49,7 @@ def with_vary(start_response: Callable) -> Callable:
     return wrapped
 
 
-UNAVAILABLE = ("503 Service Unavailable", "ServiceUnavailable",
+UNAVAILABLE = (HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable",
                "Dịch vụ bản đồ tạm thời lỗi (máy chủ dữ liệu hoặc MapServer); "
                "vui lòng thử lại sau ít phút.",
                "The map service is temporarily failing (database or MapServer); "
@@ -84,8 +82,7 @@ def guarded(app: WSGIApp) -> WSGIApp:
 
 def listener_enabled() -> bool:
     """BASEMAP_TILE_LISTENER=0 turns the invalidation listener off (tests, seeding hosts)."""
-    return os.environ.get("BASEMAP_TILE_LISTENER", "1").strip().lower() not in {"0", "false",
-                                                                                 "no", "off"}
+    return settings.BASEMAP_TILE_LISTENER
 
 
 def mapproxy_app(full: bool) -> tuple[WSGIApp, ProxyConfiguration]:
@@ -116,8 +113,6 @@ def create_app(listen: bool | None = None) -> WSGIApp:
     public, conf = mapproxy_app(full=False)
     full = lazy(lambda: mapproxy_app(full=True)[0])
     if listener_enabled() if listen is None else listen:
-        from geoserver_app.tiles import invalidation
-
         invalidation.start_listener()
     check = bounds.TileGuard(bounds.grids_of(conf))
 

@@ -14,8 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from layers import registry, vn2000
+from django.conf import settings
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.db.models.functions import Envelope
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from layers import province, registry, vn2000
 from layers.grants import Grant
+from layers.models import AdminCommune, AdminProvince, LandParcel, model_for
 
 # MapProxy WMTS RESTful URL of the composite layer "basemap" on its "webmercator" grid (XYZ order)
 BASEMAP_TILES = "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png"
@@ -24,9 +34,9 @@ ITEMS = "/ogcapi/collections/{id}/items"
 BASEMAP_MAX_ZOOM = 19
 TILES_CONFIG = "mapproxy.yaml"
 OGCAPI_CONFIG = "pygeoapi-config.yml"
-VN2000_SRID = 9214
-# Initial view: the demo province (Bắc Giang), overridden by the URL hash.
-HOME_VIEW = {"zoom": 9.4, "lat": 21.36, "lon": 106.44}
+VN2000_SRID = province.SRID
+# Initial view, overridden by the URL hash
+HOME_VIEW = {"zoom": province.HOME_ZOOM, "lat": province.HOME_LAT, "lon": province.HOME_LON}
 
 # The raster base map (MapServer's cartography with labels, cached by MapProxy) already draws
 # every base layer; the vector overlays emphasise the layers a user picks, crisp at any zoom,
@@ -38,15 +48,15 @@ DEFAULT_VISIBLE = frozenset({BASE_ID, "admin_communes", "land_parcels"})
 
 ADMIN_LAYERS = ("admin_provinces", "admin_districts", "admin_communes")
 
-CLASS_TITLES: dict[tuple[str, str], tuple[str, str]] = {
-    ("road_class", "national"): ("Quốc lộ", "National road"),
-    ("road_class", "provincial"): ("Đường tỉnh", "Provincial road"),
-    ("road_class", "district"): ("Đường huyện", "District road"),
-    ("road_class", "commune"): ("Đường xã", "Commune road"),
-    ("road_class", "urban"): ("Đường đô thị", "Urban road"),
-    ("forest_type", "production"): ("Rừng sản xuất", "Production forest"),
-    ("forest_type", "protection"): ("Rừng phòng hộ", "Protection forest"),
-    ("forest_type", "special_use"): ("Rừng đặc dụng", "Special-use forest"),
+CLASS_TITLES: dict[tuple[str, str], Promise] = {
+    ("road_class", "national"): _("National road"),
+    ("road_class", "provincial"): _("Provincial road"),
+    ("road_class", "district"): _("District road"),
+    ("road_class", "commune"): _("Commune road"),
+    ("road_class", "urban"): _("Urban road"),
+    ("forest_type", "production"): _("Production forest"),
+    ("forest_type", "protection"): _("Protection forest"),
+    ("forest_type", "special_use"): _("Special-use forest"),
 }
 
 FILL_OPACITY = {"land_parcels": 0.55, "land_use_plan_zones": 0.45, "water_bodies": 0.85,
@@ -84,8 +94,8 @@ def class_title(attribute: str, value: str, english: bool) -> str:
     if attribute == "land_use_code" and value in registry.LAND_USE_CODES:
         vi, en, _colour = registry.LAND_USE_CODES[value]
         return f"{value} – {en if english else vi}"
-    vi, en = CLASS_TITLES.get((attribute, value), (value, value))
-    return en if english else vi
+    with translation.override("en" if english else "vi"):
+        return str(CLASS_TITLES.get((attribute, value), value))
 
 
 def legend(layer: registry.Layer, english: bool) -> tuple[LegendItem, ...]:
@@ -137,8 +147,6 @@ def current_unit_dates(layer_id: str) -> list[str]:
     units whose ``valid_from`` is one of these dates. A layer with no current unit (districts)
     then draws its last units.
     """
-    from layers.models import model_for
-
     rows = model_for(layer_id).objects.order_by().values_list("valid_from", "valid_to").distinct()
     current = sorted({start.isoformat() for start, end in rows if end is None})
     return current or sorted({start.isoformat() for start, _end in rows})[-1:]
@@ -201,10 +209,6 @@ def data_bounds(margin: float = 0.02) -> list[float] | None:
     The tile service refuses (404) raster tiles that miss the province, so the sources carry
     these ``bounds`` and the browser never asks for them (no failed requests, fewer requests).
     """
-    from django.contrib.gis.db.models import Extent
-
-    from layers.models import AdminProvince
-
     extent = AdminProvince.objects.aggregate(box=Extent("geom_4326"))["box"]
     if extent is None:
         return None
@@ -220,8 +224,6 @@ def available(config_file: str) -> bool:
     the registry and committed with the services. Without one, the page leaves that service
     out and says so, instead of asking for tiles that would all fail.
     """
-    from django.conf import settings
-
     return (Path(settings.BASE_DIR) / config_file).exists()
 
 
@@ -272,9 +274,16 @@ def client_config(grant: Grant, language: str) -> dict:
         "vn2000": {"srid": VN2000_SRID, "proj4": vn2000.proj4text(VN2000_SRID)},
         "landUse": {code: (en if english else vi) for code, (vi, en, _c) in
                     registry.LAND_USE_CODES.items()},
-        "messages": {key: (en if english else vi) for key, (vi, en) in MESSAGES.items()},
-        "mapLocale": {} if english else MAP_LOCALE_VI,
+        **_words(language),
     }
+
+
+def _words(language: str) -> dict:
+    """The script's messages and MapLibre's labels in ``language`` (English: MapLibre's own)."""
+    with translation.override(language):
+        return {"messages": {key: str(text) for key, text in MESSAGES.items()},
+                "mapLocale": {} if language == "en" else
+                {key: str(text) for key, text in MAP_LOCALE.items()}}
 
 
 def content_security_policy(embed: bool, ancestors: list[str]) -> str:
@@ -287,69 +296,68 @@ def content_security_policy(embed: bool, ancestors: list[str]) -> str:
         f"frame-ancestors {framing}"])
 
 
-# Words the script shows (Vietnamese, English).
-MESSAGES: dict[str, tuple[str, str]] = {
-    "parcel": ("Thửa đất", "Land parcel"),
-    "sheet": ("Tờ bản đồ số", "Map sheet"),
-    "parcelNo": ("Thửa đất số", "Parcel number"),
-    "landUse": ("Loại đất", "Land-use type"),
-    "area": ("Diện tích pháp lý", "Official area"),
-    "address": ("Địa chỉ", "Address"),
-    "commune": ("Xã/phường", "Commune"),
-    "noParcel": ("Không có thửa đất tại điểm này.", "No land parcel at this point."),
-    "landUsePlan": ("Quy hoạch sử dụng đất", "Land-use plan zone"),
-    "planCode": ("Mã khoanh", "Zone code"),
-    "plannedUse": ("Loại đất quy hoạch", "Planned land use"),
-    "period": ("Kỳ quy hoạch", "Planning period"),
-    "approvedBy": ("Phê duyệt", "Approved by"),
-    "approvedOn": ("Ngày phê duyệt", "Approved on"),
-    "urbanZone": ("Quy hoạch đô thị", "Urban planning zone"),
-    "zoneCode": ("Ký hiệu ô", "Zone code"),
-    "function": ("Chức năng", "Function"),
-    "maxFar": ("Hệ số sử dụng đất tối đa", "Maximum FAR"),
-    "maxHeight": ("Chiều cao tối đa", "Maximum height"),
-    "maxDensity": ("Mật độ xây dựng tối đa", "Maximum coverage"),
-    "noZone": ("Không thuộc khoanh quy hoạch nào.", "Not in any plan zone."),
-    "loading": ("Đang tra cứu…", "Looking up…"),
-    "lookupFailed": ("Không tra cứu được: dịch vụ dữ liệu chưa trả lời. Vui lòng thử lại sau.",
-                     "The lookup failed: the data service did not answer. Please try again later."),
-    "found": ("Tìm thấy {n} kết quả.", "Found: {n}."),
-    "notFound": ("Không tìm thấy. Kiểm tra lại số tờ, số thửa hoặc tên.",
-                 "Nothing found. Check the sheet and parcel numbers or the name."),
-    "road": ("Đường", "Road"),
-    "place": ("Địa danh", "Place"),
-    "clickHint": ("Nhấn vào bản đồ để xem thửa đất và quy hoạch tại điểm đó.",
-                  "Click the map to see the parcel and plan zones at that point."),
-    "basemapMissing": ("Bản đồ nền dạng ảnh (MapProxy) chưa sẵn sàng.",
-                       "The raster base map (MapProxy) is not available yet."),
-    "ogcapiMissing": ("Dịch vụ OGC API chưa sẵn sàng: chưa có lớp dữ liệu và tra cứu.",
-                      "The OGC API is not available yet: no data layers and no lookup."),
-    "vectorMissing": ("Lớp {layer} chưa tải được từ OGC API.",
-                      "Layer {layer} could not be loaded from the OGC API."),
-    "locating": ("Đang xác định vị trí…", "Finding your position…"),
-    "locateFailed": ("Không xác định được vị trí (cần cho phép truy cập vị trí).",
-                     "Could not find your position (allow location access)."),
-    "located": ("Vị trí của bạn", "Your position"),
-    "exported": ("Đã tạo ảnh PNG của khung nhìn.", "A PNG of the current view was made."),
-    "pointAt": ("Điểm", "Point"),
-    "meters": ("m", "m"),
-    "synthetic": ("Dữ liệu mẫu giả lập", "Synthetic demo data"),
-    "former": ("trước 01/7/2025", "before 1 July 2025"),
-    "mapLabel": ("Bản đồ. Nhấn vào bản đồ để tra cứu; dùng phím mũi tên để di chuyển, + và − "
-                 "để phóng to, thu nhỏ.",
-                 "Map. Click to look up a point; arrow keys pan, + and − zoom."),
+# Words the script shows: msgids in English, translated by gettext (locale/*/django.po).
+MESSAGES: dict[str, Promise] = {
+    "parcel": _("Land parcel"),
+    "sheet": _("Map sheet"),
+    "parcelNo": _("Parcel number"),
+    "landUse": _("Land-use type"),
+    "area": _("Official area"),
+    "address": _("Address"),
+    "commune": _("Commune"),
+    "noParcel": _("No land parcel at this point."),
+    "landUsePlan": _("Land-use plan zone"),
+    "planCode": pgettext_lazy("land-use plan", "Zone code"),
+    "plannedUse": _("Planned land use"),
+    "period": _("Planning period"),
+    "approvedBy": _("Approved by"),
+    "approvedOn": _("Approved on"),
+    "urbanZone": _("Urban planning zone"),
+    "zoneCode": pgettext_lazy("urban plan", "Zone code"),
+    "function": _("Function"),
+    "maxFar": _("Maximum FAR"),
+    "maxHeight": _("Maximum height"),
+    "maxDensity": _("Maximum coverage"),
+    "noZone": _("Not in any plan zone."),
+    "loading": _("Looking up…"),
+    "lookupFailed":
+        _("The lookup failed: the data service did not answer. Please try again later."),
+    "found": _("Found: {n}."),
+    "notFound": _("Nothing found. Check the sheet and parcel numbers or the name."),
+    "road": _("Road"),
+    "place": _("Place"),
+    "clickHint": _("Click the map to see the parcel and plan zones at that point."),
+    "basemapMissing": _("The raster base map (MapProxy) is not available yet."),
+    "ogcapiMissing": _("The OGC API is not available yet: no data layers and no lookup."),
+    "vectorMissing": _("Layer {layer} could not be loaded from the OGC API."),
+    "locating": _("Finding your position…"),
+    "locateFailed": _("Could not find your position (allow location access)."),
+    "located": _("Your position"),
+    "exported": _("A PNG of the current view was made."),
+    "pointAt": _("Point"),
+    "meters": _("m"),
+    "synthetic": _("Synthetic demo data"),
+    "former": _("before 1 July 2025"),
+    "mapLabel": _("Map. Click to look up a point; arrow keys pan, + and − zoom."),
 }
 
-# MapLibre's own control labels in Vietnamese (its ``locale`` option).
-MAP_LOCALE_VI = {
-    "NavigationControl.ZoomIn": "Phóng to", "NavigationControl.ZoomOut": "Thu nhỏ",
-    "NavigationControl.ResetBearing": "Xoay về hướng bắc",
-    "AttributionControl.ToggleAttribution": "Nguồn dữ liệu", "Popup.Close": "Đóng",
-    "ScaleControl.Meters": "m", "ScaleControl.Kilometers": "km",
-    "Map.Title": "Bản đồ",
-    "CooperativeGesturesHandler.WindowsHelpText": "Giữ Ctrl và cuộn chuột để phóng to, thu nhỏ",
-    "CooperativeGesturesHandler.MacHelpText": "Giữ ⌘ và cuộn chuột để phóng to, thu nhỏ",
-    "CooperativeGesturesHandler.MobileHelpText": "Dùng hai ngón tay để di chuyển bản đồ",
+
+# MapLibre's own control labels (its ``locale`` option); the msgids are MapLibre's English.
+MAP_LOCALE: dict[str, Promise] = {
+    "NavigationControl.ZoomIn": pgettext_lazy("maplibre", "Zoom in"),
+    "NavigationControl.ZoomOut": pgettext_lazy("maplibre", "Zoom out"),
+    "NavigationControl.ResetBearing": pgettext_lazy("maplibre", "Reset bearing to north"),
+    "AttributionControl.ToggleAttribution": pgettext_lazy("maplibre", "Toggle attribution"),
+    "Popup.Close": pgettext_lazy("maplibre", "Close popup"),
+    "ScaleControl.Meters": pgettext_lazy("maplibre", "m"),
+    "ScaleControl.Kilometers": pgettext_lazy("maplibre", "km"),
+    "Map.Title": pgettext_lazy("maplibre", "Map"),
+    "CooperativeGesturesHandler.WindowsHelpText":
+        pgettext_lazy("maplibre", "Use Ctrl + scroll to zoom the map"),
+    "CooperativeGesturesHandler.MacHelpText":
+        pgettext_lazy("maplibre", "Use ⌘ + scroll to zoom the map"),
+    "CooperativeGesturesHandler.MobileHelpText":
+        pgettext_lazy("maplibre", "Use two fingers to move the map"),
 }
 
 
@@ -358,10 +366,6 @@ def communes(grant: Grant) -> list[dict]:
     parcels (the parcel search offers those)."""
     if not grant.can_read("admin_communes"):
         return []
-    from django.contrib.gis.db.models.functions import Envelope
-
-    from layers.models import AdminCommune
-
     with_parcels = parcel_communes(grant)
     rows = (AdminCommune.objects.annotate(box=Envelope("geom_4326"))
             .order_by("name", "valid_from").values("id", "code", "name", "kind", "valid_to", "box"))
@@ -373,11 +377,10 @@ def communes(grant: Grant) -> list[dict]:
 
 def parcel_groups(units: list[dict], language: str) -> list[tuple[str, list[dict]]]:
     """The parcel search's commune choices: current units, then pre-2025 ones (if any)."""
-    english = language == "en"
-    groups = [("Current units" if english else "Đơn vị hiện nay",
-               [u for u in units if u["parcels"] and u["current"]]),
-              ("Before 1 July 2025" if english else "Trước ngày 01/7/2025",
-               [u for u in units if u["parcels"] and not u["current"]])]
+    with translation.override(language):
+        groups = [(gettext("Current units"), [u for u in units if u["parcels"] and u["current"]]),
+                  (gettext("Before 1 July 2025"),
+                   [u for u in units if u["parcels"] and not u["current"]])]
     return [(label, members) for label, members in groups if members]
 
 
@@ -385,10 +388,6 @@ def parcel_communes(grant: Grant) -> frozenset[str]:
     """Commune codes that have land parcels (cached five minutes: a scan of the key index)."""
     if not grant.can_read("land_parcels"):
         return frozenset()
-    from django.core.cache import cache
-
-    from layers.models import LandParcel
-
     codes = cache.get("viewer:parcel-communes")
     if codes is None:
         codes = frozenset(LandParcel.objects.order_by().values_list("commune_code", flat=True)

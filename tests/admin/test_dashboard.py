@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from layers import registry
+from layers import province, registry
 from layers.models import IngestBatch
 from tests.admin.conftest import X0, Y0, square
 
@@ -47,8 +47,10 @@ def test_extent_box_is_where_the_data_is(admin_client, make_parcel):
     assert x == pytest.approx(106.42380, abs=1e-5)
     assert -y == pytest.approx(21.24804, abs=1e-5)
     assert width == pytest.approx(106.43361 - 106.42380, abs=2e-5)
-    assert height == pytest.approx(0.009, abs=1e-6)  # 473 m is below the minimum visible box:
-    # 0.75 % of the 1.2° frame that is used while admin_provinces is empty
+    # 473 m is below the minimum visible box: 0.75 % of the frame's width, the province's
+    # extent (1.17°) while admin_provinces is empty
+    west, _south, east, _north = province.EXTENT
+    assert height == pytest.approx(0.0075 * (east - west), abs=1e-5)
 
 
 def test_a_user_sees_only_the_layers_they_may_view(client, django_user_model):

@@ -82,7 +82,7 @@ def close_ogcapi_pools(django_db_setup, django_db_blocker) -> Iterator[None]:
 
 @pytest.fixture
 def as_grant(monkeypatch):
-    """Make every request carry ``grant`` (the token issue maps Bearer tokens to grants)."""
+    """Make every request carry ``grant`` (as the guard does for a Bearer token)."""
     from geoserver_app.security import access
 
     def use(grant: Grant) -> None:

@@ -54,10 +54,10 @@ def test_metrics_count_requests_by_route_and_status():
     assert "basemap_http_request_seconds_bucket" in text
 
 
-def test_metrics_hidden_from_other_addresses_unless_token(monkeypatch):
+def test_metrics_hidden_from_other_addresses_unless_token(settings):
     app = observe.observe(hello)
     assert call(app, "/metrics", REMOTE_ADDR="10.0.0.9")[0] == "404 Not Found"
-    monkeypatch.setenv("METRICS_TOKEN", "s3cret-metrics")
+    settings.METRICS_TOKEN = "s3cret-metrics"
     assert call(app, "/metrics", REMOTE_ADDR="10.0.0.9",
                 HTTP_AUTHORIZATION="Bearer wrong")[0] == "404 Not Found"
     assert call(app, "/metrics", REMOTE_ADDR="10.0.0.9",
@@ -66,7 +66,7 @@ def test_metrics_hidden_from_other_addresses_unless_token(monkeypatch):
 
 def test_json_logs_carry_the_request_id(tmp_path):
     script = ("import logging, django; django.setup();"
-              "from geoserver_app import observe;"
+              "from geoserver_app.ops import observe;"
               "app = observe.observe(lambda e, s: (logging.getLogger('x').warning('bonjour'),"
               " s('200 OK', []), [b''])[2]);"
               "list(app({'PATH_INFO': '/', 'HTTP_X_REQUEST_ID': 'req-42'}, lambda *a: None))")

@@ -127,6 +127,7 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
 
 def ldap_group_type(kind: str):
     """django-auth-ldap's group type object for ``LDAP_GROUP_TYPE``."""
+    # local: settings import this module; python-ldap loads only when LDAP is configured
     from django_auth_ldap import config
 
     return {"groupOfNames": config.GroupOfNamesType,
@@ -138,6 +139,7 @@ def ldap_group_type(kind: str):
 
 def ldap_connection_options(env: Mapping[str, str]) -> dict:
     """python-ldap options: timeouts, no referral chasing (AD), TLS certificate checks."""
+    # local: settings import this module; python-ldap loads only when LDAP is configured
     import ldap
 
     require = _choice(env, "LDAP_TLS_REQUIRE_CERT", TLS_REQUIRE_CERT, "demand")
@@ -153,6 +155,7 @@ def ldap_connection_options(env: Mapping[str, str]) -> dict:
 
 def ldap_settings(env: Mapping[str, str]) -> dict:
     """django-auth-ldap settings (``AUTH_LDAP_*``) and our ``SSO_LDAP`` from the environment."""
+    # local: settings import this module; python-ldap loads only when LDAP is configured
     import ldap
     from django_auth_ldap.config import LDAPSearch
 

@@ -74,6 +74,7 @@ def enabled_config() -> OidcConfig:
 
 def verified_claims(token: str, config: OidcConfig) -> dict:
     """The claims of ``token`` once signature, issuer, audience and expiry hold."""
+    # local: mozilla-django-oidc loads only when OpenID Connect is configured
     from geoserver_app.security.sso.openid import ProviderUnavailable, endpoint
 
     try:

@@ -22,6 +22,7 @@ def not_configured() -> HttpResponse:
 def login_start(request: HttpRequest) -> HttpResponse:
     if not oidc_enabled():
         return not_configured()
+    # local: mozilla-django-oidc loads only when OpenID Connect is configured
     from geoserver_app.security.sso import openid
 
     return openid.login_start(request)
@@ -30,6 +31,7 @@ def login_start(request: HttpRequest) -> HttpResponse:
 def callback(request: HttpRequest) -> HttpResponse:
     if not oidc_enabled():
         return not_configured()
+    # local: mozilla-django-oidc loads only when OpenID Connect is configured
     from geoserver_app.security.sso import openid
 
     return openid.callback(request)
@@ -38,6 +40,7 @@ def callback(request: HttpRequest) -> HttpResponse:
 def admin_logout(request: HttpRequest) -> HttpResponse:
     """The admin's logout; also ends the provider's session when the user came through it."""
     if request.method == "POST" and oidc_enabled() and request.session.get("oidc_id_token"):
+        # local: mozilla-django-oidc loads only when OpenID Connect is configured
         from geoserver_app.security.sso import openid
 
         return openid.logout(request)

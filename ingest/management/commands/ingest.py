@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""``manage.py ingest PATH``: a thin shell over ingest.api.run_ingest (ARCHITECTURE.md §2)."""
+"""``manage.py ingest PATH``: a thin shell over ingest.api.run_ingest (docs/architecture.md)."""
 from __future__ import annotations
 
 import ctypes
