@@ -5,22 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import requests
 
 from geoserver_app.ops.cluster import Cluster, free_port, throwaway_cluster
+from tests.support.servers import ROOT, wait_for_http
 
-ROOT = Path(__file__).resolve().parent.parent
 # The tile-invalidation listener thread belongs to servers; tests start one when they need it.
 os.environ.setdefault("BASEMAP_TILE_LISTENER", "0")
 
 if not os.environ.get("DATABASE_URL"):
     pytest.exit("DATABASE_URL is not set: run the tests with `make test` "
-                "(ARGS=... selects tests), which starts a throwaway PostGIS", returncode=2)
+                "(ARGS=... selects tests), which starts a throwaway PostGIS, or the pure "
+                "ones with `make test-unit`", returncode=2)
 
 
 @pytest.fixture
@@ -28,20 +26,6 @@ def spare_cluster() -> Iterator[Cluster]:
     """A second, private PostGIS cluster that a test may stop and start."""
     with throwaway_cluster() as cluster:
         yield cluster
-
-
-def wait_for_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
-    """Poll ``url`` until it answers at all (any status), or fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before answering")
-        try:
-            requests.get(url, timeout=10)
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
 @pytest.fixture

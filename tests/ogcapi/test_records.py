@@ -6,7 +6,7 @@ import pytest
 
 from geoserver_app.security.access import PUBLIC
 from layers import registry
-from tests.ogcapi.conftest import everything
+from tests.support.ogc_data import everything
 
 pytestmark = pytest.mark.django_db
 RECORDS = "/ogcapi/collections/catalog/items"

@@ -10,7 +10,7 @@ from owslib.wmts import WebMapTileService
 from geoserver_app.security import access
 from geoserver_app.tiles import service
 from layers import registry
-from tests.tiles.conftest import WSGIClient
+from tests.support.tile_client import WSGIClient
 
 PUBLIC_TILE_LAYERS = {"basemap", *(layer.id for layer in registry.public_layers())}
 INTERNAL = {"mineral_sites", "construction_permits"}
