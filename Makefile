@@ -21,9 +21,10 @@ run: setup
 test: setup-dev
 	@$(PY) -m geoserver_app.ops.cluster with-throwaway -- $(PY) -m pytest $(ARGS)
 
-# the tests marked `unit` (pure: no database, no servers); no cluster is started
+# the tests marked `unit` (pure: no database, no servers); no cluster is started, and the
+# database address points nowhere, so a unit test that reaches for a database fails
 test-unit: setup-dev
-	@$(PY) -m pytest -m unit $(ARGS)
+	@DATABASE_URL=postgis://nobody@127.0.0.1:1/unit-tests-use-no-database $(PY) -m pytest -m unit $(ARGS)
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m geoserver_app.ops.cluster stop --datadir $(VAR_DIR)/pgdata; fi
