@@ -21,6 +21,19 @@ if not os.environ.get("DATABASE_URL"):
                 "ones with `make test-unit`", returncode=2)
 
 
+# what a `unit` test may not use: a database, a cluster or a server
+NOT_UNIT_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client",
+                     "spare_cluster", "serve"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked `unit` runs in `make test-unit`, where no database exists."""
+    wrong = [item.nodeid for item in items if item.get_closest_marker("unit")
+             and (item.get_closest_marker("django_db") or NOT_UNIT_FIXTURES & set(item.fixturenames))]
+    if wrong:
+        raise pytest.UsageError("marked unit but using a database or a server: " + ", ".join(wrong))
+
+
 @pytest.fixture
 def spare_cluster() -> Iterator[Cluster]:
     """A second, private PostGIS cluster that a test may stop and start."""

@@ -37,7 +37,7 @@ def ogc_data(django_db_setup, django_db_blocker) -> Iterator[dict[str, list[int]
             cursor.execute(f"DELETE FROM {capture} WHERE layer = ANY(%s)", [list(TABLES)])
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def close_ogcapi_pools(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Close the providers' connections so the test database can be dropped."""
     yield
@@ -45,6 +45,14 @@ def close_ogcapi_pools(django_db_setup, django_db_blocker) -> Iterator[None]:
 
     with django_db_blocker.unblock():
         db.close_pools()
+
+
+@pytest.fixture(autouse=True)
+def pools_closed_at_the_end(request) -> None:
+    """Every test but the unit ones (no database) has the pools closed before the test
+    database is dropped: set up after the database, so torn down before it."""
+    if request.node.get_closest_marker("unit") is None:
+        request.getfixturevalue("close_ogcapi_pools")
 
 
 @pytest.fixture

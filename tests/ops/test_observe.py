@@ -13,6 +13,8 @@ import pytest
 
 from geoserver_app.ops import observe
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -66,7 +68,7 @@ def test_metrics_hidden_from_other_addresses_unless_token(monkeypatch):
 
 def test_json_logs_carry_the_request_id(tmp_path):
     script = ("import logging, django; django.setup();"
-              "from geoserver_app import observe;"
+              "from geoserver_app.ops import observe;"
               "app = observe.observe(lambda e, s: (logging.getLogger('x').warning('bonjour'),"
               " s('200 OK', []), [b''])[2]);"
               "list(app({'PATH_INFO': '/', 'HTTP_X_REQUEST_ID': 'req-42'}, lambda *a: None))")
