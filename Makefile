@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The interface contract (ARCHITECTURE.md section 2): make run, make test, make stop, make psql.
+# The interface contract (README: Quick start, Tests): make run, test, test-unit, lint, stop, psql.
 SHELL := /bin/bash
 VAR_DIR := $(or $(BASEMAP_VAR_DIR),$(CURDIR)/var)
 PGPORT ?= 5433
