@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Fixtures of the ingest tests: source files generated here, never downloaded."""
+"""Fixtures of the ingest tests (their source files: tests/support/ingest_sources.py)."""
 from __future__ import annotations
 
 import pytest

@@ -19,6 +19,7 @@ import shapely
 from django.db import connection
 from pyproj import Transformer
 
+ROOT = Path(__file__).resolve().parents[2]
 # a VN-2000 / TM-3 107-00 origin inside Bắc Giang (EPSG:9214, metres)
 ORIGIN = (440_000.0, 2_355_000.0)
 ESRI_TM3_107 = (
@@ -116,8 +117,6 @@ def live_rows(table: str = "land_parcels") -> list[tuple]:
     return fetch(f"SELECT id, version, ingest_batch_id, md5(ST_AsEWKB(geom)::text) "  # noqa: S608
                  f"FROM {table} ORDER BY id")
 
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def kill_replace_when(source: Path, ready: Callable[[], object], timeout: float) -> None:
