@@ -1,21 +1,30 @@
 # SPDX-License-Identifier: MIT
-# The interface contract (ARCHITECTURE.md section 2): make run, make test, make stop, make psql.
+# The interface contract (README: Quick start, Tests): make run, test, test-unit, lint, stop, psql.
 SHELL := /bin/bash
 VAR_DIR := $(or $(BASEMAP_VAR_DIR),$(CURDIR)/var)
 PGPORT ?= 5433
 PY := .venv/bin/python
 
-.PHONY: setup run test stop psql lint backup restore
+.PHONY: setup setup-dev run test test-unit stop psql lint backup restore
 
+# what the server needs; setup-dev adds the test and lint tools (requirements-dev.txt)
 setup:
 	@scripts/setup.sh
+
+setup-dev:
+	@scripts/setup.sh --dev
 
 run: setup
 	@scripts/run.sh
 
-# ARGS selects tests, e.g. make test ARGS="tests/test_healthz.py -k down"
-test: setup
+# ARGS selects tests, e.g. make test ARGS="tests/geoserver_app/test_healthz.py -k down"
+test: setup-dev
 	@$(PY) -m geoserver_app.ops.cluster with-throwaway -- $(PY) -m pytest $(ARGS)
+
+# the tests marked `unit` (pure: no database, no servers); no cluster is started, and the
+# database address points nowhere, so a unit test that reaches for a database fails
+test-unit: setup-dev
+	@DATABASE_URL=postgis://nobody@127.0.0.1:1/unit-tests-use-no-database $(PY) -m pytest -m unit $(ARGS)
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m geoserver_app.ops.cluster stop --datadir $(VAR_DIR)/pgdata; fi
@@ -23,8 +32,11 @@ stop:
 psql:
 	@PGPASSWORD="$$(cat $(VAR_DIR)/pgdata.password)" psql -h 127.0.0.1 -p $(PGPORT) -U basemap basemap
 
-lint: setup
+# Python style and complexity, the import layering (.importlinter), the browser JavaScript
+lint: setup-dev
 	@.venv/bin/ruff check .
+	@if [ -f .importlinter ]; then .venv/bin/lint-imports; fi
+	@npx --no-install eslint --max-warnings 0
 
 # backups of the running configuration's database (embedded cluster or DATABASE_URL)
 backup: setup

@@ -69,7 +69,7 @@ def measure(runs: int) -> list[tuple[str, list[float]]]:
     from django.test import Client
 
     from layers.models import LandParcel
-    from tests.admin.conftest import change_url, parcel_form
+    from tests.support.admin_forms import change_url, parcel_form
 
     user = get_user_model().objects.create_superuser("bench", password="bench-pass-1")
     client = Client(HTTP_HOST="127.0.0.1")  # an allowed host (not "testserver")

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geoserver_app.ops.cluster import throwaway_cluster  # noqa: E402
-from tests.sso.provider import Provider, serving  # noqa: E402
+from tests.support.oidc_provider import Provider, serving  # noqa: E402
 
 AUDIENCE = "basemap-api"
 

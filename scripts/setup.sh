@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Installs what is missing, idempotently: Debian packages (when root), the Python >= 3.12
 # virtualenv in .venv, and the pinned requirements. A second run changes nothing and is fast.
-#   scripts/setup.sh            everything
+#   scripts/setup.sh            what the server needs (make run)
+#   scripts/setup.sh --dev      that and the test and lint tools (make test, test-unit, lint)
 #   scripts/setup.sh --system   only check/install the Debian packages
 # Sourcing it only defines the functions (the tests do that).
 
@@ -98,29 +99,36 @@ then run the command again."
     fi
 }
 
-ensure_requirements() {
-    local stamp=.venv/.requirements.sha256 wanted
-    wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+ensure_requirements() {  # $1: requirements.txt, or requirements-dev.txt (which includes it)
+    local file=$1 stamp=.venv/.${1%.txt}.sha256 files=(requirements.txt) wanted
+    [[ $file == requirements.txt ]] || files+=("$file")
+    wanted=$(cat "${files[@]}" | sha256sum | cut -d' ' -f1)
     if [[ -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
-        say "Python packages: up to date with requirements.txt"
+        say "Python packages: up to date with $file"
         return
     fi
-    say "installing Python packages from requirements.txt"
+    say "installing Python packages from $file"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -r requirements.txt
+    .venv/bin/python -m pip install -q -r "$file"
     printf '%s\n' "$wanted" > "$stamp"
 }
 
 # --- browser packages (npm) and translations ---------------------------------------------
-ensure_node_modules() {  # npm ci when node_modules is missing or package-lock.json changed
-    local stamp=node_modules/.package-lock.sha256 wanted
-    wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
-    if [[ -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
+ensure_node_modules() {  # npm ci when node_modules is missing, older than package-lock.json,
+    # or lacks the lint tools (devDependencies) that --dev asks for; the image omits them
+    local stamp=node_modules/.package-lock.sha256 lock have=""
+    lock=$(sha256sum package-lock.json | cut -d' ' -f1)
+    [[ -f $stamp ]] && have=$(cat "$stamp")
+    if [[ $have == "$lock dev" || ( ${1:-} != --dev && $have == "$lock runtime" ) ]]; then
         say "npm packages: up to date with package-lock.json"
+    elif [[ ${1:-} == --dev ]]; then
+        say "installing npm packages from package-lock.json (with the lint tools)"
+        npm ci --no-audit --no-fund --loglevel=error >/dev/null
+        printf '%s dev\n' "$lock" > "$stamp"
     else
         say "installing npm packages from package-lock.json"
-        npm ci --no-audit --no-fund --loglevel=error >/dev/null
-        printf '%s\n' "$wanted" > "$stamp"
+        npm ci --omit=dev --no-audit --no-fund --loglevel=error >/dev/null
+        printf '%s runtime\n' "$lock" > "$stamp"
     fi
     vendor_openlayers
 }
@@ -150,8 +158,9 @@ main() {
     ensure_system_packages
     [[ ${1:-} == --system ]] && return 0
     ensure_venv
-    ensure_requirements
-    ensure_node_modules
+    ensure_requirements requirements.txt
+    if [[ ${1:-} == --dev ]]; then ensure_requirements requirements-dev.txt; fi
+    ensure_node_modules "${1:-}"
     compile_messages
     say "ready"
 }

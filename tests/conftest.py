@@ -5,18 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import requests
 from django.conf import settings
 
 from geoserver_app.ops.cluster import Cluster, free_port, throwaway_cluster
 from layers import catalog
+from tests.support.servers import ROOT, wait_for_http
 
-ROOT = Path(__file__).resolve().parent.parent
 # The tile-invalidation listener thread belongs to servers; tests start one when they need it.
 # The environment is for the servers the tests start; pytest-django loaded the settings already.
 os.environ.setdefault("BASEMAP_TILE_LISTENER", "0")
@@ -29,7 +26,21 @@ settings.CATALOG_LISTENER = os.environ["BASEMAP_CATALOG_LISTENER"].strip().lower
 
 if not os.environ.get("DATABASE_URL"):
     pytest.exit("DATABASE_URL is not set: run the tests with `make test` "
-                "(ARGS=... selects tests), which starts a throwaway PostGIS", returncode=2)
+                "(ARGS=... selects tests), which starts a throwaway PostGIS, or the pure "
+                "ones with `make test-unit`", returncode=2)
+
+
+# what a `unit` test may not use: a database, a cluster or a server
+NOT_UNIT_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client",
+                     "spare_cluster", "serve"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked `unit` runs in `make test-unit`, where no database exists."""
+    wrong = [item.nodeid for item in items if item.get_closest_marker("unit")
+             and (item.get_closest_marker("django_db") or NOT_UNIT_FIXTURES & set(item.fixturenames))]
+    if wrong:
+        raise pytest.UsageError("marked unit but using a database or a server: " + ", ".join(wrong))
 
 
 @pytest.fixture(autouse=True)
@@ -46,20 +57,6 @@ def spare_cluster() -> Iterator[Cluster]:
     """A second, private PostGIS cluster that a test may stop and start."""
     with throwaway_cluster() as cluster:
         yield cluster
-
-
-def wait_for_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
-    """Poll ``url`` until it answers at all (any status), or fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before answering")
-        try:
-            requests.get(url, timeout=10)
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
 @pytest.fixture

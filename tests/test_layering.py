@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.unit
+
 pytest.importorskip("importlinter", reason="import-linter is a lint tool (test requirements)")
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from geoserver_app.ops.cluster import Cluster, free_port
-from tests.conftest import wait_for_http
+from tests.support.servers import wait_for_http
 
 ROOT = Path(__file__).resolve().parent.parent
 

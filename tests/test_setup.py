@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = ROOT / "scripts" / "setup.sh"
 
@@ -46,6 +48,22 @@ def test_second_run_changes_nothing():
         "setup: ready",
     ]
     assert stamp.stat().st_mtime_ns == before
+
+
+def test_dev_run_adds_the_test_tools_and_keeps_them():
+    """make test ran `setup.sh --dev`: again, it installs nothing; a plain run keeps them."""
+    stamps = [ROOT / ".venv" / ".requirements-dev.sha256",
+              ROOT / "node_modules" / ".package-lock.sha256"]
+    before = [stamp.stat().st_mtime_ns for stamp in stamps]
+    for args in (["--dev"], []):
+        result = subprocess.run([str(SETUP), *args], cwd=ROOT, capture_output=True, text=True,
+                                timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert "setup: npm packages: up to date with package-lock.json" in result.stdout
+    assert "setup: Python packages: up to date with requirements-dev.txt" in subprocess.run(
+        [str(SETUP), "--dev"], cwd=ROOT, capture_output=True, text=True, timeout=300).stdout
+    assert [stamp.stat().st_mtime_ns for stamp in stamps] == before
+    assert stamps[1].read_text().split()[1] == "dev"  # eslint is still there for make lint
 
 
 def test_finds_python_in_pyenv_versions(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from layers import province, registry
 from layers.models import IngestBatch
-from tests.admin.conftest import X0, Y0, square
+from tests.support.admin_forms import X0, Y0, square
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layers.models import FeatureHistory, LandParcel
-from tests.admin.conftest import X0, Y0, change_url, parcel_form, square
+from tests.support.admin_forms import X0, Y0, change_url, parcel_form, square
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.admin.conftest import X0, Y0, change_url, parcel_form, square
+from tests.support.admin_forms import X0, Y0, change_url, parcel_form, square
 
 
 @pytest.fixture

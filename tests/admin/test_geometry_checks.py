@@ -6,7 +6,7 @@ import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 
 from layers.models import AdminProvince, LandParcel
-from tests.admin.conftest import X0, Y0, change_url, parcel_form, square
+from tests.support.admin_forms import X0, Y0, change_url, parcel_form, square
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin.conftest import change_url
+from tests.support.admin_forms import change_url
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.gis.geos import LineString, MultiLineString
 
 from layers.models import AdminCommune, Road
-from tests.admin.conftest import X0, Y0, square
+from tests.support.admin_forms import X0, Y0, square
 
 pytestmark = pytest.mark.django_db
 

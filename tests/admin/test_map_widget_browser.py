@@ -15,8 +15,8 @@ from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from layers.models import FeatureHistory, LandParcel
-from tests.admin.conftest import X0, Y0, square
-from tests.conftest import ROOT
+from tests.support.admin_forms import X0, Y0, square
+from tests.support.servers import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

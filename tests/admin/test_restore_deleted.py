@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layers.models import FeatureHistory, FeatureTombstone, LandParcel
-from tests.admin.conftest import X0, Y0
+from tests.support.admin_forms import X0, Y0
 
 pytestmark = pytest.mark.django_db
 

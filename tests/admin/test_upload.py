@@ -14,8 +14,8 @@ from shapely.geometry import box
 
 from geoserver_app.editor.models import Upload
 from layers.models import IngestBatch, LandParcel
-from tests.admin.conftest import X0, Y0
-from tests.ingest.conftest import write_vector
+from tests.support.admin_forms import X0, Y0
+from tests.support.ingest_sources import write_vector
 
 ADD_URL = "/admin/editor/upload/add/"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.gis.geos import LineString, MultiLineString, MultiPolygon, Polygon
+from django.contrib.gis.geos import LineString, MultiLineString
 
 from layers.models import (
     AdminCommune,
@@ -15,13 +15,7 @@ from layers.models import (
     Road,
     UrbanPlanningZone,
 )
-
-X, Y = 440000.0, 2350000.0
-
-
-def box(x0: float, y0: float, x1: float, y1: float) -> MultiPolygon:
-    return MultiPolygon(Polygon(((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)), srid=9214),
-                        srid=9214)
+from tests.support.planning_scene import X, Y, box
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def test_shapefile_export_is_zipped_with_utf8_cpg_and_vn2000_prj(scene):
 def test_csv_export_in_a_bbox(scene):
     from pyproj import Transformer
 
-    from tests.analysis.conftest import X, Y
+    from tests.support.planning_scene import X, Y
 
     to_lonlat = Transformer.from_crs("EPSG:9214", "EPSG:4326", always_xy=True)
     (x0, y0), (x1, y1) = to_lonlat.transform(X - 1, Y - 1), to_lonlat.transform(X + 30, Y + 30)

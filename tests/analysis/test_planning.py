@@ -8,7 +8,7 @@ from pyproj import Transformer
 from analysis.errors import AnalysisInputError, AnalysisNotFound
 from analysis.planning import planning_lookup
 from layers.grants import PUBLIC, LayerRights
-from tests.analysis.conftest import X, Y
+from tests.support.planning_scene import X, Y
 
 TO_LONLAT = Transformer.from_crs("EPSG:9214", "EPSG:4326", always_xy=True)
 

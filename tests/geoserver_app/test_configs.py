@@ -9,6 +9,8 @@ from django.core.management.base import CommandError
 from geoserver_app import config_files
 from geoserver_app.generated import GeneratedFile
 
+pytestmark = pytest.mark.unit
+
 
 def test_committed_generated_files_are_current():
     call_command("render_configs", "--check")

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
+import pytest
+
 from geoserver_app import errors
+
+pytestmark = pytest.mark.unit
 
 
 def test_the_body_has_the_ogc_keys_and_only_the_optional_keys_given():

@@ -2,32 +2,21 @@
 """Atomic load: dry runs and killed runs leave the live layer exactly as it was."""
 from __future__ import annotations
 
-import numpy as np
-import pyarrow as pa
-import pyogrio
 import pytest
-import shapely
 
 from ingest.api import run_ingest
 from layers.models import IngestBatch
-
-from .conftest import fetch, kill_replace_when, live_rows, parcel_columns, square, write_vector
+from tests.support.ingest_sources import (
+    fetch,
+    kill_replace_when,
+    live_rows,
+    many_parcels,
+    parcel_columns,
+    square,
+    write_vector,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def many_parcels(path, count: int):
-    """``count`` 20 m parcels on a grid, written in one Arrow table."""
-    index = np.arange(count)
-    x, y = 400_000.0 + (index % 1000) * 30.0, 2_340_000.0 + (index // 1000) * 30.0
-    table = pa.table({"MaXa": pa.array(["07210"] * count), "SoTo": pa.array(index // 500 + 1),
-                      "SoThua": pa.array(index % 500 + 1), "LoaiDat": pa.array(["ONT"] * count),
-                      "DienTich": pa.array(np.full(count, 400.0)),
-                      "geometry": pa.array(shapely.to_wkb(shapely.box(x, y, x + 20, y + 20)),
-                                           pa.binary())})
-    pyogrio.write_arrow(table, path, geometry_name="geometry", geometry_type="Polygon",
-                        crs="EPSG:9214")
-    return path
 
 
 @pytest.fixture

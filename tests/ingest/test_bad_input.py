@@ -11,8 +11,7 @@ import shapely
 from ingest.api import run_ingest
 from ingest.archive import ZipLimits
 from ingest.errors import IngestError
-
-from .conftest import fetch, live_rows, parcel_columns, square, write_vector
+from tests.support.ingest_sources import fetch, live_rows, parcel_columns, square, write_vector
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,9 +16,15 @@ from ingest import swap
 from ingest.api import run_ingest
 from ingest.errors import IngestError
 from layers.models import IngestBatch
-
-from .conftest import fetch, kill_replace_when, live_rows, parcel_columns, square, write_vector
-from .test_atomic import many_parcels
+from tests.support.ingest_sources import (
+    fetch,
+    kill_replace_when,
+    live_rows,
+    many_parcels,
+    parcel_columns,
+    square,
+    write_vector,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

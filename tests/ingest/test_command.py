@@ -10,7 +10,7 @@ import sys
 import psycopg2
 import pytest
 
-from .conftest import (
+from tests.support.ingest_sources import (
     ROOT,
     database_url,
     live_rows,

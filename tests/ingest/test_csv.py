@@ -7,8 +7,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from ingest.api import run_ingest
 from layers.models import AdminCommune, LandParcel, MineralSite
-
-from .conftest import fetch, ground_error_m, square, where
+from tests.support.ingest_sources import fetch, ground_error_m, square, where
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,6 +9,8 @@ import pytest
 from ingest.encoding import Codecs, detect, plausible_syllable
 from ingest.text import TextDecoder
 
+pytestmark = pytest.mark.unit
+
 LOWER = ("aàảãáạăằẳẵắặâầẩẫấậeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợ"
          "uùủũúụưừửữứựyỳỷỹýỵđ")
 ALPHABET = LOWER + LOWER.upper() + " bcdghklmnpqrstvx BCDGHKLMNPQRSTVX"

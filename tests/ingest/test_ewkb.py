@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pytest
 import shapely
 
 from ingest import geometry
+
+pytestmark = pytest.mark.unit
 
 SQUARE = shapely.box(440_000, 2_355_000, 440_020, 2_355_020)
 MULTI_HEADER = bytes.fromhex("01" "06000020" "fe230000" "01000000")  # MultiPolygon, SRID 9214

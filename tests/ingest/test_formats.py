@@ -12,8 +12,7 @@ from pyproj import Transformer
 
 from ingest.api import run_ingest
 from layers.models import LandParcel, River
-
-from .conftest import fetch, parcel_columns, square, write_vector
+from tests.support.ingest_sources import fetch, parcel_columns, square, write_vector
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,8 +9,14 @@ from pyproj import Transformer
 
 from ingest.api import run_ingest
 from layers.models import LandParcel
-
-from .conftest import fetch, first_vertex_4326, ground_error_m, parcel_columns, square, write_vector
+from tests.support.ingest_sources import (
+    fetch,
+    first_vertex_4326,
+    ground_error_m,
+    parcel_columns,
+    square,
+    write_vector,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

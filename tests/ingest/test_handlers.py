@@ -10,6 +10,8 @@ from ingest import handlers
 from ingest.errors import IngestError
 from ingest.pipeline import InlineRunner
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("name, expected", [
     ("a.shp", handlers.ShapefileHandler), ("a.SHP", handlers.ShapefileHandler),

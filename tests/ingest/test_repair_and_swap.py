@@ -7,8 +7,7 @@ import shapely
 
 from ingest.api import run_ingest
 from layers.models import LandParcel
-
-from .conftest import (
+from tests.support.ingest_sources import (
     fetch,
     first_vertex_4326,
     ground_error_m,

@@ -8,8 +8,7 @@ import pytest
 
 from ingest.api import run_ingest
 from layers.models import LandParcel
-
-from .conftest import (
+from tests.support.ingest_sources import (
     ESRI_TM3_107,
     fetch,
     first_vertex_4326,

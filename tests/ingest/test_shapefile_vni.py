@@ -8,8 +8,7 @@ import pytest
 
 from ingest.api import run_ingest
 from layers.models import LandParcel
-
-from .conftest import square, write_legacy_shapefile
+from tests.support.ingest_sources import square, write_legacy_shapefile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

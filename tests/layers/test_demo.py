@@ -70,6 +70,7 @@ def _same_area(parts: list, whole) -> bool:
             and shapely.union_all(parts).symmetric_difference(whole).area < 1.0)
 
 
+@pytest.mark.unit
 def test_same_seed_same_data_in_another_process(data):
     script = "from layers import demo; print(demo.digest(demo.generate()))"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
@@ -77,17 +78,20 @@ def test_same_seed_same_data_in_another_process(data):
     assert result.stdout.strip() == demo.digest(data)
 
 
+@pytest.mark.unit
 def test_another_seed_gives_other_data(data, other):
     assert demo.digest(other) != demo.digest(data)
     assert other.seed == OTHER_SEED
 
 
+@pytest.mark.unit
 def test_every_layer_has_its_features(data):
     assert list(data.features) == [layer.id for layer in registry.LAYERS]
     counts = {layer_id: len(features) for layer_id, features in data.features.items()}
     assert {k: n for k, n in counts.items() if not COUNTS[k][0] <= n <= COUNTS[k][1]} == {}
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("layer", registry.LAYERS, ids=lambda layer: layer.id)
 def test_natural_keys_are_unique_and_fields_are_the_models(data, layer):
     keys = [tuple(f[k] for k in layer.natural_key) for f in data.features[layer.id]]
@@ -96,6 +100,7 @@ def test_natural_keys_are_unique_and_fields_are_the_models(data, layer):
     assert {key for f in data.features[layer.id] for key in f} <= fields
 
 
+@pytest.mark.unit
 def test_geometries_are_valid_typed_and_inside_the_province(any_data):
     inside = _province(any_data).buffer(1.0)
     shapely.prepare(inside)
@@ -106,6 +111,7 @@ def test_geometries_are_valid_typed_and_inside_the_province(any_data):
         assert bad == [], layer.id
 
 
+@pytest.mark.unit
 def test_districts_and_communes_tile_the_province(any_data):
     province = _province(any_data)
     districts = any_data.features["admin_districts"]
@@ -118,6 +124,7 @@ def test_districts_and_communes_tile_the_province(any_data):
         assert _same_area(communes, district["geom"]), district["name"]
 
 
+@pytest.mark.unit
 def test_provinces_and_districts_are_the_real_ones(data):
     provinces = [(p["code"], p["name"], p["kind"], str(p["valid_from"]), str(p["valid_to"]))
                  for p in data.features["admin_provinces"]]
@@ -127,6 +134,7 @@ def test_provinces_and_districts_are_the_real_ones(data):
     assert {d["province_code"] for d in data.features["admin_districts"]} == {"24"}
 
 
+@pytest.mark.unit
 def test_commune_kinds_and_codes(data):
     old, new = _communes(data, current=False), _communes(data, current=True)
     kinds = Counter((c["district_code"], c["kind"]) for c in old)
@@ -138,6 +146,7 @@ def test_commune_kinds_and_codes(data):
     assert len({c["name"] for c in old}) == len(old)
 
 
+@pytest.mark.unit
 def test_every_old_commune_has_one_successor_and_new_ones_merge_two_to_four(data):
     old = {c["code"]: c for c in _communes(data, current=False)}
     new = {c["code"]: c for c in _communes(data, current=True)}
@@ -151,6 +160,7 @@ def test_every_old_commune_has_one_successor_and_new_ones_merge_two_to_four(data
         assert commune["name"] in {old[o]["name"] for o, n in data.successions if n == code}
 
 
+@pytest.mark.unit
 def test_parcels_are_numbered_measured_and_owned(data):
     parcels = data.features["land_parcels"]
     assert all(p["area_m2"] == Decimal(f"{p['geom'].area:.1f}") for p in parcels)
@@ -169,6 +179,7 @@ def test_parcels_are_numbered_measured_and_owned(data):
     assert 3 <= len(communes) <= 4 and "213" in {districts[c] for c in communes}
 
 
+@pytest.mark.unit
 def test_buildings_stand_inside_built_up_parcels(data):
     parcels = [p for p in data.features["land_parcels"]
                if p["land_use_code"] in ("ODT", "ONT", "TSC", "DGD", "SKC")]
@@ -180,6 +191,7 @@ def test_buildings_stand_inside_built_up_parcels(data):
         assert building["floors"] * 3.5 <= building["height_m"] <= building["floors"] * 3.5 + 1.2
 
 
+@pytest.mark.unit
 def test_a_bridge_at_every_road_river_crossing(data):
     crossings = sum(not part.is_empty for road in data.features["roads"]
                     for river in data.features["rivers"]
@@ -192,6 +204,7 @@ def test_a_bridge_at_every_road_river_crossing(data):
     assert all(rivers.distance(b["geom"]) < 1e-6 for b in bridges)
 
 
+@pytest.mark.unit
 def test_measures_match_the_geometry(data):
     for layer_id in ("rivers", "railways"):
         assert all(abs(f["length_m"] - f["geom"].length) <= 0.05 for f in data.features[layer_id])
@@ -199,6 +212,7 @@ def test_measures_match_the_geometry(data):
         assert all(abs(f["area_m2"] - f["geom"].area) <= 0.05 for f in data.features[layer_id])
 
 
+@pytest.mark.unit
 def test_real_rivers_roads_and_railways_are_there(data):
     rivers = {(r["name"], r["kind"]) for r in data.features["rivers"]}
     assert {("Sông Thương", "sông"), ("Sông Lục Nam", "sông"), ("Sông Cầu", "sông")} <= rivers
@@ -213,6 +227,7 @@ def test_real_rivers_roads_and_railways_are_there(data):
     assert lakes == {"Hồ Cấm Sơn", "Hồ Khuôn Thần", "Hồ Suối Nứa"}
 
 
+@pytest.mark.unit
 def test_places_land_roughly_where_they_really_are():
     to_vn2000 = Transformer.from_crs("EPSG:4326", "EPSG:9214", always_xy=True)
     for lon, lat in ((105.87, 21.12), (106.194, 21.273), (107.03, 21.62)):

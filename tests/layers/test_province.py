@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pyproj
+import pytest
 
 from layers import province, vn2000
+
+pytestmark = pytest.mark.unit
 
 
 def test_the_services_box_is_the_extent_with_the_margin_on_every_side():

@@ -9,7 +9,7 @@ import pytest
 
 from geoserver_app.ogcapi import apis
 from layers.grants import PUBLIC
-from tests.ogcapi.conftest import everything
+from tests.support.ogc_data import everything
 
 pytestmark = pytest.mark.django_db
 INTERNAL = ("mineral_sites", "construction_permits")

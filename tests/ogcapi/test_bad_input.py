@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ogcapi.conftest import everything
+from tests.support.ogc_data import everything
 
 pytestmark = pytest.mark.django_db
 ITEMS = "/ogcapi/collections/land_parcels/items"

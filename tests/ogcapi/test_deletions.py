@@ -8,7 +8,7 @@ import pytest
 
 from geoserver_app.ogcapi import db
 from layers.grants import PUBLIC
-from tests.ogcapi.conftest import everything
+from tests.support.ogc_data import everything
 
 pytestmark = pytest.mark.django_db
 

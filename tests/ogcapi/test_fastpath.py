@@ -12,7 +12,7 @@ from django.test import RequestFactory
 
 from geoserver_app.ogcapi import fastpath
 from layers.grants import PUBLIC
-from tests.ogcapi.conftest import everything
+from tests.support.ogc_data import everything
 
 pytestmark = pytest.mark.django_db
 ITEMS = "/ogcapi/collections/land_parcels/items"

@@ -37,16 +37,19 @@ def function_digest(relative: str, name: str) -> str:
     raise AssertionError(f"{name} is gone from pygeoapi/{relative}")
 
 
+@pytest.mark.unit
 def test_pinned_version():
     assert pygeoapi.__version__ == patches.PYGEOAPI_VERSION == "0.24.0"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("relative", "name"), sorted(PINNED))
 def test_replaced_functions_unchanged_upstream(relative, name):
     assert function_digest(relative, name) == PINNED[(relative, name)], (
         f"pygeoapi changed {name} in {relative}: review geoserver_app/ogcapi/patches.py")
 
 
+@pytest.mark.unit
 def test_call_sites_still_use_the_names_we_replace():
     assert "bbox = transform_bbox(bbox, bbox_crs, storage_crs)" in (
         ROOT / "api/itemtypes.py").read_text()
@@ -61,6 +64,7 @@ def test_installed_with_the_ogcapi_urls():
     assert pygeoapi_crs.get_srid is patches.get_srid
 
 
+@pytest.mark.unit
 def test_same_crs_bbox_needs_no_transformer():
     crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
     before = patches._transformer.cache_info()
@@ -69,6 +73,7 @@ def test_same_crs_bbox_needs_no_transformer():
     assert patches._transformer.cache_info() == before
 
 
+@pytest.mark.unit
 def test_transformers_are_cached_and_agree_with_upstream():
     crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
     mercator = "http://www.opengis.net/def/crs/EPSG/0/3857"
@@ -81,6 +86,7 @@ def test_transformers_are_cached_and_agree_with_upstream():
     assert (info.misses, info.hits) == (1, 2)
 
 
+@pytest.mark.unit
 def test_srid_is_cached_and_agrees_with_upstream():
     patches._srid_of.cache_clear()
     uri = "http://www.opengis.net/def/crs/EPSG/0/9214"

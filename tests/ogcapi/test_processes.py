@@ -9,7 +9,7 @@ import pytest
 
 from geoserver_app.ogcapi import db, jobs
 from layers.grants import PUBLIC
-from tests.ogcapi.conftest import everything
+from tests.support.ogc_data import everything
 
 pytestmark = pytest.mark.django_db
 PARCEL = {"parcel": {"commune_code": "07210", "sheet_no": 1, "parcel_no": 5}}

@@ -6,7 +6,7 @@ import pytest
 
 from layers import registry
 from layers.grants import PUBLIC
-from tests.ogcapi.conftest import everything
+from tests.support.ogc_data import everything
 
 pytestmark = pytest.mark.django_db
 RECORDS = "/ogcapi/collections/catalog/items"

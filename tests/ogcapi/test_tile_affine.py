@@ -11,7 +11,7 @@ import pytest
 from psycopg2 import sql
 
 from geoserver_app.ogcapi import db, vector_tiles
-from tests.ogcapi.conftest import read_tile
+from tests.support.ogc_data import read_tile
 
 pytestmark = pytest.mark.django_db
 WEB, CRS84 = "WebMercatorQuad", "WorldCRS84Quad"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ogcapi.conftest import everything, read_tile
+from tests.support.ogc_data import everything, read_tile
 
 pytestmark = pytest.mark.django_db
 TILES = "/ogcapi/collections/land_parcels/tiles"

@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
+pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "docker" / "Dockerfile").read_text()
 # packages that belong to the database image or only to development/test machines
 NOT_IN_APP_IMAGE = {"postgresql", "postgresql-postgis", "chromium", "slapd", "ldap-utils"}
+# test, lint and browser-test tools: requirements-dev.txt, never the image
+TEST_TOOLS = {"pytest", "pytest-django", "hypothesis", "schemathesis", "playwright", "owslib",
+              "ruff", "import-linter"}
 
 
 def setup_packages() -> set[str]:
@@ -38,6 +43,34 @@ def test_app_image_uses_the_pinned_requirements_and_python_312():
     assert "FROM python:3.12-slim-bookworm" in DOCKERFILE
     assert "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt" in DOCKERFILE
     assert "USER basemap" in DOCKERFILE and "HEALTHCHECK" in DOCKERFILE
+
+
+def pinned(name: str) -> dict[str, str]:
+    """The packages a requirements file lists itself: {lower-case name: exact version}."""
+    pins = {}
+    for line in (ROOT / name).read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-r "):
+            package, _, version = line.partition("==")
+            assert version, f"{name}: {line} is not pinned exactly"
+            pins[package.lower()] = version
+    return pins
+
+
+def test_image_ships_no_test_tools():
+    runtime, dev = pinned("requirements.txt"), pinned("requirements-dev.txt")
+    assert not TEST_TOOLS & set(runtime)
+    assert TEST_TOOLS <= set(dev)
+    assert not set(runtime) & set(dev), "a package listed twice"
+    assert (ROOT / "requirements-dev.txt").read_text().count("-r requirements.txt\n") == 1
+    installs = "\n".join(line for line in DOCKERFILE.splitlines() if not line.startswith("#"))
+    assert "requirements-dev" not in installs and "--dev" not in installs
+    # npm: devDependencies (eslint) stay out; the build context leaves out local installs
+    assert "source scripts/setup.sh && ensure_node_modules && compile_messages" in DOCKERFILE
+    setup = (ROOT / "scripts" / "setup.sh").read_text()
+    assert "npm ci --omit=dev" in setup
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".venv", "node_modules"} <= set(ignored)
 
 
 def test_compose_wires_postgis_app_and_proxy():

@@ -13,6 +13,8 @@ import pytest
 
 from geoserver_app.ops import observe
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import requests
 
 from geoserver_app.ops.cluster import free_port
-from tests.conftest import wait_for_http
+from tests.support.servers import wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,8 +2,12 @@
 """Rate limiting per client address and per token, on the API paths only."""
 from __future__ import annotations
 
+import pytest
+
 from geoserver_app.security import access, guard
 from layers.grants import PUBLIC, LayerRights
+
+pytestmark = pytest.mark.unit
 
 
 class Clock:

@@ -18,8 +18,8 @@ from geoserver_app.security import access
 from geoserver_app.security.tokens import InvalidToken
 from layers import grants, registry
 from layers.grants import PUBLIC
-from tests.sso.conftest import API_AUDIENCE
-from tests.sso.provider import new_key
+from tests.support.oidc_provider import new_key
+from tests.support.sso_setup import API_AUDIENCE
 
 pytestmark = pytest.mark.django_db
 SCOPE_MAP = ("gis.permits=construction_permits:write,buildings:write;"

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from geoserver_app.security.sso.forms import DIRECTORY_DOWN
-from tests.sso import slapd as directory
-from tests.sso.conftest import sso_settings
+from tests.support import slapd as directory
+from tests.support.sso_setup import sso_settings
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from tests.sso import slapd as directory
+from tests.support import slapd as directory
 
 pytestmark = pytest.mark.django_db
 

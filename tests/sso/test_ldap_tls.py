@@ -9,9 +9,9 @@ from django.contrib.auth.models import User
 
 from geoserver_app.ops.cluster import free_port
 from geoserver_app.security.sso.forms import DIRECTORY_DOWN
-from tests.sso import slapd as directory
-from tests.sso.certs import make_certificates
-from tests.sso.conftest import sso_settings
+from tests.support import slapd as directory
+from tests.support.certs import make_certificates
+from tests.support.sso_setup import sso_settings
 
 pytestmark = pytest.mark.django_db
 

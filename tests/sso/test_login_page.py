@@ -6,7 +6,7 @@ import pytest
 
 from geoserver_app.ops.cluster import free_port
 from geoserver_app.security.sso.views import NOT_CONFIGURED
-from tests.sso.conftest import CLIENT_ID, sso_settings
+from tests.support.sso_setup import CLIENT_ID, sso_settings
 
 pytestmark = pytest.mark.django_db
 OIDC = {"OIDC_ISSUER": f"http://127.0.0.1:{free_port()}", "OIDC_CLIENT_ID": CLIENT_ID}

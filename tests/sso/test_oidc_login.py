@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 
 from geoserver_app.ops.cluster import free_port
 from geoserver_app.security.sso.openid import PROVIDER_DOWN
-from tests.sso.conftest import CLIENT_ID, sso_settings
-from tests.sso.provider import new_key
+from tests.support.oidc_provider import new_key
+from tests.support.sso_setup import CLIENT_ID, sso_settings
 
 pytestmark = pytest.mark.django_db
 

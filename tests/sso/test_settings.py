@@ -27,12 +27,14 @@ LDAP = {"LDAP_SERVER_URI": "ldaps://dc1.tinh.gov.vn",
 OIDC = {"OIDC_ISSUER": "https://sso.tinh.gov.vn/realms/tinh/", "OIDC_CLIENT_ID": "ban-do-nen"}
 
 
+@pytest.mark.unit
 def test_off_when_unset():
     assert settings_from_env({}) == {"SSO_LDAP": None, "SSO_OIDC": None,
                                      "AUTHENTICATION_BACKENDS": [MODEL_BACKEND]}
     assert settings.AUTHENTICATION_BACKENDS == [MODEL_BACKEND]
 
 
+@pytest.mark.unit
 def test_off_means_no_ldap_or_oidc_import():
     code = ("import django, sys; django.setup(); from django.urls import resolve; "
             "resolve('/admin/login/'); resolve('/sso/login/'); "
@@ -46,11 +48,13 @@ def test_off_means_no_ldap_or_oidc_import():
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.unit
 def test_backends_in_order_local_last():
     assert settings_from_env({**LDAP, **OIDC})["AUTHENTICATION_BACKENDS"] == [
         LDAP_BACKEND, OIDC_BACKEND, MODEL_BACKEND]
 
 
+@pytest.mark.unit
 def test_active_directory_example():
     values = settings_from_env({
         **LDAP, "LDAP_USER_ATTR": "sAMAccountName", "LDAP_GROUP_TYPE": "nestedActiveDirectory",
@@ -70,6 +74,7 @@ def test_active_directory_example():
     assert values["AUTH_LDAP_GROUP_SEARCH"].base_dn == "ou=Staff,dc=tinh,dc=gov,dc=vn"
 
 
+@pytest.mark.unit
 def test_defaults_and_tls_options():
     values = settings_from_env({**LDAP, "LDAP_START_TLS": "1", "LDAP_CA_FILE": "/etc/ca.pem"})
     options = values["AUTH_LDAP_CONNECTION_OPTIONS"]
@@ -85,6 +90,7 @@ def test_defaults_and_tls_options():
         "AUTH_LDAP_GROUP_TYPE"], ActiveDirectoryGroupType)
 
 
+@pytest.mark.unit
 def test_oidc_settings():
     values = settings_from_env({**OIDC, "OIDC_CLIENT_SECRET": "s", "OIDC_CA_FILE": "/ca.pem",
                                 "OIDC_GROUP_MAP": "/gis/dat-dai:land;gis-kiem-toan:auditor",
@@ -113,6 +119,7 @@ def test_oidc_settings():
     ({**OIDC, "OIDC_SCOPE_MAP": "s=roads:own"}, "OIDC_SCOPE_MAP: roads:own names an unknown"),
     ({**OIDC, "OIDC_SCOPE_MAP": "just-a-scope"}, "OIDC_SCOPE_MAP: 'just-a-scope' is not"),
 ])
+@pytest.mark.unit
 def test_configuration_mistakes_are_named(env, message):
     with pytest.raises(ImproperlyConfigured) as error:
         settings_from_env(env)

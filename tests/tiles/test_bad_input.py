@@ -8,7 +8,7 @@ import pytest
 from mapproxy.exception import RequestError
 
 from geoserver_app.tiles import mapproxy_patches
-from tests.tiles.conftest import xyz
+from tests.support.tile_client import xyz
 
 GETMAP = ("SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&SRS=EPSG:3857&FORMAT=image/png&STYLES="
           "&LAYERS={layers}&BBOX={bbox}&WIDTH={width}&HEIGHT={height}")
@@ -76,7 +76,7 @@ def test_mapproxy_client_errors_become_400_and_source_errors_stay_5xx():
 def test_database_down_is_a_json_503_not_a_500(settings, tmp_path, monkeypatch):
     from geoserver_app.ops.cluster import free_port
     from geoserver_app.tiles import environment, service
-    from tests.tiles.conftest import WSGIClient
+    from tests.support.tile_client import WSGIClient
 
     settings.VAR_DIR = tmp_path
     down = {**environment.database_environment(), "PGPORT": str(free_port())}  # nobody there

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tests.tiles.conftest import xyz
+from tests.support.tile_client import xyz
 
 
 def test_unwritable_cache_still_serves_tiles(client, tile_env, caplog):

@@ -11,7 +11,7 @@ from geoserver_app.security import access
 from geoserver_app.tiles import service
 from layers import registry
 from layers.grants import PUBLIC, Grant, LayerRights
-from tests.tiles.conftest import WSGIClient
+from tests.support.tile_client import WSGIClient
 
 PUBLIC_TILE_LAYERS = {"basemap", *(layer.id for layer in registry.public_layers())}
 INTERNAL = {"mineral_sites", "construction_permits"}

@@ -10,6 +10,8 @@ import yaml
 from geoserver_app.tiles import mapfile, mapproxy_config
 from layers import registry
 
+pytestmark = pytest.mark.unit
+
 INTERNAL = [layer for layer in registry.LAYERS if not layer.public]
 SENSITIVE = {name for layer in registry.LAYERS for name in layer.sensitive}
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from geoserver_app.tiles import invalidation
 from layers import models
-from tests.tiles.conftest import count_colour, xyz
+from tests.support.tile_client import count_colour, xyz
 
 QL1_RED = (0xE8, 0x46, 0x3A)
 TOWN = (106.20, 21.27)

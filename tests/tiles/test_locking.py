@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.tiles.conftest import xyz
+from tests.support.tile_client import xyz
 
 
 def test_eight_concurrent_requests_in_one_metatile_render_once(client, caplog):

@@ -2,7 +2,7 @@
 """GetTile over the province: a real 256x256 base-map PNG drawn by MapServer."""
 from __future__ import annotations
 
-from tests.tiles.conftest import count_colour, xyz
+from tests.support.tile_client import count_colour, xyz
 
 QL1_RED = (0xE8, 0x46, 0x3A)  # registry colour of national roads
 BACKGROUND = (0xF2, 0xEF, 0xE9)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from owslib.wmts import WebMapTileService
 
 from geoserver_app.security import tokens
-from tests.tiles.conftest import WSGIClient
+from tests.support.tile_client import WSGIClient
 
 INTERNAL = {"mineral_sites", "construction_permits"}
 

@@ -10,7 +10,7 @@ from pyproj import CRS, Transformer
 
 from geoserver_app.tiles.bounds import build_grids
 from layers import vn2000
-from tests.tiles.conftest import count_colour
+from tests.support.tile_client import count_colour
 
 QL1_RED = (0xE8, 0x46, 0x3A)
 ON_QL1 = (106.15, 21.235)  # midpoint of QL1's first segment in the sample town

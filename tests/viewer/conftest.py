@@ -10,52 +10,24 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import dj_database_url
-import psycopg2
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from psycopg2 import sql
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-DESKTOP = {"width": 1366, "height": 800}
-PHONE = {"width": 360, "height": 740}
-
-
-def _connect(url: str, database: str | None = None):
-    params = dj_database_url.parse(url)
-    return psycopg2.connect(host=params["HOST"], port=params["PORT"], user=params["USER"],
-                            password=params["PASSWORD"], dbname=database or params["NAME"])
-
-
-def _manage(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, f"manage.py {' '.join(args)}: {result.stderr[-2000:]}"
-
-
-@dataclass
-class DemoSite:
-    """Environment of a server over the demo database, and a way to query that database."""
-
-    env: dict[str, str]
-    url: str
-
-    def rows(self, statement: str, params: tuple = ()) -> list[tuple]:
-        with _connect(self.url) as conn, conn.cursor() as cursor:
-            cursor.execute(statement, params)
-            return cursor.fetchall()
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    DemoSite,
+    Watched,
+    connect,
+    manage,
+)
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +35,7 @@ def demo_site() -> Iterator[DemoSite]:
     """A migrated database with the demo data, and collected static files (for gunicorn)."""
     base = os.environ["DATABASE_URL"]
     name = f"viewer_demo_{secrets.token_hex(4)}"
-    admin = _connect(base)
+    admin = connect(base)
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -72,9 +44,9 @@ def demo_site() -> Iterator[DemoSite]:
     var_dir = Path(tempfile.mkdtemp(prefix="viewer-var-"))
     env = {**os.environ, "DATABASE_URL": url, "BASEMAP_VAR_DIR": str(var_dir)}
     try:
-        _manage(env, "migrate", "--noinput", "-v0")
-        _manage(env, "load_demo")
-        _manage(env, "collectstatic", "--noinput", "-v0")
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "load_demo")
+        manage(env, "collectstatic", "--noinput", "-v0")
         yield DemoSite({"DATABASE_URL": url, "BASEMAP_VAR_DIR": str(var_dir)}, url)
     finally:
         with admin.cursor() as cursor:
@@ -90,15 +62,6 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@dataclass
-class Watched:
-    """A page and what it did: every request URL, console errors, uncaught exceptions."""
-
-    page: Page
-    requests: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -123,21 +86,6 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Watched]]:
     yield start
     for context in contexts:
         context.close()
-
-
-def wait_until(page: Page, script: str, timeout: float = 30.0) -> object:
-    """Poll a script (CDP evaluation, allowed by the page's CSP) until it returns truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(script)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise TimeoutError(f"{script} stayed falsy for {timeout} s")
-
-
-def tiles_loaded(page: Page) -> None:
-    wait_until(page, "window.basemapViewer.map.areTilesLoaded()")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pyproj import Transformer
 
 from layers import registry
 from layers.grants import PUBLIC
-from tests.viewer.conftest import DESKTOP, PHONE, tiles_loaded, wait_until
+from tests.support.browser import DESKTOP, PHONE, tiles_loaded, wait_until
 
 # A parcel whose inner point lies in a land-use plan zone (and, when the demo has one there,
 # an urban planning zone): the expected values come from the database, not from the page.

@@ -351,7 +351,7 @@ async function lookupAt(map, lngLat) {
     highlight(map, [...parcels,
       {type: "Feature", geometry: {type: "Point", coordinates: point}, properties: {}}],
     [...plans, ...urban]);
-  } catch (error) {
+  } catch {  // the reader sees that the look-up failed; the page keeps working
     showLookup([element("p", {class: "error", role: "alert"}, msg.lookupFailed)]);
   }
 }
@@ -430,7 +430,7 @@ function wireSearch(map) {
     $("#results").replaceChildren(element("p", {class: "muted"}, msg.loading));
     try {
       await task(event.target);
-    } catch (error) {
+    } catch {  // shown in the results box; the form stays usable
       $("#results").replaceChildren(element("p", {class: "error", role: "alert"},
         msg.lookupFailed));
     }
