@@ -19,7 +19,7 @@ from geoserver_app.editor.forms import FeatureForm, VersionConflict
 from geoserver_app.editor.geometry import FeatureGeometryField
 from geoserver_app.editor.models import Upload
 from geoserver_app.editor.widgets import BasemapWidget
-from layers import registry
+from layers import catalog, registry
 from layers.models import AdminCommune, Feature, ForestArea, IngestBatch, Road, model_for
 
 # Attributes that classify features, offered as list filters when a layer has them.
@@ -120,6 +120,30 @@ class FeatureAdmin(admin.ModelAdmin):
     show_full_result_count = False  # one count less on tables of millions of parcels
     history_template = "editor/feature_history.html"
     change_list_template = "editor/feature_change_list.html"
+
+    def catalog_layer(self) -> registry.Layer | None:
+        """The layer's catalog entry; None once it is retired (its admin is then hidden)."""
+        return catalog.current().find(self.model.LAYER)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.catalog_layer() is not None and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Feature | None = None) -> bool:
+        return self.catalog_layer() is not None and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.editable() and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Feature | None = None) -> bool:
+        return self.editable() and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Feature | None = None) -> bool:
+        return self.editable() and super().has_delete_permission(request, obj)
+
+    def editable(self) -> bool:
+        """Live and marked editable in the catalog (a read-only layer is viewed, not edited)."""
+        layer = self.catalog_layer()
+        return layer is not None and layer.editable
 
     def get_readonly_fields(self, request: HttpRequest, obj: Feature | None = None) -> tuple:
         """The trigger-kept columns, shown once the feature exists (no values before)."""
