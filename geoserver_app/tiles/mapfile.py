@@ -349,6 +349,11 @@ def live_public(layers: Sequence[Layer]) -> dict[str, Layer]:
     return {layer.id: layer for layer in layers if layer.public}
 
 
+def basemap_layer_ids() -> frozenset[str]:
+    """Every layer the base map can draw (its composite cache shows them)."""
+    return frozenset(d.layer.id for d in base_layers({layer.id: layer for layer in registry.LAYERS}))
+
+
 def base_layers(live: Lookup | None = None) -> list[LayerDef]:
     """The base map's layers, bottom to top (drawing order is cartography, not registry).
 

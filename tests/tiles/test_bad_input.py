@@ -73,7 +73,7 @@ def test_mapproxy_client_errors_become_400_and_source_errors_stay_5xx():
     assert RequestError("source down", internal=True).render().status.startswith("500")
 
 
-def test_database_down_is_a_json_503_not_a_500(settings, tmp_path, monkeypatch):
+def test_database_down_is_a_json_503_not_a_500(settings, tmp_path, monkeypatch, db):
     from geoserver_app.ops.cluster import free_port
     from geoserver_app.tiles import environment, service
     from tests.support.tile_client import WSGIClient
