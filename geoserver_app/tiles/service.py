@@ -131,9 +131,20 @@ class Stack:
     public: WSGIApp
     full: WSGIApp
     check: bounds.TileGuard
+    public_names: frozenset[str]
+    full_names: frozenset[str]
 
-    def app_for(self, grant: grants.Grant) -> WSGIApp:
-        return self.full if needs_full(grant, self.catalog) else self.public
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        full = needs_full(access.grant_for_environ(environ), self.catalog)
+        problem = self.check(environ, self.full_names if full else self.public_names)
+        if problem is not None:
+            return json_error(start_response, *problem)
+        return guarded(self.full if full else self.public)(environ, start_response)
+
+
+def tile_layer_names(full: bool, version: Catalog) -> frozenset[str]:
+    """The tile layers of an access level's service in a catalog version."""
+    return frozenset(item.name for item in mapproxy_config.tile_layers(full, version.layers))
 
 
 def build_stack(version: Catalog) -> Stack:
@@ -141,7 +152,8 @@ def build_stack(version: Catalog) -> Stack:
     directory = runtime.ensure(version)
     public, conf = mapproxy_app(directory / mapproxy_config.PUBLIC_CONFIG)
     full = lazy(lambda: mapproxy_app(directory / mapproxy_config.FULL_CONFIG)[0])
-    return Stack(version, public, full, bounds.TileGuard(bounds.grids_of(conf)))
+    return Stack(version, public, full, bounds.TileGuard(bounds.grids_of(conf)),
+                 tile_layer_names(False, version), tile_layer_names(True, version))
 
 
 class Follower:
@@ -197,11 +209,6 @@ def create_app(listen: bool | None = None) -> WSGIApp:
         purge.watch()
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        stack = follower.current()
-        problem = stack.check(environ)
-        if problem is not None:
-            return json_error(start_response, *problem)
-        chosen = stack.app_for(access.grant_for_environ(environ))
-        return guarded(chosen)(environ, start_response)
+        return follower.current()(environ, start_response)
 
     return app

@@ -60,7 +60,7 @@ def test_tiles_outside_the_grid_or_the_province_are_4xx(client):
     assert client.get("/wmts/basemap/webmercator/40/1/1.png").status == 400
     assert client.get("/tms/1.0.0/basemap/vn2000/99/0/0.png").status == 404
     assert client.get("/wmts/basemap/nogrid/1/1/1.png").status == 400
-    assert client.get(f"/wmts/nope/webmercator/14/{x}/{y}.png").status == 400
+    assert client.get(f"/wmts/nope/webmercator/14/{x}/{y}.png").status == 404
     kvp = client.get("/service", "SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=basemap"
                      "&STYLE=default&TILEMATRIXSET=webmercator&TILEMATRIX=14"
                      f"&TILEROW=100&TILECOL={x}&FORMAT=image/png")

@@ -68,7 +68,7 @@ def test_full_grant_gets_the_full_service(apps):
     wmts = WebMapTileService("http://testserver/tiles/wmts", xml=reply.body)
     assert set(wmts.contents) == PUBLIC_TILE_LAYERS | INTERNAL
     grants["current"] = PUBLIC
-    assert client.get("/wmts/mineral_sites/webmercator/14/13025/7200.png").status == 400
+    assert client.get("/wmts/mineral_sites/webmercator/14/13025/7200.png").status == 404
 
 
 def test_only_grants_with_an_internal_layer_need_the_full_app():
