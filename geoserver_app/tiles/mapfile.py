@@ -294,11 +294,13 @@ def base_roads(live: Lookup) -> list[LayerDef]:
               for cls in road_classes(roads, True, road_class)]
     layers = [LayerDef("base_roads_casing", roads, casing, columns=("road_class",),
                        group=BASEMAP_GROUP)]
+    label = shown_label(roads, Label("code", min_zoom=11))
     for road_class in minor_first:
         layers.append(LayerDef(f"base_roads_{road_class}", roads,
                                road_classes(roads, False, road_class),
-                               f"road_class = '{road_class}'", ("road_class", "code"),
-                               shown_label(roads, Label("code", min_zoom=11)), BASEMAP_GROUP))
+                               f"road_class = '{road_class}'",
+                               ("road_class", label.item if label else ""), label,
+                               BASEMAP_GROUP))
     return layers
 
 
