@@ -31,8 +31,7 @@ from mapproxy.grid.tile_grid import TileGrid
 from mapproxy.srs import SRS
 from psycopg2 import sql
 
-from geoserver_app.tiles import environment, mapfile, mapproxy_config, runtime
-from layers import catalog
+from geoserver_app.tiles import environment, mapfile, mapproxy_config
 
 log = logging.getLogger(__name__)
 CHANNEL = "basemap_changes"
@@ -111,16 +110,12 @@ def _numbered(directory: Path, wanted: range) -> Iterator[Path]:
 
 
 def cached_grids(cache: str) -> list[CachedGrid]:
-    """Every grid of a cache (read from the current catalog's full configuration, which has
-    every live layer's cache)."""
-    directory = runtime.ensure(catalog.current())
-    conf = load_configuration(str(directory / mapproxy_config.FULL_CONFIG))
-    if cache not in conf.caches:
-        return []
-    result = []
-    for grid, _extent, manager in conf.caches[cache].caches():
-        result.append(CachedGrid(cache, grid, Path(manager.cache.cache_dir)))
-    return result
+    """Every grid of a cache. All caches share the grids and the directory layout
+    (``<cache>/<grid>``), so the base map's, as MapProxy loads it, serve for any layer's,
+    published ones included."""
+    conf = load_configuration(str(environment.config_path(full=True)))
+    return [CachedGrid(cache, grid, cache_directory(cache) / Path(manager.cache.cache_dir).name)
+            for grid, _extent, manager in conf.caches[mapproxy_config.BASEMAP].caches()]
 
 
 class Invalidator:
