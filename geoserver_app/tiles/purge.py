@@ -7,42 +7,52 @@ the base map shows it) is deleted, so no stale tile shows what is no longer publ
 reverse proxy serves cached public tiles straight from disk). Each worker purges when it
 hears a change (``watch``) and again when it switches its MapProxy apps to the new version
 (``geoserver_app.tiles.service``), which removes tiles it rendered from the old version
-meanwhile; purging is idempotent, so several workers may do it at once.
+meanwhile; purging is idempotent, so several workers may do it at once. A process's first
+version is compared with the newest older version directory on disk, once per version (a
+``purged`` marker), so a change made while the servers were stopped is purged too.
 """
 from __future__ import annotations
 
 import logging
 import threading
 
-from geoserver_app.tiles import invalidation
+from geoserver_app.tiles import invalidation, runtime
 from layers import catalog
 from layers.catalog import Catalog
-from layers.registry import Layer
 
 log = logging.getLogger(__name__)
 
 
-def drawing(layer: Layer | None) -> tuple | None:
-    """What of a layer its tiles depend on (None: a layer not drawn at all)."""
-    if layer is None:
-        return None
-    return (layer.access, layer.tiles, layer.sensitive, layer.style, layer.min_zoom,
-            layer.max_zoom)
+def changed_layers(old: dict[str, list], new: dict[str, list]) -> list[str]:
+    """Layers drawn differently in ``new`` than in ``old`` (``runtime.drawings``)."""
+    return [layer_id for layer_id in dict.fromkeys([*old, *new])
+            if old.get(layer_id) != new.get(layer_id)]
 
 
-def changed_layers(old: Catalog, new: Catalog) -> list[str]:
-    """Layers drawn differently in ``new`` than in ``old`` (retired layers: not drawn)."""
-    ids = dict.fromkeys([*old.by_id, *new.by_id])
-    return [layer_id for layer_id in ids
-            if drawing(old.find(layer_id)) != drawing(new.find(layer_id))]
+def purge_layers(layer_ids: list[str], version: int) -> int:
+    """Delete the cached tiles of the caches that draw these layers; tiles removed."""
+    removed = 0
+    for layer_id in layer_ids:
+        removed += invalidation.purge_caches(layer_id)
+        log.info("catalog version %d: purged the cached tiles of %s", version, layer_id)
+    return removed
 
 
 def purge_changes(old: Catalog, new: Catalog) -> int:
-    """Delete the cached tiles of every layer the change draws differently; tiles removed."""
-    removed = 0
-    for layer_id in changed_layers(old, new):
-        removed += invalidation.purge_caches(layer_id)
-        log.info("catalog version %d: purged the cached tiles of %s", new.version, layer_id)
+    """Delete the cached tiles of every layer ``new`` draws differently from ``old``."""
+    return purge_layers(changed_layers(runtime.drawings(old), runtime.drawings(new)),
+                        new.version)
+
+
+def catch_up(old: Catalog | None, new: Catalog) -> int:
+    """Purge for a switch to ``new``: from this process's ``old`` version, or (a process's
+    first version) from the newest older version on disk unless a worker already did."""
+    marker = runtime.version_dir(new.version) / runtime.PURGED
+    if old is None and marker.exists():
+        return 0
+    before = runtime.drawings(old) if old else runtime.drawings_before(new.version)
+    removed = purge_layers(changed_layers(before, runtime.drawings(new)), new.version)
+    marker.touch()
     return removed
 
 
@@ -68,5 +78,4 @@ def watch() -> None:
     """Purge on every catalog change this process hears of (subscribed once per process)."""
     if not _watching:
         _watching.append(Watcher())
-        _watching[0]()
         catalog.subscribe(_watching[0])

@@ -2,9 +2,11 @@
 """The tile stack's configuration of one catalog version, rendered at run time.
 
 ``var/services/catalog-<version>/`` holds ``mapserver/basemap.map``, ``mapserver/internal.map``,
-``mapserver/fonts.txt``, ``mapproxy.yaml`` and ``mapproxy-full.yaml``: the layout of the
+``mapserver/fonts.txt``, ``mapproxy.yaml``, ``mapproxy-full.yaml`` (the layout of the
 committed files, so the MapProxy configurations' relative mapfile paths resolve inside the
-directory and the mapfiles match mapserv's ``MS_MAP_PATTERN``. A directory is written whole
+directory and the mapfiles match mapserv's ``MS_MAP_PATTERN``) and ``drawing.json``: what
+of each layer its tiles depend on, so a process that starts after a change can tell which
+cached tiles the change made wrong (``geoserver_app.tiles.purge``). A directory is written whole
 into a temporary sibling and renamed, so a reader sees all of it or nothing; workers that
 render the same version write the same text and the first rename wins. Tile caches are not
 here: they stay in ``var/tiles``, shared by every version, so unchanged layers keep their
@@ -15,6 +17,7 @@ Old versions are removed once they are neither among the newest ``KEEP`` nor you
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -23,14 +26,43 @@ import time
 from pathlib import Path
 
 from geoserver_app.tiles import environment, mapfile, mapproxy_config
+from layers import catalog as layer_catalog
 from layers.catalog import Catalog
+from layers.registry import Layer
 
 log = logging.getLogger(__name__)
 PREFIX = "catalog-"
 STAGING = ".staging-"
+DRAWING = "drawing.json"
+PURGED = "purged"
 VERSION_DIR = re.compile(rf"^{PREFIX}(\d+)$")
 KEEP = 2
 GRACE_SECONDS = 300.0
+
+
+def drawing(layer: Layer) -> list:
+    """What of a layer its tiles depend on, as JSON values."""
+    return [layer.access.value, layer.tiles, list(layer.sensitive),
+            layer_catalog.style_json(layer.style), layer.min_zoom, layer.max_zoom]
+
+
+def drawings(catalog: Catalog) -> dict[str, list]:
+    """The drawing of every live layer (retired layers are not drawn)."""
+    return {layer.id: drawing(layer) for layer in catalog.layers}
+
+
+def drawings_before(version: int, root: Path | None = None) -> dict[str, list]:
+    """The drawings of the newest version older than ``version`` on disk; with none, the
+    registry's (what the committed configuration, and so the caches, drew)."""
+    root = root or environment.services_dir()
+    older = sorted((v, path) for path in (root.iterdir() if root.is_dir() else ())
+                   if (v := version_of(path)) is not None and v < version)
+    for _version, path in reversed(older):
+        try:
+            return json.loads((path / DRAWING).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue  # removed meanwhile by another worker
+    return drawings(layer_catalog.registry_catalog())
 
 
 def files(catalog: Catalog) -> dict[str, str]:
@@ -41,7 +73,8 @@ def files(catalog: Catalog) -> dict[str, str]:
             mapfile.INTERNAL_MAPFILE: mapfile.render_internal(layers, origin),
             mapfile.FONTSET: mapfile.render_fontset(),
             mapproxy_config.PUBLIC_CONFIG: mapproxy_config.render(False, layers, origin),
-            mapproxy_config.FULL_CONFIG: mapproxy_config.render(True, layers, origin)}
+            mapproxy_config.FULL_CONFIG: mapproxy_config.render(True, layers, origin),
+            DRAWING: json.dumps(drawings(catalog), ensure_ascii=False, sort_keys=True)}
 
 
 def version_dir(version: int, root: Path | None = None) -> Path:

@@ -193,8 +193,8 @@ class Follower:
         if previous is not None and previous.catalog.version == version.version:
             return
         self.stack = self.build(version)
+        purge.catch_up(previous and previous.catalog, version)
         if previous is not None:
-            purge.purge_changes(previous.catalog, version)
             runtime.remove_old(version.version)
 
 
@@ -203,12 +203,16 @@ def create_app(listen: bool | None = None) -> WSGIApp:
     environment.prepare_environment()
     mapproxy_patches.apply()
     follower = Follower()
-    follower.current()
     if listener_enabled() if listen is None else listen:
         invalidation.start_listener()
         purge.watch()
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        return follower.current()(environ, start_response)
+        try:
+            stack = follower.current()
+        except Exception:  # no catalog or no configuration yet (database down at start)
+            log.exception("tile service: no configuration to serve %s", environ.get("PATH_INFO"))
+            return json_error(start_response, *UNAVAILABLE)
+        return stack(environ, start_response)
 
     return app

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from geoserver_app.tiles import mapfile, purge
+from geoserver_app.tiles import mapfile, purge, runtime
 from layers import registry
 from layers.catalog import Catalog
 from layers.registry import Access, Geometry, Layer, Sector, Style
@@ -65,11 +65,14 @@ def test_an_internal_base_layer_leaves_the_public_base_map():
     assert "FROM roads" in mapfile.render_internal(changed("roads", access=Access.INTERNAL))
 
 
+def changes(*layers: Layer) -> list[str]:
+    return purge.changed_layers(runtime.drawings(Catalog(1, registry.LAYERS)),
+                                runtime.drawings(Catalog(2, layers)))
+
+
 def test_changes_that_alter_drawing_are_purged_and_titles_are_not():
-    before = Catalog(1, registry.LAYERS)
-    assert purge.changed_layers(before, Catalog(2, changed("roads", title_vi="Đường"))) == []
-    assert purge.changed_layers(before, Catalog(2, changed("roads", access=Access.INTERNAL))) \
-        == ["roads"]
-    retired = tuple(layer for layer in registry.LAYERS if layer.id != "bridges")
-    assert purge.changed_layers(before, Catalog(2, retired)) == ["bridges"]
-    assert purge.changed_layers(before, Catalog(2, (*registry.LAYERS, SCHOOLS))) == ["schools"]
+    assert changes(*changed("roads", title_vi="Đường")) == []
+    assert changes(*changed("roads", access=Access.INTERNAL)) == ["roads"]
+    assert changes(*changed("roads", sensitive=("code",))) == ["roads"]
+    assert changes(*(layer for layer in registry.LAYERS if layer.id != "bridges")) == ["bridges"]
+    assert changes(*registry.LAYERS, SCHOOLS) == ["schools"]

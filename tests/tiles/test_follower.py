@@ -19,8 +19,8 @@ def versions(monkeypatch) -> dict:
     """Set ``versions["current"]`` to change the catalog; purges and clean-ups recorded."""
     state = {"current": Catalog(1, registry.LAYERS), "purged": []}
     monkeypatch.setattr(catalog, "current", lambda: state["current"])
-    monkeypatch.setattr(purge, "purge_changes",
-                        lambda old, new: state["purged"].append((old.version, new.version)))
+    monkeypatch.setattr(purge, "catch_up", lambda old, new: state["purged"].append(
+        (old and old.version, new.version)))
     monkeypatch.setattr(runtime, "remove_old", lambda version: [])
     return state
 
@@ -44,7 +44,7 @@ def test_one_request_rebuilds_while_the_others_keep_the_previous_apps(versions):
     release.set()
     builder.join(5)
     assert follower.current().catalog.version == 2
-    assert versions["purged"] == [(1, 2)]
+    assert versions["purged"] == [(None, 1), (1, 2)]
 
 
 def test_a_version_that_fails_to_build_keeps_the_previous_one(versions):
@@ -57,4 +57,4 @@ def test_a_version_that_fails_to_build_keeps_the_previous_one(versions):
     follower.current()
     versions["current"] = Catalog(2, registry.LAYERS)
     assert follower.current().catalog.version == 1
-    assert versions["purged"] == []
+    assert versions["purged"] == [(None, 1)]

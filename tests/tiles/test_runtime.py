@@ -9,7 +9,7 @@ import re
 import pytest
 import yaml
 
-from geoserver_app.tiles import mapfile, mapproxy_config, runtime
+from geoserver_app.tiles import invalidation, mapfile, mapproxy_config, purge, runtime
 from layers import registry
 from layers.catalog import Catalog
 from layers.registry import Access
@@ -28,7 +28,7 @@ def test_a_version_directory_has_both_mapfiles_and_both_configs(tmp_path):
     directory = runtime.ensure(with_roads(access=Access.INTERNAL), tmp_path)
     assert directory == tmp_path / "catalog-7"
     assert sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file()) \
-        == ["mapproxy-full.yaml", "mapproxy.yaml", "mapserver/basemap.map",
+        == ["drawing.json", "mapproxy-full.yaml", "mapproxy.yaml", "mapserver/basemap.map",
             "mapserver/fonts.txt", "mapserver/internal.map"]
     public = yaml.safe_load((directory / mapproxy_config.PUBLIC_CONFIG).read_text())
     full = yaml.safe_load((directory / mapproxy_config.FULL_CONFIG).read_text())
@@ -63,3 +63,26 @@ def test_old_versions_go_after_the_grace_period(tmp_path):
     removed = runtime.remove_old(4, tmp_path, now=later)
     assert sorted(p.name for p in removed) == [".staging-abandoned", "catalog-1", "catalog-2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog-3", "catalog-4"]
+
+
+def test_a_new_process_purges_what_changed_since_the_newest_older_version(settings, tmp_path,
+                                                                          monkeypatch):
+    settings.VAR_DIR = tmp_path
+    purged = []
+    monkeypatch.setattr(invalidation, "purge_caches", lambda layer_id: purged.append(layer_id) or 1)
+    runtime.ensure(Catalog(4, registry.LAYERS))
+    internal_roads = with_roads(access=Access.INTERNAL)  # changed while no server ran
+    runtime.ensure(internal_roads)
+    purge.catch_up(None, internal_roads)
+    assert purged == ["roads"]
+    purge.catch_up(None, internal_roads)  # the next worker to start: already done
+    assert purged == ["roads"]
+
+
+def test_with_no_older_version_the_registry_is_the_baseline(settings, tmp_path, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    purged = []
+    monkeypatch.setattr(invalidation, "purge_caches", lambda layer_id: purged.append(layer_id) or 1)
+    runtime.ensure(Catalog(9, registry.LAYERS))
+    purge.catch_up(None, Catalog(9, registry.LAYERS))
+    assert purged == []
