@@ -45,6 +45,11 @@ def tiles_dir() -> Path:
     return Path(settings.VAR_DIR).resolve() / "tiles"
 
 
+def internal_tiles_dir() -> Path:
+    """The caches of internal layers, ``var/tiles-internal`` (never served from disk)."""
+    return Path(settings.VAR_DIR).resolve() / "tiles-internal"
+
+
 def services_dir() -> Path:
     """The run-time configurations, one directory per catalog version, ``var/services``."""
     return Path(settings.VAR_DIR).resolve() / "services"

@@ -52,9 +52,10 @@ def affected_caches(layer_id: str) -> list[str]:
     return caches
 
 
-def cache_directory(cache: str) -> Path:
-    """Where MapProxy keeps a cache's tiles (every grid), shared by every catalog version."""
-    return environment.tiles_dir() / cache
+def cache_directories(cache: str) -> list[Path]:
+    """Where MapProxy keeps a cache's tiles (every grid), shared by every catalog version:
+    apart while its layer is internal, so both places."""
+    return [environment.tiles_dir() / cache, environment.internal_tiles_dir() / cache]
 
 
 def purge_caches(layer_id: str) -> int:
@@ -65,10 +66,11 @@ def purge_caches(layer_id: str) -> int:
     """
     removed = 0
     for cache in affected_caches(layer_id):
-        for directory, _dirs, names in os.walk(cache_directory(cache)):
-            for name in names:
-                Path(directory, name).unlink(missing_ok=True)
-                removed += 1
+        for root in cache_directories(cache):
+            for directory, _dirs, names in os.walk(root):
+                for name in names:
+                    Path(directory, name).unlink(missing_ok=True)
+                    removed += 1
     return removed
 
 
@@ -110,12 +112,13 @@ def _numbered(directory: Path, wanted: range) -> Iterator[Path]:
 
 
 def cached_grids(cache: str) -> list[CachedGrid]:
-    """Every grid of a cache. All caches share the grids and the directory layout
-    (``<cache>/<grid>``), so the base map's, as MapProxy loads it, serve for any layer's,
-    published ones included."""
+    """Every grid of a cache, in both its places. All caches share the grids and the
+    directory layout (``<cache>/<grid>``), so the base map's, as MapProxy loads it, serve
+    for any layer's, published ones included."""
     conf = load_configuration(str(environment.config_path(full=True)))
-    return [CachedGrid(cache, grid, cache_directory(cache) / Path(manager.cache.cache_dir).name)
-            for grid, _extent, manager in conf.caches[mapproxy_config.BASEMAP].caches()]
+    return [CachedGrid(cache, grid, root / Path(manager.cache.cache_dir).name)
+            for grid, _extent, manager in conf.caches[mapproxy_config.BASEMAP].caches()
+            for root in cache_directories(cache)]
 
 
 class Invalidator:

@@ -5,7 +5,9 @@ One configuration per access level, never one filtered afterwards: ``mapproxy.ya
 public service: base map and public overlays, sources in ``mapserver/basemap.map``) and
 ``mapproxy-full.yaml`` (the same plus the internal overlays, sources in
 ``mapserver/internal.map``). Both share the caches of the public layers (same names, same
-directories, same renderer), so a tile is rendered once whoever asks first.
+directories, same renderer), so a tile is rendered once whoever asks first. Internal layers'
+caches live apart, in ``tiles-internal``: the reverse proxy serves ``tiles`` to anonymous
+callers straight from disk, so a layer made internal at run time must not be re-cached there.
 
 Paths of mapfiles are relative to the configuration's own directory, so the same text works
 for the committed files and for a catalog version's directory (``geoserver_app.tiles.runtime``),
@@ -33,6 +35,8 @@ META_SIZE = (4, 4)
 META_BUFFER = mapfile.META_BUFFER
 MAX_OUTPUT_PIXELS = [4096, 4096]
 WMS_SRS = ["EPSG:3857", "EPSG:900913", "EPSG:4326", "EPSG:9214"]
+CACHE_DIR = "${BASEMAP_VAR_DIR}/tiles"
+INTERNAL_CACHE_DIR = "${BASEMAP_VAR_DIR}/tiles-internal"
 
 
 def grids() -> dict:
@@ -58,6 +62,7 @@ class TileLayer:
     mapfile: str
     mapserver_layers: str
     transparent: bool
+    internal: bool = False
 
     def source(self) -> dict:
         return {"type": "mapserver",
@@ -68,9 +73,10 @@ class TileLayer:
                 "wms_opts": {"featureinfo": False, "legendgraphic": False}}
 
     def cache(self) -> dict:
+        place = {"cache_dir": INTERNAL_CACHE_DIR} if self.internal else {}
         return {"grids": list(GRID_NAMES), "sources": [f"{self.name}_source"],
                 "format": TILE_FORMAT, "request_format": TILE_FORMAT,
-                "link_single_color_images": True,
+                "link_single_color_images": True, **place,
                 "cache": {"type": "file", "directory_layout": "tms", "use_grid_names": True}}
 
     def layer(self) -> dict:
@@ -85,7 +91,8 @@ def tile_layers(full: bool, catalog: Sequence[Layer] = registry.LAYERS) -> list[
         if not layer.tiles or not (layer.public or full):
             continue
         source = mapfile.PUBLIC_MAPFILE if layer.public else mapfile.INTERNAL_MAPFILE
-        layers.append(TileLayer(layer.id, layer.title_vi, source, layer.id, True))
+        layers.append(TileLayer(layer.id, layer.title_vi, source, layer.id, True,
+                                not layer.public))
     return layers
 
 
@@ -111,7 +118,7 @@ def services(full: bool) -> dict:
 def global_settings() -> dict:
     """Cache directory, metatiles and locking, mapserv."""
     return {
-        "cache": {"base_dir": "${BASEMAP_VAR_DIR}/tiles",
+        "cache": {"base_dir": CACHE_DIR,
                   "lock_dir": "${BASEMAP_VAR_DIR}/tiles/locks",
                   "tile_lock_dir": "${BASEMAP_VAR_DIR}/tiles/tile_locks",
                   "meta_size": list(META_SIZE), "meta_buffer": META_BUFFER,

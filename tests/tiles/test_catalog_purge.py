@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from geoserver_app.security import access
 from geoserver_app.tiles import purge
+from layers import registry
+from layers.grants import Grant, LayerRights
 from tests.support.tile_client import count_colour, xyz
 
 pytestmark = pytest.mark.usefixtures("catalog_restored")
@@ -46,3 +49,17 @@ def test_the_change_listener_purges_without_a_request(client, tile_env):
     assert not roads_file.exists() and not base_file.exists()
     watcher()  # idempotent: nothing changed since
     assert client.get(roads).status == 200 and roads_file.is_file()
+
+
+def test_an_internal_layer_is_cached_where_the_proxy_never_serves_from(client, tile_env,
+                                                                        monkeypatch):
+    roads, public_file = tile(tile_env, "roads")
+    internal_file = tile_env.parent / "tiles-internal" / public_file.relative_to(tile_env)
+    call_command("layer", "set", "roads", "--access", "internal")
+    full = Grant(tuple((layer.id, LayerRights()) for layer in registry.LAYERS), name="token")
+    monkeypatch.setattr(access, "grant_for_environ", lambda environ: full)
+    assert client.get(roads).status == 200
+    assert internal_file.is_file() and not public_file.exists()
+    call_command("layer", "set", "roads", "--access", "public")
+    assert client.get(roads).status == 200
+    assert public_file.is_file() and not internal_file.exists()  # purged on the way back
