@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""Cheap checks before MapProxy: tile requests outside the province get a JSON 404.
+"""Cheap checks before MapProxy: tiles of a layer the caller's service does not have, and
+tiles outside the province, get a JSON 404.
+
+A tile of a layer missing from the caller's configuration (unknown, internal for an
+anonymous caller, retired) is refused the same way whatever the reason, so the answer does
+not tell an internal layer from one that does not exist.
 
 MapProxy answers tiles outside a grid with an OGC ``TileOutOfRange`` error itself, but
 inside the (world-wide) Web Mercator and WGS 84 grids it would hand out blank tiles for
@@ -35,6 +40,9 @@ BAD_BBOX = (HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
 BAD_SIZE = (HTTPStatus.BAD_REQUEST, "InvalidParameterValue",
             f"WIDTH và HEIGHT phải là số nguyên từ 1 đến {MAX_SIDE}.",
             f"WIDTH and HEIGHT must be whole numbers from 1 to {MAX_SIDE}.")
+NO_LAYER = (HTTPStatus.NOT_FOUND, "LayerNotFound",
+            "Không có lớp bản đồ này; xem danh sách lớp trong GetCapabilities.",
+            "There is no such map layer; see the layers listed by GetCapabilities.")
 OUTSIDE = (HTTPStatus.NOT_FOUND, "TileOutOfRange",
            "Ô ảnh nằm ngoài phạm vi tỉnh; hãy yêu cầu các ô trong vùng bản đồ.",
            "The tile is outside the province; request tiles inside the map area.")
@@ -56,10 +64,13 @@ class TileGuard:
 
     grids: dict[str, TileGrid] = field(default_factory=build_grids)
 
-    def __call__(self, environ: dict) -> Problem | None:
+    def __call__(self, environ: dict, layers: frozenset[str] | None = None) -> Problem | None:
+        """Problems of a request; ``layers``: the tile layers the caller's service has."""
         problem = map_parameters_problem(environ)
         if problem is not None:
             return problem
+        if layers is not None and requested_layer(environ) not in (None, *layers):
+            return NO_LAYER
         coord = self.requested_tile(environ)
         if coord is None:
             return None
@@ -116,6 +127,17 @@ class TileGuard:
             SRS(4326), (x0 - margin, y0 - margin, x1 + margin, y1 + margin))
         px0, py0, px1, py1 = province.BBOX
         return box[0] <= px1 and box[2] >= px0 and box[1] <= py1 and box[3] >= py0
+
+
+def requested_layer(environ: dict) -> str | None:
+    """The layer of a tile request (WMTS REST or KVP, TMS); None for other requests."""
+    path = environ.get("PATH_INFO", "")
+    if match := WMTS_REST.match(path) or TMS.match(path):
+        return match["layer"]
+    query = {k.upper(): v for k, v in parse_qsl(environ.get("QUERY_STRING", ""))}
+    if query.get("REQUEST", "").lower() == "gettile":
+        return query.get("LAYER", "")
+    return None
 
 
 def map_parameters_problem(environ: dict) -> Problem | None:

@@ -45,7 +45,17 @@ def tiles_dir() -> Path:
     return Path(settings.VAR_DIR).resolve() / "tiles"
 
 
+def internal_tiles_dir() -> Path:
+    """The caches of internal layers, ``var/tiles-internal`` (never served from disk)."""
+    return Path(settings.VAR_DIR).resolve() / "tiles-internal"
+
+
+def services_dir() -> Path:
+    """The run-time configurations, one directory per catalog version, ``var/services``."""
+    return Path(settings.VAR_DIR).resolve() / "services"
+
+
 def config_path(full: bool) -> Path:
-    """The MapProxy configuration of an access level."""
+    """The committed MapProxy configuration of an access level (the registry's)."""
     name = mapproxy_config.FULL_CONFIG if full else mapproxy_config.PUBLIC_CONFIG
     return base_dir() / name

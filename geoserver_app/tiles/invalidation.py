@@ -10,7 +10,8 @@ transaction: a failure leaves the rows for the next run. Only files that exist a
 so a small change costs a few directory listings, whatever the zoom range.
 
 The bbox is widened by the metatile margin at each level, since labels and wide symbols
-reach beyond a feature's own extent. Runs from ``start_listener()`` (a daemon thread with
+reach beyond a feature's own extent. A catalog change that alters how a layer is drawn
+(``geoserver_app.tiles.purge``) removes all its tiles with ``purge_caches``. Runs from ``start_listener()`` (a daemon thread with
 its own connection, reconnecting after database restarts) and ``manage.py invalidate_tiles``.
 """
 from __future__ import annotations
@@ -46,9 +47,31 @@ BBox = tuple[float, float, float, float]
 def affected_caches(layer_id: str) -> list[str]:
     """The MapProxy caches that draw a layer: its overlay, and the base map if it is in it."""
     caches = [layer_id]
-    if any(part.layer.id == layer_id for part in mapfile.base_layers()):
+    if layer_id in mapfile.basemap_layer_ids():
         caches.append(mapproxy_config.BASEMAP)
     return caches
+
+
+def cache_directories(cache: str) -> list[Path]:
+    """Where MapProxy keeps a cache's tiles (every grid), shared by every catalog version:
+    apart while its layer is internal, so both places."""
+    return [environment.tiles_dir() / cache, environment.internal_tiles_dir() / cache]
+
+
+def purge_caches(layer_id: str) -> int:
+    """Delete every cached tile of the caches that draw a layer; the number removed.
+
+    Files are unlinked and directories kept, so a tile MapProxy is writing meanwhile still
+    finds its directory; idempotent, and safe when several workers purge at once.
+    """
+    removed = 0
+    for cache in affected_caches(layer_id):
+        for root in cache_directories(cache):
+            for directory, _dirs, names in os.walk(root):
+                for name in names:
+                    Path(directory, name).unlink(missing_ok=True)
+                    removed += 1
+    return removed
 
 
 @dataclass(frozen=True)
@@ -89,14 +112,13 @@ def _numbered(directory: Path, wanted: range) -> Iterator[Path]:
 
 
 def cached_grids(cache: str) -> list[CachedGrid]:
-    """Every grid of a cache (read from the full configuration, which has every cache)."""
+    """Every grid of a cache, in both its places. All caches share the grids and the
+    directory layout (``<cache>/<grid>``), so the base map's, as MapProxy loads it, serve
+    for any layer's, published ones included."""
     conf = load_configuration(str(environment.config_path(full=True)))
-    if cache not in conf.caches:
-        return []
-    result = []
-    for grid, _extent, manager in conf.caches[cache].caches():
-        result.append(CachedGrid(cache, grid, Path(manager.cache.cache_dir)))
-    return result
+    return [CachedGrid(cache, grid, root / Path(manager.cache.cache_dir).name)
+            for grid, _extent, manager in conf.caches[mapproxy_config.BASEMAP].caches()
+            for root in cache_directories(cache)]
 
 
 class Invalidator:

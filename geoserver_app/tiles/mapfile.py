@@ -8,17 +8,21 @@ overlays of the internal layers, referenced only by the full MapProxy configurat
 
 Layers read ``geom_4326`` (the indexed, generated WGS 84 column); MapServer reprojects to
 the requested grid (Web Mercator, WGS 84, VN-2000 / EPSG:9214 with the EPSG:6960 shift).
-SQL selects only the columns a style needs, so sensitive attributes never reach MapServer.
+SQL selects only the columns a style needs, and a label or classification on a sensitive
+attribute is dropped, so sensitive attributes never reach MapServer.
+
+The same functions render the committed files from the registry and, at run time, the
+files of one catalog version (``geoserver_app.tiles.runtime``): they take the live layers.
 The connection string holds no secret: libpq takes host, port, user, password and database
 from the ``PG*`` variables that ``geoserver_app.tiles.environment`` puts in mapserv's environment.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from layers import registry
-from layers.registry import Geometry, Layer
+from layers.registry import Geometry, Layer, Style
 
 MAPFILE_DIR = "mapserver"
 PUBLIC_MAPFILE = f"{MAPFILE_DIR}/basemap.map"
@@ -40,6 +44,9 @@ FONTS = {"sans": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 SCALE_Z0 = 559082264.0287178
 # Administrative units in force today (units changed on 1 July 2025).
 CURRENT_UNITS = "valid_to IS NULL OR valid_to >= CURRENT_DATE"
+MAP_PATTERN = r"(^|/)mapserver/(basemap|internal)\.map$"
+REGISTRY_ORIGIN = "`manage.py render_configs` from layers/registry.py"
+Lookup = Mapping[str, Layer]
 
 
 def scale_denominator(zoom: float) -> float:
@@ -212,9 +219,25 @@ def feature_style(layer: Layer, fill: str | None, width: float | None = None) ->
     return [style(color=fill, outlinecolor=layer.style.stroke, width=width)]
 
 
-def overlay(layer: Layer) -> LayerDef:
-    """The thematic overlay of a layer: its registry style, classes and label."""
+def shown_style(layer: Layer) -> Style:
+    """The layer's style without classes or a label on a sensitive attribute."""
     st = layer.style
+    if st.classify_by in layer.sensitive:
+        st = replace(st, classify_by=None, classes={})
+    if st.label in layer.sensitive:
+        st = replace(st, label=None)
+    return st
+
+
+def shown_label(layer: Layer, label: Label) -> Label | None:
+    """``label``, unless it shows a sensitive attribute of ``layer``."""
+    return None if label.item in layer.sensitive else label
+
+
+def overlay(layer: Layer) -> LayerDef:
+    """The thematic overlay of a layer: its catalog style, classes and label (the default
+    cartography of every layer, curated or published, by its geometry type)."""
+    st = shown_style(layer)
     label = Label(st.label, min_zoom=max(layer.min_zoom, 12),
                   along_line=layer.geometry is Geometry.LINE) if st.label else None
     in_class = None if layer.geometry is Geometry.POLYGON else label  # see point_labels
@@ -243,17 +266,16 @@ ROAD_CASING = {"national": "#A8322A", "provincial": "#B06A1E", "district": "#A89
 ROAD_MIN_ZOOM = {"national": 0, "provincial": 8, "district": 10, "commune": 13, "urban": 13}
 
 
-def road_classes(casing: bool, road_class: str) -> list[list[str]]:
+def road_classes(roads: Layer, casing: bool, road_class: str) -> list[list[str]]:
     """One road class by zoom band: the casing pass or the fill pass."""
-    roads = registry.get("roads")
-    label = Label("code", size=8, colour="#222222", font="sans-bold", min_zoom=11,
-                  priority=8, along_line=True)
+    label = shown_label(roads, Label("code", size=8, colour="#222222", font="sans-bold",
+                                     min_zoom=11, priority=8, along_line=True))
     classes = []
     for (low, high), width in zip(ROAD_BANDS, ROAD_WIDTHS[road_class], strict=True):
         if width is None or (high is not None and high < ROAD_MIN_ZOOM[road_class]):
             continue
         band = Band(max(low, ROAD_MIN_ZOOM[road_class]), high, width)
-        colour = ROAD_CASING[road_class] if casing else roads.style.classes[road_class]
+        colour = ROAD_CASING[road_class] if casing else registry.ROAD_CLASS_COLOURS[road_class]
         classes.append(klass(f"{road_class} z{band.min_zoom}",
                              [style(color=colour, width=width + 2 if casing else width,
                                     linecap="round", linejoin="round")],
@@ -262,81 +284,110 @@ def road_classes(casing: bool, road_class: str) -> list[list[str]]:
     return classes
 
 
-def base_roads() -> list[LayerDef]:
+def base_roads(live: Lookup) -> list[LayerDef]:
     """All casings first, then fills from minor to major roads, so junctions read right."""
-    roads = registry.get("roads")
+    roads = live.get("roads")
+    if roads is None or "road_class" in roads.sensitive:
+        return []
     minor_first = list(reversed(ROAD_WIDTHS))
-    casing = [cls for road_class in minor_first for cls in road_classes(True, road_class)]
+    casing = [cls for road_class in minor_first
+              for cls in road_classes(roads, True, road_class)]
     layers = [LayerDef("base_roads_casing", roads, casing, columns=("road_class",),
                        group=BASEMAP_GROUP)]
+    label = shown_label(roads, Label("code", min_zoom=11))
     for road_class in minor_first:
         layers.append(LayerDef(f"base_roads_{road_class}", roads,
-                               road_classes(False, road_class), f"road_class = '{road_class}'",
-                               ("road_class", "code"), Label("code", min_zoom=11),
+                               road_classes(roads, False, road_class),
+                               f"road_class = '{road_class}'",
+                               ("road_class", label.item if label else ""), label,
                                BASEMAP_GROUP))
     return layers
 
 
-def simple(layer_id: str, styles: list[list[str]], label: Label | None = None,
+def simple(live: Lookup, layer_id: str, styles: list[list[str]], label: Label | None = None,
            min_zoom: int | None = None, max_zoom: int | None = None, where: str = "",
-           columns: tuple[str, ...] = (), opacity: int = 100) -> LayerDef:
-    """A base-map layer with one class."""
-    layer = registry.get(layer_id)
+           columns: tuple[str, ...] = (), opacity: int = 100) -> list[LayerDef]:
+    """A base-map layer with one class (none when the layer is not live and public)."""
+    layer = live.get(layer_id)
+    if layer is None:
+        return []
+    label = label and shown_label(layer, label)
     in_class = None if layer.geometry is Geometry.POLYGON else label  # see point_labels
     classes = [klass(layer.title_vi, styles, None, in_class, layer.geometry)]
-    return LayerDef(f"base_{layer_id}", layer, classes, where,
-                    (*columns, label.item if label else ""), label, BASEMAP_GROUP,
-                    layer.min_zoom if min_zoom is None else min_zoom,
-                    layer.max_zoom if max_zoom is None else max_zoom, opacity)
+    return [LayerDef(f"base_{layer_id}", layer, classes, where,
+                     (*columns, label.item if label else ""), label, BASEMAP_GROUP,
+                     layer.min_zoom if min_zoom is None else min_zoom,
+                     layer.max_zoom if max_zoom is None else max_zoom, opacity)]
 
 
-def base_forests() -> LayerDef:
-    forests = registry.get("forest_areas")
+def base_forests(live: Lookup) -> list[LayerDef]:
+    forests = live.get("forest_areas")
+    if forests is None or "forest_type" in forests.sensitive:
+        return []
+    drawn = registry.get("forest_areas").style
     classes = [klass(kind, [style(color=colour)], equals("forest_type", kind))
-               for kind, colour in forests.style.classes.items()]
-    classes.append(klass(forests.title_vi, [style(color=forests.style.fill)]))
-    return LayerDef("base_forest_areas", forests, classes, columns=("forest_type",),
-                    group=BASEMAP_GROUP, min_zoom=forests.min_zoom, opacity=70)
+               for kind, colour in drawn.classes.items()]
+    classes.append(klass(forests.title_vi, [style(color=drawn.fill)]))
+    return [LayerDef("base_forest_areas", forests, classes, columns=("forest_type",),
+                     group=BASEMAP_GROUP, min_zoom=forests.min_zoom, opacity=70)]
 
 
-def base_rivers() -> list[LayerDef]:
+def base_rivers(live: Lookup) -> list[LayerDef]:
     """Rivers thicken with the zoom level."""
-    rivers = registry.get("rivers")
-    label = Label("name", 8.5, "#1F5A99", "serif", 11, 6, along_line=True)
-    classes = [klass(f"z{low}", [style(color=rivers.style.stroke, width=width,
+    rivers = live.get("rivers")
+    if rivers is None:
+        return []
+    label = shown_label(rivers, Label("name", 8.5, "#1F5A99", "serif", 11, 6, along_line=True))
+    stroke = registry.get("rivers").style.stroke
+    classes = [klass(f"z{low}", [style(color=stroke, width=width,
                                        linecap="round")], band=Band(low, high, width),
                      label=label, geometry=Geometry.LINE)
                for (low, high), width in zip(ROAD_BANDS, (1.0, 2.0, 3.5, 6.0), strict=True)]
-    return [LayerDef("base_rivers", rivers, classes, columns=("name",), label=label,
-                     group=BASEMAP_GROUP)]
+    return [LayerDef("base_rivers", rivers, classes, columns=(label.item,) if label else (),
+                     label=label, group=BASEMAP_GROUP)]
 
 
-def base_layers() -> list[LayerDef]:
-    """The base map's layers, bottom to top (drawing order is cartography, not registry)."""
+def live_public(layers: Sequence[Layer]) -> dict[str, Layer]:
+    """The public layers of a catalog by id: what the base map may draw."""
+    return {layer.id: layer for layer in layers if layer.public}
+
+
+def basemap_layer_ids() -> frozenset[str]:
+    """Every layer the base map can draw (its composite cache shows them)."""
+    return frozenset(d.layer.id for d in base_layers({layer.id: layer for layer in registry.LAYERS}))
+
+
+def base_layers(live: Lookup | None = None) -> list[LayerDef]:
+    """The base map's layers, bottom to top (drawing order is cartography, not registry).
+
+    Its cartography is hand-written for the curated layers; a layer that is not live and
+    public (``live``, by default the registry's public layers) is left out.
+    """
+    live = live_public(registry.LAYERS) if live is None else live
     water_label = Label("name", 8.5, "#1F5A99", "serif", 12, 6)
     return [
-        base_forests(),
-        simple("water_bodies", [style(color="#A6CEE3", outlinecolor="#6FA8DC", width=0.8)],
+        *base_forests(live),
+        *simple(live, "water_bodies", [style(color="#A6CEE3", outlinecolor="#6FA8DC", width=0.8)],
                water_label),
-        simple("land_parcels", [style(outlinecolor="#C49A6C", width=0.5)],
+        *simple(live, "land_parcels", [style(outlinecolor="#C49A6C", width=0.5)],
                Label("parcel_no", 7, "#8B5A2B", min_zoom=18, priority=1), min_zoom=16),
-        simple("buildings", [style(color="#D9D0C9", outlinecolor="#A89F97", width=0.6)],
+        *simple(live, "buildings", [style(color="#D9D0C9", outlinecolor="#A89F97", width=0.6)],
                min_zoom=15),
-        *base_rivers(),
-        simple("admin_communes", [style(outlinecolor="#9E7FB0", width=0.8,
+        *base_rivers(live),
+        *simple(live, "admin_communes", [style(outlinecolor="#9E7FB0", width=0.8,
                                         pattern="6 3 END")],
                Label("name", 8, "#6A4C7D", min_zoom=12, priority=7), where=CURRENT_UNITS),
-        simple("admin_districts", [style(outlinecolor="#8E5FA6", width=1.2,
+        *simple(live, "admin_districts", [style(outlinecolor="#8E5FA6", width=1.2,
                                          pattern="10 4 END")],
                Label("name", 9, "#5B3A70", min_zoom=10, priority=8), where=CURRENT_UNITS),
-        simple("admin_provinces", [style(outlinecolor="#D9C4E3", width=6),
+        *simple(live, "admin_provinces", [style(outlinecolor="#D9C4E3", width=6),
                                    style(outlinecolor="#7B3294", width=1.6, pattern="12 4 2 4 END")],
                Label("name", 11, "#4B1D5E", "sans-bold", 0, 10, max_zoom=11),
                where=CURRENT_UNITS),
-        simple("railways", [style(color="#555555", width=3.5),
+        *simple(live, "railways", [style(color="#555555", width=3.5),
                             style(color="#FFFFFF", width=2, pattern="8 8 END")], min_zoom=8),
-        *base_roads(),
-        simple("bridges", [style(symbol='"circle"', size=6, color="#FFFFFF",
+        *base_roads(live),
+        *simple(live, "bridges", [style(symbol='"circle"', size=6, color="#FFFFFF",
                                  outlinecolor="#333333", width=1)],
                Label("name", 7.5, "#333333", min_zoom=15, priority=4), min_zoom=14),
     ]
@@ -364,23 +415,25 @@ def header(name: str, transparent: bool) -> list[str]:
     ]
 
 
-def render(name: str, layers: list[LayerDef]) -> str:
+def render(name: str, layers: list[LayerDef], origin: str = REGISTRY_ORIGIN) -> str:
     """A whole mapfile."""
-    lines = ["# Generated by `manage.py render_configs` from layers/registry.py: do not edit.",
+    lines = [f"# Generated by {origin}: do not edit.",
              *block("MAP", [*header(name, True), *(line for d in layers for line in d.lines())])]
     return "\n".join(lines) + "\n"
 
 
-def render_public() -> str:
+def render_public(layers: Sequence[Layer] = registry.LAYERS,
+                  origin: str = REGISTRY_ORIGIN) -> str:
     """The base map group and the overlays of the public layers."""
-    overlays = [overlay(layer) for layer in registry.public_layers() if layer.tiles]
-    return render("public", [*base_layers(), *overlays])
+    overlays = [overlay(layer) for layer in layers if layer.public and layer.tiles]
+    return render("public", [*base_layers(live_public(layers)), *overlays], origin)
 
 
-def render_internal() -> str:
+def render_internal(layers: Sequence[Layer] = registry.LAYERS,
+                    origin: str = REGISTRY_ORIGIN) -> str:
     """The overlays of the internal layers (full access only)."""
-    internal = [overlay(layer) for layer in registry.LAYERS if not layer.public and layer.tiles]
-    return render("internal", internal)
+    internal = [overlay(layer) for layer in layers if not layer.public and layer.tiles]
+    return render("internal", internal, origin)
 
 
 def render_fontset() -> str:
@@ -388,7 +441,7 @@ def render_fontset() -> str:
 
 
 def render_config() -> str:
-    """mapserver.conf: mapserv only opens our two mapfiles."""
-    pattern = r"(^|/)mapserver/(basemap|internal)\.map$"
+    """mapserver.conf: mapserv only opens our two mapfiles (the committed ones and those of
+    each catalog version, which keep the same names in a ``mapserver`` directory)."""
     return "\n".join(["# Generated by `manage.py render_configs`: do not edit.",
-                      *block("CONFIG", block("ENV", [f'MS_MAP_PATTERN "{pattern}"'])), ""])
+                      *block("CONFIG", block("ENV", [f'MS_MAP_PATTERN "{MAP_PATTERN}"'])), ""])

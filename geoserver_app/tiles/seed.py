@@ -18,8 +18,8 @@ from mapproxy.seed.config import load_seed_tasks_conf
 from mapproxy.seed.seeder import seed
 from mapproxy.seed.util import ProgressLog, ProgressStore
 
-from geoserver_app.tiles import environment, mapproxy_config
-from layers import province
+from geoserver_app.tiles import environment, mapproxy_config, runtime
+from layers import catalog, province
 
 LEVELS = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
 DEFAULT_LEVELS = (0, 15)
@@ -86,7 +86,8 @@ def parse_names(text: str | None, known: list[str], default: list[str], what: st
 def plan(layers: str | None, bbox: str | None, levels: str | None,
          grids: str | None) -> SeedPlan:
     """Check the command's options and build the plan."""
-    caches = [layer.name for layer in mapproxy_config.tile_layers(full=True)]
+    caches = [layer.name for layer in
+              mapproxy_config.tile_layers(full=True, catalog=catalog.current().layers)]
     return SeedPlan(parse_names(layers, caches, [mapproxy_config.BASEMAP], "layers"),
                     parse_names(grids, list(mapproxy_config.GRID_NAMES), ["webmercator"],
                                 "grids"),
@@ -99,7 +100,8 @@ def run(seed_plan: SeedPlan, concurrency: int = 2, out=sys.stdout) -> int:
     logging.getLogger("mapproxy.source.request").setLevel(logging.WARNING)  # one line per tile
     seed_file = environment.tiles_dir() / "seed.yaml"
     seed_file.write_text(yaml.safe_dump(seed_plan.config()))
-    conf = load_configuration(str(environment.config_path(full=True)), seed=True)
+    directory = runtime.ensure(catalog.current())
+    conf = load_configuration(str(directory / mapproxy_config.FULL_CONFIG), seed=True)
     with conf:
         tasks = load_seed_tasks_conf(str(seed_file), conf).seeds(["seed_tiles"])
         progress = ProgressStore(str(environment.tiles_dir() / "seed_progress"),

@@ -60,7 +60,7 @@ def test_tiles_outside_the_grid_or_the_province_are_4xx(client):
     assert client.get("/wmts/basemap/webmercator/40/1/1.png").status == 400
     assert client.get("/tms/1.0.0/basemap/vn2000/99/0/0.png").status == 404
     assert client.get("/wmts/basemap/nogrid/1/1/1.png").status == 400
-    assert client.get(f"/wmts/nope/webmercator/14/{x}/{y}.png").status == 400
+    assert client.get(f"/wmts/nope/webmercator/14/{x}/{y}.png").status == 404
     kvp = client.get("/service", "SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=basemap"
                      "&STYLE=default&TILEMATRIXSET=webmercator&TILEMATRIX=14"
                      f"&TILEROW=100&TILECOL={x}&FORMAT=image/png")
@@ -73,7 +73,7 @@ def test_mapproxy_client_errors_become_400_and_source_errors_stay_5xx():
     assert RequestError("source down", internal=True).render().status.startswith("500")
 
 
-def test_database_down_is_a_json_503_not_a_500(settings, tmp_path, monkeypatch):
+def test_database_down_is_a_json_503_not_a_500(settings, tmp_path, monkeypatch, db):
     from geoserver_app.ops.cluster import free_port
     from geoserver_app.tiles import environment, service
     from tests.support.tile_client import WSGIClient

@@ -68,10 +68,10 @@ def test_full_grant_gets_the_full_service(apps):
     wmts = WebMapTileService("http://testserver/tiles/wmts", xml=reply.body)
     assert set(wmts.contents) == PUBLIC_TILE_LAYERS | INTERNAL
     grants["current"] = PUBLIC
-    assert client.get("/wmts/mineral_sites/webmercator/14/13025/7200.png").status == 400
+    assert client.get("/wmts/mineral_sites/webmercator/14/13025/7200.png").status == 404
 
 
-def test_only_grants_with_an_internal_layer_need_the_full_app():
+def test_only_grants_with_an_internal_layer_need_the_full_app(db):
     assert service.needs_full(PUBLIC) is False
     assert service.needs_full(internal_grant()) is True
     roads_only = Grant((("roads", LayerRights(write=True)),), name="token:roads")

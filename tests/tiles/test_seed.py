@@ -43,12 +43,12 @@ def test_seeding_other_layers_and_grids(tile_env, town):
     ("--bbox", "1,2,3", "--bbox '1,2,3'"), ("--bbox", "200,0,201,1", "--bbox '200,0,201,1'"),
     ("--layers", "nope", "--layers: không có nope"), ("--grids", "utm", "--grids: không có utm"),
 ])
-def test_bad_options_are_one_readable_line(option, value, message):
+def test_bad_options_are_one_readable_line(option, value, message, db):
     with pytest.raises(CommandError, match=message.replace("(", r"\(")):
         call_command("seed_tiles", option, value)
 
 
-def test_internal_layers_can_be_seeded_but_unknown_cannot():
+def test_internal_layers_can_be_seeded_but_unknown_cannot(db):
     plan = seed.plan("basemap,mineral_sites", None, "0-3", None)
     assert plan.caches == ("basemap", "mineral_sites")
     assert plan.levels == (0, 3)
