@@ -93,7 +93,7 @@ def checked_style(style: dict, attributes: Iterable[str], sensitive: Iterable[st
     """
     fill = style.get("fill") or None
     classify_by, label = style.get("classify_by") or None, style.get("label") or None
-    classes = dict(style.get("classes") or {})
+    classes = dict(style.get("classes") or {})  # a mapping, or [value, colour] pairs
     try:
         width = float(style.get("width", 1.0))
     except (TypeError, ValueError):
@@ -108,8 +108,8 @@ def checked_style(style: dict, attributes: Iterable[str], sensitive: Iterable[st
     return {"fill": None if fill is None else checked_colour("the fill", fill),
             "stroke": checked_colour("the stroke", style.get("stroke")), "width": width,
             "classify_by": classify_by,
-            "classes": {str(value): checked_colour(f"the colour of {value!r}", colour)
-                        for value, colour in classes.items()},
+            "classes": [[str(value), checked_colour(f"the colour of {value!r}", colour)]
+                        for value, colour in classes.items()],
             "label": label}
 
 

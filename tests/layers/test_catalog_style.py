@@ -16,7 +16,7 @@ ROADS = {"fill": None, "stroke": "#b0b0b0", "width": 2, "classify_by": "road_cla
 def test_a_good_style_is_stored_with_upper_case_colours_and_a_float_width():
     assert checked_style(ROADS, ATTRIBUTES, ()) == {
         "fill": None, "stroke": "#B0B0B0", "width": 2.0, "classify_by": "road_class",
-        "classes": {"national": "#E8463A"}, "label": "code"}
+        "classes": [["national", "#E8463A"]], "label": "code"}
 
 
 @pytest.mark.parametrize("change, sensitive, message", [
