@@ -1,11 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""Layer metadata: one row per registry layer, edited in the admin, ISO 19139 XML download."""
+"""Layer metadata: one row per catalog layer, edited in the admin, ISO 19139 XML download."""
 from __future__ import annotations
 
 import pytest
-from lxml import etree
-
 from django.db import connection
+from lxml import etree
 
 from geoserver_app.metadata.models import LayerMetadata
 from layers import catalog, catalog_edit, registry
