@@ -20,6 +20,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -80,14 +82,27 @@ def actor(request: HttpRequest) -> str:
     return f"user:{request.user.get_username()}"
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Live or retired layers."""
+
+    title = gettext_lazy("state")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("live", _("live")), ("retired", _("retired"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("live", "retired"):
+            return queryset.filter(retired_at__isnull=self.value() == "live")
+        return queryset
+
+
 class CatalogAdmin(admin.ModelAdmin):
     """The catalog list (live and retired layers) and each layer's change page."""
 
-    list_display = ("id", "title_vi", "title_en", "sector", "access", "sensitive_list",
-                    "state", "origin")
-    list_filter = ("access", "sector", "origin", ("retired_at", admin.EmptyFieldListFilter))
+    list_display = ("id", "titles", "sector", "access", "sensitive_list", "state", "origin")
+    list_filter = (StateFilter, "access", "sector", "origin")
     search_fields = ("id", "title_vi", "title_en")
-    list_display_links = ("id", "title_vi")
     actions = ("retire_selected", "restore_selected")
     change_form_template = "editor/catalog_change.html"
 
@@ -100,13 +115,24 @@ class CatalogAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: CatalogEntry | None = None) -> bool:
         return request.user.is_active and request.user.has_perm(CHANGE)
 
+    @admin.display(description=gettext_lazy("title (Vietnamese / English)"), ordering="title_vi")
+    def titles(self, entry: CatalogEntry) -> str:
+        return format_html("{}<br><small>{}</small>", entry.title_vi, entry.title_en)
+
     @admin.display(description=gettext_lazy("sensitive attributes"))
     def sensitive_list(self, entry: CatalogEntry) -> str:
-        return ", ".join(entry.sensitive) or "—"
+        return format_html_join(mark_safe("<br>"), "{}", ((name,) for name in entry.sensitive)
+                                ) or "—"
 
     @admin.display(description=gettext_lazy("state"), ordering="retired_at")
     def state(self, entry: CatalogEntry) -> str:
         return _("retired") if entry.retired_at else _("live")
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None
+                        ) -> HttpResponse:
+        """Without the navigation sidebar: the list has eight columns to show."""
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "is_nav_sidebar_enabled": False})
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view

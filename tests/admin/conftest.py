@@ -2,6 +2,9 @@
 """Fixtures of the admin tests: features made in the test, form data as the browser posts it."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -11,6 +14,7 @@ from psycopg2 import sql
 from layers import catalog, catalog_sql
 from layers.models import LandParcel
 from tests.support.admin_forms import X0, Y0, square
+from tests.support.servers import ROOT
 
 
 @pytest.fixture
@@ -45,3 +49,18 @@ def restored_catalog(django_db_blocker) -> Iterator[int]:
         for layer_id, row in saved:
             cursor.execute(restore.as_string(cursor.connection), [row, layer_id])
     catalog.invalidate()
+
+
+def committed_database_url() -> str:
+    """DATABASE_URL of the test database that a test's committed rows live in."""
+    s = connection.settings_dict
+    return f"postgis://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+@pytest.fixture
+def site(serve, tmp_path) -> str:
+    """The whole WSGI app under gunicorn on the test database, static files collected."""
+    env = {**os.environ, "BASEMAP_VAR_DIR": str(tmp_path), "DATABASE_URL": committed_database_url()}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                   env=env, check=True, timeout=300)
+    return serve({"BASEMAP_VAR_DIR": str(tmp_path), "DATABASE_URL": env["DATABASE_URL"]})
