@@ -101,8 +101,8 @@ def test_an_auditor_reads_the_page_but_may_not_save(client):
     assert client.post(ROADS, catalog_form(roads(), access="internal")).status_code == 403
 
 
-def test_the_change_catalog_permission_is_enough_to_save(client):
-    client.force_login(staff("hoa", "change_catalog"))
+def test_the_catalog_group_has_the_change_catalog_permission_and_saves(client):
+    client.force_login(staff("hoa", group="catalog"))
     assert client.post(ROADS, catalog_form(roads(), title_en="Road network")).status_code == 302
     assert roads().title_en == "Road network"
     assert audit_rows("roads")[0][0] == "user:hoa"
