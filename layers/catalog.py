@@ -65,12 +65,17 @@ class Catalog:
 
 
 def style_json(style: Style) -> dict:
-    return dataclasses.asdict(style)
+    """A style as stored; classes as [value, colour] pairs, because jsonb does not keep the
+    order of an object's keys and a legend lists the classes in their order."""
+    return {**dataclasses.asdict(style), "classes": [list(pair) for pair in style.classes.items()]}
 
 
 def style_of(data: dict) -> Style:
     names = {f.name for f in dataclasses.fields(Style)}
-    return Style(**{key: value for key, value in data.items() if key in names})
+    values = {key: value for key, value in data.items() if key in names}
+    if isinstance(values.get("classes"), list):
+        values["classes"] = {value: colour for value, colour in values["classes"]}
+    return Style(**values)
 
 
 def seed_row(layer: Layer, position: int) -> tuple:

@@ -8,17 +8,20 @@ trigger records who did it, and its NOTIFY reaches every worker.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from psycopg2 import sql
 
 from layers import catalog, catalog_sql
-from layers.registry import Access, Layer
+from layers.registry import Access, Layer, Sector
 
 # columns a layer's table has that are not its attributes
 SYSTEM_COLUMNS = frozenset({"id", "geom", "geom_4326", "created_at", "updated_at", "version",
                             "ingest_batch_id", "batch_id"})
+COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+MAX_WIDTH = 20.0
 EDITABLE = ("title_vi", "title_en", "description_vi", "description_en", "sector", "access",
             "sensitive", "style", "min_zoom", "max_zoom", "features", "tiles", "editable")
 
@@ -66,6 +69,50 @@ def checked_sensitive(cursor, layer: Layer, names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def checked_colour(what: str, value: object) -> str:
+    if not isinstance(value, str) or not COLOUR.fullmatch(value):
+        raise CatalogError(f"{what} must be a colour written #RRGGBB, not {value!r}")
+    return value.upper()
+
+
+def checked_attribute(role: str, name: str | None, known: tuple[str, ...],
+                      hidden: set[str]) -> None:
+    if name is not None and name not in known:
+        raise CatalogError(f"the {role} attribute {name!r} does not exist; "
+                           f"attributes: {', '.join(known)}")
+    if name in hidden:
+        raise CatalogError(f"the {role} attribute {name!r} is sensitive: the map would "
+                           "show its values to everyone")
+
+
+def checked_style(style: dict, attributes: Iterable[str], sensitive: Iterable[str]) -> dict:
+    """A style as stored: colours #RRGGBB, width 0-20, attributes the layer has.
+
+    Labelling or classifying by a sensitive attribute is refused: the raster tiles would
+    draw its values for everyone, which is what "sensitive" forbids.
+    """
+    fill = style.get("fill") or None
+    classify_by, label = style.get("classify_by") or None, style.get("label") or None
+    classes = dict(style.get("classes") or {})  # a mapping, or [value, colour] pairs
+    try:
+        width = float(style.get("width", 1.0))
+    except (TypeError, ValueError):
+        raise CatalogError(f"the line width must be a number, not {style.get('width')!r}") from None
+    if not 0 <= width <= MAX_WIDTH:
+        raise CatalogError(f"the line width must lie within 0-{MAX_WIDTH:g}, not {width:g}")
+    known, hidden = tuple(attributes), set(sensitive)
+    for role, name in (("classification", classify_by), ("label", label)):
+        checked_attribute(role, name, known, hidden)
+    if classes and classify_by is None:
+        raise CatalogError("colour classes need a classification attribute")
+    return {"fill": None if fill is None else checked_colour("the fill", fill),
+            "stroke": checked_colour("the stroke", style.get("stroke")), "width": width,
+            "classify_by": classify_by,
+            "classes": [[str(value), checked_colour(f"the colour of {value!r}", colour)]
+                        for value, colour in classes.items()],
+            "label": label}
+
+
 def checked_changes(cursor, layer: Layer, changes: dict) -> dict:
     """The changes as column values, each checked; unknown keys are a programming error."""
     unknown = set(changes) - set(EDITABLE)
@@ -74,12 +121,17 @@ def checked_changes(cursor, layer: Layer, changes: dict) -> dict:
     values = dict(changes)
     if "access" in values and values["access"] not in {a.value for a in Access}:
         raise CatalogError(f"access must be public or internal, not {values['access']!r}")
+    if "sector" in values and values["sector"] not in {s.value for s in Sector}:
+        raise CatalogError(f"unknown sector {values['sector']!r}; sectors: "
+                           f"{', '.join(s.value for s in Sector)}")
     if "sensitive" in values:
         values["sensitive"] = checked_sensitive(cursor, layer, values["sensitive"])
     if "title_vi" in values and not str(values["title_vi"]).strip():
         raise CatalogError("the Vietnamese title cannot be empty")
-    if "style" in values:
-        values["style"] = json.dumps(values["style"])
+    if "style" in values or "sensitive" in values:
+        style = values.get("style", catalog.style_json(layer.style))
+        values["style"] = json.dumps(checked_style(
+            style, attribute_names(cursor, layer), values.get("sensitive", layer.sensitive)))
     low = values.get("min_zoom", layer.min_zoom)
     high = values.get("max_zoom", layer.max_zoom)
     if not 0 <= low <= high <= 22:

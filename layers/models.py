@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models.functions import Now
 from django.utils.functional import lazy
@@ -383,3 +384,44 @@ class TileInvalidation(models.Model):
         db_table = "tile_invalidations"
         verbose_name = _("Vùng ảnh bản đồ cần làm mới")
         verbose_name_plural = _("Vùng ảnh bản đồ cần làm mới")
+
+
+class CatalogEntry(models.Model):
+    """A row of the run-time catalog (``layer_catalog``), for the admin's list.
+
+    Read-only here: every change goes through ``layers.catalog_edit`` (validation, audit,
+    notice to every worker), never a model save.
+    """
+
+    id = models.TextField(_("mã lớp"), primary_key=True)
+    origin = models.TextField(_("nguồn gốc"), choices=[("curated", _("có sẵn")),
+                                                       ("published", _("xuất bản"))])
+    table_name = models.TextField(_("bảng"))
+    title_vi = models.TextField(_("tên (tiếng Việt)"))
+    title_en = models.TextField(_("tên (tiếng Anh)"))
+    sector = models.TextField(_("ngành"), choices=[(s.value, registry.SECTOR_TITLES[s][0])
+                                                  for s in registry.Sector])
+    geometry = models.TextField(_("kiểu hình học"))
+    access = models.TextField(_("mức truy cập"), choices=[("public", _("công khai")),
+                                                          ("internal", _("nội bộ"))])
+    sensitive = ArrayField(models.TextField(), verbose_name=_("thuộc tính nhạy cảm"))
+    style = models.JSONField(_("kiểu hiển thị"))
+    min_zoom = models.IntegerField(_("mức thu phóng nhỏ nhất"))
+    max_zoom = models.IntegerField(_("mức thu phóng lớn nhất"))
+    features = models.BooleanField(_("dịch vụ đối tượng"))
+    tiles = models.BooleanField(_("ảnh bản đồ"))
+    editable = models.BooleanField(_("cho phép sửa"))
+    position = models.IntegerField(_("thứ tự"))
+    retired_at = models.DateTimeField(_("ngừng dùng lúc"), null=True)
+
+    class Meta:
+        managed = False
+        db_table = "layer_catalog"
+        verbose_name = _("Danh mục lớp")
+        verbose_name_plural = _("Danh mục lớp")
+        ordering = ["position", "id"]
+        default_permissions = ("view",)
+        permissions = [("change_catalog", _("Có thể thay đổi danh mục lớp"))]
+
+    def __str__(self) -> str:
+        return f"{self.title_vi} ({self.id})"

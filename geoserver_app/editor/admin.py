@@ -15,12 +15,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from geoserver_app.editor import batches, history, sql, uploads
+from geoserver_app.editor.catalog_admin import CatalogAdmin
 from geoserver_app.editor.forms import FeatureForm, VersionConflict
 from geoserver_app.editor.geometry import FeatureGeometryField
 from geoserver_app.editor.models import Upload
 from geoserver_app.editor.widgets import BasemapWidget
 from layers import catalog, registry
-from layers.models import AdminCommune, Feature, ForestArea, IngestBatch, Road, model_for
+from layers.models import (
+    AdminCommune,
+    CatalogEntry,
+    Feature,
+    ForestArea,
+    IngestBatch,
+    Road,
+    model_for,
+)
 
 # Attributes that classify features, offered as list filters when a layer has them.
 TYPE_FIELDS = ("kind", "road_class", "forest_type", "land_use_code", "license_status",
@@ -401,11 +410,12 @@ class UploadAdmin(admin.ModelAdmin):
 
 
 def register(site: admin.AdminSite) -> None:
-    """Register every registry layer, the ingest batches and the uploads on ``site``."""
+    """Register every registry layer, the ingest batches, the uploads and the catalog."""
     for layer in registry.LAYERS:
         site.register(model_for(layer.id), feature_admin(layer))
     site.register(IngestBatch, IngestBatchAdmin)
     site.register(Upload, UploadAdmin)
+    site.register(CatalogEntry, CatalogAdmin)
 
 
 register(admin.site)

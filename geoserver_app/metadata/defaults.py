@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Metadata defaults derived from the layer registry (used by the data migration)."""
+"""Metadata defaults of a layer, from its catalog entry (titles, sector, access)."""
 from __future__ import annotations
 
 from layers import registry
@@ -46,5 +46,4 @@ def defaults_for(layer: registry.Layer) -> dict[str, object]:
         "update_frequency": "asNeeded",
         "contact_organisation": SECTOR_CONTACTS[layer.sector],
         "licence": PUBLIC_LICENCE if layer.public else INTERNAL_LICENCE,
-        "access_level": layer.access.value,
     }

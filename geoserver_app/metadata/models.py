@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: MIT
-"""ISO 19115 core metadata of each registry layer (one row per layer)."""
+"""ISO 19115 core metadata of each catalog layer (one row per layer).
+
+Who may read a layer, and so its metadata, is the catalog's access level
+(``layers.catalog``), the one place for access; this model has none of its own.
+"""
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from layers import registry
+from layers import catalog, registry
 
 TOPIC_CATEGORIES = [
     ("boundaries", _("Administrative boundaries")),
@@ -27,8 +31,6 @@ UPDATE_FREQUENCIES = [
     ("annually", _("annually")), ("asNeeded", _("as needed")), ("irregular", _("irregular")),
     ("notPlanned", _("not planned")), ("unknown", _("unknown")),
 ]
-ACCESS_LEVELS = [(registry.Access.PUBLIC.value, _("public")),
-                 (registry.Access.INTERNAL.value, _("internal"))]
 
 
 class LayerMetadata(models.Model):
@@ -62,10 +64,6 @@ class LayerMetadata(models.Model):
     contact_person = models.CharField(_("contact person"), max_length=255, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     licence = models.CharField(_("licence"), max_length=255, blank=True)
-    access_level = models.CharField(
-        _("access level"), max_length=10, choices=ACCESS_LEVELS,
-        help_text=_("Internal metadata is downloadable by staff only. A layer the registry "
-                    "keeps internal stays internal."))
     updated_at = models.DateTimeField(_("last update"), auto_now=True)
 
     class Meta:
@@ -78,10 +76,12 @@ class LayerMetadata(models.Model):
         return f"{self.title} ({self.layer})"
 
     @property
-    def registry_layer(self) -> registry.Layer:
-        return registry.get(self.layer)
+    def catalog_layer(self) -> registry.Layer | None:
+        """The layer as the catalog has it now; None once retired (or unknown)."""
+        return catalog.current().find(self.layer)
 
     @property
     def public(self) -> bool:
-        """Public only when both the registry and the metadata say so."""
-        return self.registry_layer.public and self.access_level == registry.Access.PUBLIC.value
+        """Public when the catalog's layer is (its access level is the only one)."""
+        layer = self.catalog_layer
+        return layer is not None and layer.public

@@ -178,8 +178,7 @@ def for_grant(base: dict, grant: Grant, url: str) -> dict:
     resources = {}
     for rid, resource in config["resources"].items():
         if rid == CATALOG_ID:
-            resource["providers"][0]["data"].update(layers=list(visible), base_url=url,
-                                                    internal_metadata=not grant.anonymous)
+            resource["providers"][0]["data"].update(layers=list(visible), base_url=url)
             resources[rid] = resource
         elif resource["type"] == "process":
             resources[rid] = resource

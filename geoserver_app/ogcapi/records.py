@@ -1,13 +1,12 @@
 # SPDX-License-Identifier: MIT
 """OGC API Records: a catalogue with one record per layer the grant may read.
 
-The records are built from the registry (titles, descriptions, keywords, licence, contact),
-overlaid with the ISO 19115 metadata analysts edit in the admin (``layer_metadata``), and
-the database (extent from statistics, last update time), searchable by ``q`` and
-``bbox``. The grant's layers arrive in the provider definition (``data.layers``), so the
-public catalogue has no record of an internal layer; ``data.internal_metadata`` is false for
-the public, whose records then carry only the metadata an analyst marked public (the admin's
-access level: "internal metadata is for staff only").
+The records are built from the run-time catalog (titles, descriptions, keywords, licence,
+contact), overlaid with the ISO 19115 metadata analysts edit in the admin
+(``layer_metadata``), and the database (extent from statistics, last update time),
+searchable by ``q`` and ``bbox``. The grant's layers arrive in the provider definition
+(``data.layers``), so the public catalogue has no record of an internal layer: the
+catalog's access level decides, for the records as for the data.
 """
 from __future__ import annotations
 
@@ -27,7 +26,7 @@ _LAYER_FACTS = sql.SQL(
 _METADATA = sql.SQL(
     "SELECT layer, title, abstract, keywords, topic_category, lineage, licence, "
     "contact_organisation, contact_email, update_frequency FROM layer_metadata "
-    "WHERE layer = ANY(%s) AND (access_level = 'public' OR %s)")
+    "WHERE layer = ANY(%s)")
 _METADATA_COLUMNS = ("title", "abstract", "keywords", "topic_category", "lineage", "licence",
                      "contact_organisation", "contact_email", "update_frequency")
 
@@ -127,7 +126,6 @@ class CatalogProvider(BaseProvider):
         self.layers = [catalog.current().get(i) for i in provider_def["data"].get("layers", [])]
         self.database = provider_def["data"].get("database", "default")
         self.base_url = provider_def["data"].get("base_url", "")
-        self.internal_metadata = bool(provider_def["data"].get("internal_metadata", False))
         self._fields = {"title": {"type": "string"}, "description": {"type": "string"},
                         "keywords": {"type": "string"}, "type": {"type": "string"},
                         "updated": {"type": "string", "format": "date-time"}}
@@ -141,8 +139,7 @@ class CatalogProvider(BaseProvider):
         with db.connection(self.database) as conn, conn.cursor() as cursor:
             cursor.execute(_facts_query(self.layers))
             facts = {row[0]: row[1:] for row in cursor.fetchall()}
-            cursor.execute(_METADATA, [[layer.id for layer in self.layers],
-                                       self.internal_metadata])
+            cursor.execute(_METADATA, [[layer.id for layer in self.layers]])
             metadata = {row[0]: dict(zip(_METADATA_COLUMNS, row[1:], strict=True))
                         for row in cursor.fetchall()}
         return [with_metadata(record(layer, facts[layer.table][0],

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""Admin roles: one Django group per sector with edit rights on its layers, and auditors.
+"""Admin roles: one Django group per sector with edit rights on its layers, auditors (read
+everything) and catalog editors (``layers.change_catalog``).
 
 Groups are (re)synchronised after every ``migrate`` from the registry, so a new layer gets
 its permissions without hand work. Superusers are for set-up only.
@@ -21,6 +22,8 @@ GROUP_SECTORS: dict[str, tuple[Sector, ...]] = {
     "construction": (Sector.CONSTRUCTION,),
 }
 AUDITOR = "auditor"
+# changes the run-time catalog (titles, access, sensitive attributes, style, retire)
+CATALOG_EDITOR = "catalog"
 EDIT_ACTIONS = ("view", "add", "change", "delete")
 
 
@@ -49,6 +52,9 @@ def sync_groups(**kwargs) -> None:
         group.permissions.set(_permissions(layers, EDIT_ACTIONS) + _view_layer_permissions())
     auditor, _ = Group.objects.get_or_create(name=AUDITOR)
     auditor.permissions.set(_view_everything())
+    editor, _ = Group.objects.get_or_create(name=CATALOG_EDITOR)
+    editor.permissions.set(Permission.objects.filter(
+        content_type__app_label="layers", codename__in=["change_catalog", "view_catalogentry"]))
 
 
 def _view_layer_permissions() -> list[Permission]:

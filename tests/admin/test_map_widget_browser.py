@@ -6,36 +6,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from layers.models import FeatureHistory, LandParcel
 from tests.support.admin_forms import X0, Y0, square
-from tests.support.servers import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _test_database_url() -> str:
-    """DATABASE_URL of the test database that this test's committed rows live in."""
-    s = connection.settings_dict
-    return f"postgis://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-
-
-@pytest.fixture
-def site(serve, tmp_path) -> str:
-    """The whole WSGI app under gunicorn on the test database, static files collected."""
-    env = {**os.environ, "BASEMAP_VAR_DIR": str(tmp_path), "DATABASE_URL": _test_database_url()}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                   env=env, check=True, timeout=300)
-    return serve({"BASEMAP_VAR_DIR": str(tmp_path), "DATABASE_URL": env["DATABASE_URL"]})
 
 
 _VERTEX_PIXEL = """() => {

@@ -91,21 +91,20 @@ def test_records_carry_the_metadata_analysts_edit(client, ogc_data):
             cursor.execute(update, list(original))
 
 
-def test_metadata_marked_internal_stays_out_of_the_public_catalogue(client, ogc_data, as_grant):
+def test_an_internal_layers_metadata_stays_out_of_the_public_catalogue(client, ogc_data,
+                                                                       as_grant):
     from geoserver_app.ogcapi import db
 
-    update = "UPDATE layer_metadata SET abstract = %s, access_level = %s WHERE layer = 'rivers'"
+    update = "UPDATE layer_metadata SET abstract = %s WHERE layer = 'mineral_sites'"
     with db.connection() as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT abstract, access_level FROM layer_metadata WHERE layer = 'rivers'")
+        cursor.execute("SELECT abstract FROM layer_metadata WHERE layer = 'mineral_sites'")
         original = cursor.fetchone()
-        cursor.execute(update, ["Ghi chú nội bộ của Sở Tài nguyên.", "internal"])
+        cursor.execute(update, ["Ghi chú nội bộ của Sở Tài nguyên."])
     try:
         as_grant(PUBLIC)
-        public = client.get(f"{RECORDS}/rivers?f=json").json()["properties"]
-        assert public["description"] == registry.get("rivers").description_vi
         assert record_ids(client, "q=Ghi chú nội bộ") == []
         as_grant(everything())
-        staff = client.get(f"{RECORDS}/rivers?f=json").json()["properties"]
+        staff = client.get(f"{RECORDS}/mineral_sites?f=json").json()["properties"]
         assert staff["description"] == "Ghi chú nội bộ của Sở Tài nguyên."
     finally:
         with db.connection() as conn, conn.cursor() as cursor:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 
+from layers import registry
 from layers.models import LandParcel
 
 X0, Y0 = 440000.0, 2350000.0  # inside Bắc Giang, EPSG:9214
@@ -35,3 +36,26 @@ def parcel_form(parcel: LandParcel, geom: GEOSGeometry | None = None, **changes)
 
 def change_url(parcel: LandParcel) -> str:
     return f"/admin/layers/landparcel/{parcel.pk}/change/"
+
+
+def catalog_form(layer: registry.Layer, **changes) -> dict:
+    """The catalog change page's POST data for ``layer`` as it is, with ``changes``.
+
+    A field left out of the browser's POST (an unticked box) is given as None here and
+    dropped, as the browser drops it.
+    """
+    style = layer.style
+    data = {"title_vi": layer.title_vi, "title_en": layer.title_en,
+            "description_vi": layer.description_vi, "description_en": layer.description_en,
+            "sector": layer.sector.value, "access": layer.access.value,
+            "sensitive": list(layer.sensitive), "min_zoom": layer.min_zoom,
+            "max_zoom": layer.max_zoom, "features": "on" if layer.features else None,
+            "tiles": "on" if layer.tiles else None,
+            "editable": "on" if layer.editable else None, "fill": style.fill or "",
+            "stroke": style.stroke, "width": style.width, "classify_by": style.classify_by or "",
+            "label": style.label or "", "classes-TOTAL_FORMS": len(style.classes) + 1,
+            "classes-INITIAL_FORMS": len(style.classes), "_save": "Lưu"}
+    rows = [*style.classes.items(), ("", "")]
+    for index, (value, colour) in enumerate(rows):
+        data[f"classes-{index}-value"], data[f"classes-{index}-colour"] = value, colour
+    return {key: value for key, value in {**data, **changes}.items() if value is not None}

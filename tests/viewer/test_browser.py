@@ -9,7 +9,6 @@ import pytest
 from pyproj import Transformer
 
 from layers import registry
-from layers.grants import PUBLIC
 from tests.support.browser import DESKTOP, PHONE, tiles_loaded, wait_until
 
 # A parcel whose inner point lies in a land-use plan zone (and, when the demo has one there,
@@ -144,7 +143,7 @@ def test_layer_switcher_lists_the_public_layers_only(serve, demo_site, open_page
     page = view.page
     listed = page.eval_on_selector_all("[data-layer-toggle]:not(#toggle-basemap)",
                                        "boxes => boxes.map(b => b.dataset.layerToggle)")
-    public = [layer.id for sector in registry.Sector for layer in PUBLIC.visible_layers()
+    public = [layer.id for sector in registry.Sector for layer in registry.public_layers()
               if layer.sector is sector]
     assert listed == public
     assert len(listed) == 13
