@@ -19,6 +19,9 @@ SYSTEM_COLUMNS = ("geom", "geom_4326", "ingest_batch")
 def visible_columns(grant: Grant, layer: registry.Layer) -> list[str]:
     """The attribute columns of a layer this grant may see, in model order."""
     hidden = set(grant.hidden_attributes(layer)) | set(SYSTEM_COLUMNS)
+    if layer.published:
+        names = ("id", "created_at", "updated_at", "version", *(a.name for a in layer.attributes))
+        return [name for name in names if name not in hidden]
     return [f.column for f in model_for(layer.id)._meta.concrete_fields
             if f.name not in hidden and f.column not in hidden]
 
