@@ -28,7 +28,12 @@ def column_types(attributes: tuple[Attribute, ...]) -> dict[str, str]:
 
 def create_table(layer_id: str, attributes: tuple[Attribute, ...],
                  geometry: Geometry) -> list[sql.Composed]:
-    """The table, indexes and triggers of a published layer (as the curated layers have)."""
+    """The table, indexes and triggers of a published layer (as the curated layers have).
+
+    ``ingest_batch_id`` is an indexed link without a foreign key: a table Django does not
+    know must not hold a key into ``ingest_batches``, or Django's ``flush`` (TRUNCATE of its
+    own tables) fails.
+    """
     table = sql.Identifier(layer_id)
     columns = sql.SQL(", ").join(
         sql.SQL("{} {}").format(sql.Identifier(a.name), sql.SQL(SQL_TYPES[a.type]))
@@ -41,8 +46,7 @@ def create_table(layer_id: str, attributes: tuple[Attribute, ...],
         "version integer NOT NULL DEFAULT 1 CHECK (version >= 0){sep}{columns}, "
         "geom geometry({kind}, 9214) NOT NULL, "
         "geom_4326 geometry({kind}, 4326) GENERATED ALWAYS AS (ST_Transform(geom, 4326)) STORED, "
-        "ingest_batch_id bigint REFERENCES ingest_batches (id) ON DELETE SET NULL "
-        "DEFERRABLE INITIALLY DEFERRED)").format(
+        "ingest_batch_id bigint)").format(
         t=table, sep=sql.SQL(", " if attributes else ""), columns=columns, kind=kind)]
     for suffix, using in (("geom", "gist (geom)"), ("g4326", "gist (geom_4326)"),
                           ("batch", "btree (ingest_batch_id)")):
