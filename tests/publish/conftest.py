@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shapely
 from django.core.management import call_command
 from django.db import connection
 
@@ -23,9 +24,7 @@ PRINCIPALS = [b"Nguy\xd4n V\xa8n T\xad\xebng", b"Tr\xc7n Th\xde H\xe5ng"]
 EXPECTED_PRINCIPALS = ["Nguyễn Văn Tưởng", "Trần Thị Hồng"]
 
 
-def point(i: int):
-    import shapely
-
+def point(i: int) -> shapely.Point:
     return shapely.Point(ORIGIN[0] + i * 100.0, ORIGIN[1] + 50.0)
 
 
