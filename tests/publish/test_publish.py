@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from io import StringIO
 
 import pytest
@@ -107,3 +108,23 @@ def test_ingest_appends_to_a_published_layer(published, tmp_path):
     assert (report["read"], report["loaded"], report["inserted"]) == (3, 3, 3)
     assert [row[2] for row in rows()] == [420, 421, 420, 421, 422]
     assert rows()[4][:2] == (EXPECTED_NAMES[0], EXPECTED_PRINCIPALS[0])
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The WebMercatorQuad column and row of a point."""
+    n = 2 ** z
+    row = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return int((lon + 180) / 360 * n), int(row)
+
+
+def test_vector_tiles_serve_the_schools(published, client):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ST_X(geom_4326), ST_Y(geom_4326) FROM truong_hoc ORDER BY id")
+        lon, lat = cursor.fetchone()
+    x, y = tile_of(lon, lat, 14)
+    base = "/ogcapi/collections/truong_hoc/tiles/WebMercatorQuad/14"
+    tile = client.get(f"{base}/{y}/{x}?f=mvt")  # tileRow, then tileCol
+    assert tile.status_code == 200
+    assert b"truong_hoc" in tile.content  # the MVT layer of the features
+    assert b"hieutruong" not in tile.content
+    assert client.get(f"{base}/{y + 3}/{x + 3}?f=mvt").content == b""
