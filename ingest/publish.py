@@ -18,6 +18,7 @@ import pyarrow as pa
 import shapely
 from django.db import transaction
 
+from ingest import crs as crs_module
 from ingest import geometry, load, names, readers, steps
 from ingest import publish_sql as q
 from ingest.archive import remove
@@ -192,6 +193,57 @@ def require_features(ctx: Context) -> None:
         raise IngestError(f"không có đối tượng hợp lệ nào trong {ctx.path.name} "
                           f"({len(ctx.report.rejected)} bị loại) / no valid features: không "
                           "xuất bản; xem lý do bằng --dry-run --report r.json")
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a source would publish as, read without writing anything (the admin's preview)."""
+
+    count: int | None
+    encoding: str
+    source_crs: str
+    geometry: Geometry
+    attributes: tuple[Attribute, ...]
+    sample: np.ndarray  # up to MAX_SAMPLE geometries of the first batch, in EPSG:9214
+    extent: tuple[float, float, float, float]  # of the sample, WGS 84 lon/lat
+    warnings: tuple[str, ...] = ()
+
+
+MAX_SAMPLE = 2_000
+
+
+def inspect(path: str | Path, *, source_crs: str | None = None, encoding: str | None = None,
+            layer_name: str | None = None) -> Preview:
+    """Read the source's schema, encoding, CRS and first features; IngestError if unusable."""
+    options = Options(path=Path(path), layer="preview", source_layer=layer_name,
+                      source_crs=source_crs, encoding=encoding or "auto")
+    workdir = Path(tempfile.mkdtemp(prefix="publish-"))
+    ctx = Context(options=options, path=options.path, workdir=workdir,
+                  report=Report(layer="", source=options.path.name, mode="publish"),
+                  layer=None, decoder=TextDecoder(options.encoding))
+    draft = Draft()
+    try:
+        open_source(ctx)
+        steps.read_first_batch(ctx)
+        steps.decide_encoding(ctx)
+        describe(ctx, Entry("preview", "preview"), draft)
+        steps.load_region(ctx)
+        steps.resolve_crs(ctx)
+        fids = ctx.first.column(0).to_pylist()[:MAX_SAMPLE]
+        raw = ctx.first.column(ctx.first.num_columns - 1).slice(0, MAX_SAMPLE)
+        sample = geometry.to_storage(geometry.parse(raw, fids, ctx.options.max_vertices),
+                                     ctx.crs.swapped, ctx.crs.transformer())
+    finally:
+        remove(workdir)
+    return Preview(ctx.source.count, ctx.decoder.label, ctx.crs.label, draft.geometry,
+                   draft.attributes, sample, _lonlat_extent(sample),
+                   tuple(ctx.report.warnings))
+
+
+def _lonlat_extent(geoms: np.ndarray) -> tuple[float, float, float, float]:
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    lons, lats = crs_module.to_wgs84().transform([xmin, xmax], [ymin, ymax])
+    return (min(lons), min(lats), max(lons), max(lats))
 
 
 def run_publish(path: str | Path, entry: Entry, *, source_crs: str | None = None,
