@@ -9,6 +9,7 @@ process killed with SIGKILL, leaves no table, no catalog row and no audit row be
 """
 from __future__ import annotations
 
+import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,12 @@ class Draft:
     geometry: Geometry | None = None
     sensitive: tuple[str, ...] = ()
     extras: dict = field(default_factory=dict)
+
+
+def work_folder() -> Path:
+    """Where a zipped source is unpacked; created only then (a killed plain-file publish
+    leaves no folder), removed at the end."""
+    return Path(tempfile.gettempdir()) / f"publish-{secrets.token_hex(8)}"
 
 
 def keywords(cursor) -> frozenset[str]:
@@ -217,7 +224,7 @@ def inspect(path: str | Path, *, source_crs: str | None = None, encoding: str | 
     """Read the source's schema, encoding, CRS and first features; IngestError if unusable."""
     options = Options(path=Path(path), layer="preview", source_layer=layer_name,
                       source_crs=source_crs, encoding=encoding or "auto")
-    workdir = Path(tempfile.mkdtemp(prefix="publish-"))
+    workdir = work_folder()
     ctx = Context(options=options, path=options.path, workdir=workdir,
                   report=Report(layer="", source=options.path.name, mode="publish"),
                   layer=None, decoder=TextDecoder(options.encoding))
@@ -256,7 +263,7 @@ def run_publish(path: str | Path, entry: Entry, *, source_crs: str | None = None
                       source_crs=source_crs, encoding=encoding or "auto", mode="append",
                       dry_run=dry_run, user=user, history=False)
     load.clean_stale_staging()
-    workdir = Path(tempfile.mkdtemp(prefix="publish-"))
+    workdir = work_folder()
     context = Context(options=options, path=options.path, workdir=workdir,
                       report=Report(layer=entry.id, source=options.path.name, mode="publish",
                                     dry_run=dry_run),

@@ -6,7 +6,9 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -39,6 +41,7 @@ def loading() -> bool:
 
 def test_sigkill_mid_load_leaves_no_table_row_or_staging(tmp_path):
     source = many_schools(tmp_path / "nhieu.gpkg")
+    folders = set(Path(tempfile.gettempdir()).glob("publish-*"))
     audit = catalog_rows("nhieu_truong")[1]
     proc = subprocess.Popen([sys.executable, "manage.py", "publish", str(source), "--id",
                              "nhieu_truong", "--title-vi", "Nhiều trường"], cwd=ROOT,
@@ -59,4 +62,5 @@ def test_sigkill_mid_load_leaves_no_table_row_or_staging(tmp_path):
     staging = fetch("SELECT count(*) FROM pg_tables WHERE tablename LIKE %s",
                     [r"ingest\_stage\_%"])
     assert staging == [(0,)]
+    assert set(Path(tempfile.gettempdir()).glob("publish-*")) == folders
     assert fetch("SELECT count(*) FROM ingest_batches WHERE layer = 'nhieu_truong'") == [(0,)]
