@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from geoserver_app.security import access
@@ -128,3 +129,23 @@ def test_vector_tiles_serve_the_schools(published, client):
     assert b"truong_hoc" in tile.content  # the MVT layer of the features
     assert b"hieutruong" not in tile.content
     assert client.get(f"{base}/{y + 3}/{x + 3}?f=mvt").content == b""
+
+
+def test_every_service_page_follows(published, client, admin_client):
+    collections = json.loads(client.get("/ogcapi/collections?f=json").content)
+    assert "truong_hoc" in [c["id"] for c in collections["collections"]]
+    collection = json.loads(client.get("/ogcapi/collections/truong_hoc?f=json").content)
+    assert collection["title"] in ("Trường học", "Schools")
+    openapi = client.get("/ogcapi/openapi?f=json")
+    assert openapi.status_code == 200 and b"truong_hoc" in openapi.content
+    assert client.get("/").status_code == 200
+    assert admin_client.get("/admin/").status_code == 200
+
+
+def test_replace_and_upsert_on_a_published_layer(published, tmp_path):
+    more = write_schools(tmp_path / "thay.shp", count=3)
+    call_command("ingest", str(more), "--layer", "truong_hoc", "--mode", "replace",
+                 stdout=StringIO())
+    assert [row[2] for row in rows()] == [420, 421, 422]
+    with pytest.raises(CommandError, match="không có khóa tự nhiên"):
+        call_command("ingest", str(more), "--layer", "truong_hoc", "--mode", "upsert")
