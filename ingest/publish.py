@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +62,6 @@ class Draft:
     attributes: tuple[Attribute, ...] = ()
     geometry: Geometry | None = None
     sensitive: tuple[str, ...] = ()
-    extras: dict = field(default_factory=dict)
 
 
 def work_folder() -> Path:
@@ -196,7 +195,10 @@ def create(ctx: Context, entry: Entry, draft: Draft) -> None:
 
 
 def require_features(ctx: Context) -> None:
-    if ctx.report.loaded == 0:
+    """No layer without a valid feature (a dry run only warns, so its report shows why)."""
+    if ctx.report.loaded == 0 and ctx.options.dry_run:
+        ctx.report.warnings.append("không có đối tượng hợp lệ nào: lớp sẽ không được xuất bản")
+    elif ctx.report.loaded == 0:
         raise IngestError(f"không có đối tượng hợp lệ nào trong {ctx.path.name} "
                           f"({len(ctx.report.rejected)} bị loại) / no valid features: không "
                           "xuất bản; xem lý do bằng --dry-run --report r.json")

@@ -39,6 +39,7 @@ WHERE i.indrelid = %s AND i.indisprimary
 """
 GEOMETRY_COLUMNS = ("SELECT f_geometry_column, srid, upper(type) FROM geometry_columns "
                     "WHERE f_table_schema = %s AND f_table_name = %s ORDER BY 1")
+SRID_KNOWN = "SELECT 1 FROM spatial_ref_sys WHERE srid = %s"
 COLUMNS = """
 SELECT attname, format_type(atttypid, NULL) FROM pg_attribute
 WHERE attrelid = %s AND attnum > 0 AND NOT attisdropped AND atttypid <> 'geometry'::regtype
@@ -66,6 +67,31 @@ def _one(cursor, query: str, params) -> list[tuple]:
     return cursor.fetchall()
 
 
+def epsg(text: str) -> int:
+    code = text.strip().upper().removeprefix("EPSG:")
+    if not code.isdigit():
+        raise IngestError(f"--source-crs {text!r}: ghi EPSG:N, ví dụ EPSG:9214")
+    return int(code)
+
+
+def _geometry_column(cursor, schema: str, table: str,
+                     source_crs: str | None) -> tuple[str, int, str]:
+    """The one geometry column, its SRID (``--source-crs`` overrides) and declared type."""
+    geoms = _one(cursor, GEOMETRY_COLUMNS, [schema, table])
+    if len(geoms) != 1:
+        raise IngestError(f"{schema}.{table} có {len(geoms)} cột hình học / has "
+                          f"{len(geoms)} geometry columns: cần đúng một")
+    column, srid, kind = geoms[0]
+    if source_crs:
+        srid = epsg(source_crs)
+    if not srid:
+        raise IngestError(f"cột {column} không khai báo hệ tọa độ (SRID 0) / unknown CRS: "
+                          "dùng --source-crs EPSG:N")
+    if not _one(cursor, SRID_KNOWN, [srid]):
+        raise IngestError(f"hệ tọa độ EPSG:{srid} không có trong PostGIS / unknown CRS")
+    return column, srid, kind
+
+
 def inspect(cursor, schema: str, table: str, source_crs: str | None) -> dict:
     """The table's key, geometry column, SRID and family; IngestError says what is wrong."""
     found = _one(cursor, TABLE, [schema, table])
@@ -83,16 +109,7 @@ def inspect(cursor, schema: str, table: str, source_crs: str | None) -> dict:
     if len(key) > 1 or key[0][1] not in INTEGER_TYPES:
         raise IngestError(f"khóa chính của {schema}.{table} phải là một cột số nguyên / the "
                           "primary key must be one integer column")
-    geoms = _one(cursor, GEOMETRY_COLUMNS, [schema, table])
-    if len(geoms) != 1:
-        raise IngestError(f"{schema}.{table} có {len(geoms)} cột hình học / has "
-                          f"{len(geoms)} geometry columns: cần đúng một")
-    column, srid, kind = geoms[0]
-    if source_crs:
-        srid = int(source_crs.upper().removeprefix("EPSG:"))
-    if not srid:
-        raise IngestError(f"cột {column} không khai báo hệ tọa độ (SRID 0) / unknown CRS: "
-                          "dùng --source-crs EPSG:N")
+    column, srid, kind = _geometry_column(cursor, schema, table, source_crs)
     return {"oid": oid, "key": key[0][0], "geom": column, "srid": srid,
             "family": _family(cursor, schema, table, column, kind)}
 

@@ -14,7 +14,6 @@ import shutil
 import uuid
 from pathlib import Path
 
-import numpy as np
 import shapely
 from django import forms
 from django.conf import settings
@@ -146,6 +145,3 @@ def preview_svg(preview: Preview) -> SafeString:
                        'meet"><g fill="#4a90d9" fill-opacity="0.35" stroke="#1f5f9f" '
                        'stroke-width="{}">{}</g></svg>', view, f"{stroke:.2f}", paths)
 
-
-def sample_count(preview: Preview) -> int:
-    return int(np.count_nonzero(~shapely.is_missing(preview.sample)))

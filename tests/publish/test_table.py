@@ -78,6 +78,13 @@ def test_tables_that_cannot_be_served_are_refused(dba_tables, table, reason):
     assert catalog_rows("bang_dba")[0] == 0
 
 
+def test_an_unknown_source_crs_is_refused(dba_tables):
+    with pytest.raises(CommandError, match="EPSG:999999 không có trong PostGIS"):
+        publish("--table", "nhap.khong_srid", "--id", "bang_dba", "--title-vi", "Bảng",
+                "--source-crs", "EPSG:999999")
+    assert not relation_exists("bang_dba")
+
+
 def test_ingest_refuses_a_registered_table(dba_tables, tmp_path):
     publish("--table", "nhap.tram_y_te", "--id", "tram_y_te", "--title-vi", "Trạm y tế")
     with pytest.raises(CommandError, match="đăng ký bằng publish --table"):
