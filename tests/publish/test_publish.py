@@ -13,6 +13,7 @@ from django.db import connection
 
 from geoserver_app.security import access
 from layers import catalog
+from layers.grants import Grant, LayerRights
 from layers.registry import Attribute, Geometry, Origin
 from tests.publish.conftest import (
     EXPECTED_NAMES,
@@ -149,3 +150,17 @@ def test_replace_and_upsert_on_a_published_layer(published, tmp_path):
     assert [row[2] for row in rows()] == [420, 421, 422]
     with pytest.raises(CommandError, match="không có khóa tự nhiên"):
         call_command("ingest", str(more), "--layer", "truong_hoc", "--mode", "upsert")
+
+
+def test_ogc_api_transactions_write_a_published_layer(published, client, as_grant):
+    as_grant(Grant((("truong_hoc", LayerRights(sensitive=True, write=True)),), "token:gd"))
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.21, 21.29]},
+               "properties": {"ten_truong": "Trường Mầm non Hoa Sen", "so_hs": 150}}
+    created = client.post("/ogcapi/collections/truong_hoc/items?f=json", json.dumps(feature),
+                          content_type="application/geo+json")
+    assert created.status_code == 201, created.content[:300]
+    wrong = {**feature, "properties": {"so_hs": "nhiều"}}
+    refused = client.post("/ogcapi/collections/truong_hoc/items?f=json", json.dumps(wrong),
+                          content_type="application/geo+json")
+    assert refused.status_code == 400
+    assert rows()[2][:3] == ("Trường Mầm non Hoa Sen", None, 150)
