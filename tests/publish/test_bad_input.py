@@ -148,3 +148,16 @@ def test_esri_prj_is_used(tmp_path):
     path = write_vector(tmp_path / "prj.shp", {"ten": ["a"]}, points(1), crs=ESRI_TM3_107,
                         geometry_type="Point")
     publish(str(path), "--id", "co_prj", "--title-vi", "Có prj", "--dry-run")
+
+
+def test_a_file_with_several_layers_needs_layer_name(tmp_path, request):
+    request.addfinalizer(lambda: drop_published("benh_vien"))
+    path = tmp_path / "y_te.gpkg"
+    write_vector(path, {"ten": ["Trạm A"]}, points(1), crs="EPSG:9214", geometry_type="Point",
+                 layer="tram")
+    write_vector(path, {"ten": ["Bệnh viện B", "Bệnh viện C"]}, points(2), crs="EPSG:9214",
+                 geometry_type="Point", layer="benh_vien", append=True)
+    assert "chọn bằng --layer-name" in refused(path, "benh_vien")
+    publish(str(path), "--id", "benh_vien", "--title-vi", "Bệnh viện", "--layer-name",
+            "benh_vien")
+    assert catalog_rows("benh_vien")[0] == 1
