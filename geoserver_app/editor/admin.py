@@ -397,7 +397,8 @@ class UploadAdmin(admin.ModelAdmin):
         layer_form.fields["sensitive"].choices = [(a.name, f"{a.title} ({a.name})")
                                                   for a in preview.attributes]
         return self._publish_page(request, layer=layer_form, preview=preview, error=error,
-                                  map=publishing.preview_svg(preview))
+                                  map=publishing.preview_svg(preview),
+                                  extent=publishing.extent_text(preview))
 
     def _publish(self, request: HttpRequest) -> HttpResponse:
         token = request.POST.get("token", "")

@@ -75,12 +75,6 @@ class LayerForm(forms.Form):
     sensitive = forms.MultipleChoiceField(label=_("Sensitive attributes"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, preview: Preview | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if preview is not None:
-            self.fields["sensitive"].choices = [(a.name, f"{a.title} ({a.name})")
-                                                for a in preview.attributes]
-
     def entry(self) -> Entry:
         data = self.cleaned_data
         return Entry(data["id"], data["title_vi"].strip(), data["title_en"].strip(),
@@ -128,6 +122,12 @@ def _path_data(geom: shapely.Geometry) -> str:
             xy = shapely.get_coordinates(line)
             parts.append("M" + " L".join(f"{x:.1f} {-y:.1f}" for x, y in xy))
     return " ".join(parts)
+
+
+def extent_text(preview: Preview) -> str:
+    """The features' extent as 'west, south – east, north' in degrees."""
+    west, south, east, north = preview.extent
+    return f"{west:.5f}, {south:.5f} – {east:.5f}, {north:.5f}"
 
 
 def preview_svg(preview: Preview) -> SafeString:

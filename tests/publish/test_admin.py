@@ -50,6 +50,7 @@ def test_upload_preview_and_publish(admin_client, schools, media, request):
     assert "2 features, Point, text encoding tcvn3, coordinate system EPSG:9214." in page \
         or "2 đối tượng, Point, bảng mã tcvn3, hệ tọa độ EPSG:9214." in page
     assert "<td>HiệuTrưởng</td><td><code>hieutruong</code></td><td>text</td>" in page
+    assert re.search(r'id="publish-extent">[^<]*106\.\d+, 21\.\d+ – 106\.\d+, 21\.\d+</p>', page)
     svg = re.search(r'<svg class="publish-preview".*?</svg>', page).group(0)
     assert svg.count('<path d="M') == 2  # the two schools on the preview map
     assert not relation_exists("truong_hoc")
