@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection
 from psycopg2 import sql
 
-from layers import catalog_sql, registry
+from layers import registry
 from layers.grants import Grant
 from layers.models import model_for
 
@@ -19,18 +19,11 @@ SYSTEM_COLUMNS = ("geom", "geom_4326", "ingest_batch")
 def visible_columns(grant: Grant, layer: registry.Layer) -> list[str]:
     """The attribute columns of a layer this grant may see, in model (or table) order."""
     hidden = set(grant.hidden_attributes(layer)) | set(SYSTEM_COLUMNS)
-    if not layer.model:  # a published layer: its table is its schema
-        return [column for column in table_columns(layer.table)
-                if column not in hidden and column != "ingest_batch_id"]
+    if layer.published:
+        names = ("id", "created_at", "updated_at", "version", *(a.name for a in layer.attributes))
+        return [name for name in names if name not in hidden]
     return [f.column for f in model_for(layer.id)._meta.concrete_fields
             if f.name not in hidden and f.column not in hidden]
-
-
-def table_columns(table: str) -> list[str]:
-    """The non-geometry columns of a table, in their order."""
-    with connection.cursor() as cursor:
-        cursor.execute(catalog_sql.TABLE_COLUMNS, [table])
-        return [name for name, kind in cursor.fetchall() if not kind.startswith("geometry")]
 
 
 def properties(alias: str, columns: list[str]) -> sql.Composed:

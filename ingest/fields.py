@@ -41,7 +41,7 @@ class FieldSpec:
     """One target attribute: its type, limits and allowed values."""
 
     name: str
-    kind: str  # text | int | decimal | float | date
+    kind: str  # text | int | decimal | float | date | value (text that PostgreSQL parses)
     required: bool
     max_length: int | None = None
     positive: bool = False
@@ -113,10 +113,31 @@ class FieldPlan:
         return {target: self.names[index] for target, index in self.sources.items()}
 
 
-def plan(layer_id: str, names: list[str], explicit: dict[str, str],
+# a published attribute's type -> the coercion kind (its SQL type: ingest/publish_sql.py)
+PUBLISHED_KINDS = {"text": "text", "integer": "int", "number": "float", "date": "date",
+                   "datetime": "value", "boolean": "value"}
+
+
+def published_fields(layer: registry.Layer) -> list[FieldSpec]:
+    """The attributes of a published layer (from the catalog; none is required)."""
+    return [FieldSpec(a.name, PUBLISHED_KINDS[a.type], required=False)
+            for a in layer.attributes]
+
+
+def specs_for(layer: registry.Layer, domains: dict[str, frozenset[str]]) -> list[FieldSpec]:
+    """What ingest fills: a curated layer's model fields, a published layer's attributes."""
+    if layer.published:
+        return published_fields(layer)
+    return layer_fields(model_for(layer.id), domains)
+
+
+def plan(layer: registry.Layer, names: list[str], explicit: dict[str, str],
          domains: dict[str, frozenset[str]]) -> FieldPlan:
     """Explicit mapping first, then recognised names; missing required attributes are errors."""
-    specs = layer_fields(model_for(layer_id), domains)
+    layer_id = layer.id
+    specs = specs_for(layer, domains)
+    titles = {a.name: a.title for a in layer.attributes}
+    explicit = {**{name: title for name, title in titles.items() if title in names}, **explicit}
     known = {spec.name for spec in specs}
     by_name = {name: index for index, name in enumerate(names)}
     sources: dict[str, int] = {}
@@ -266,7 +287,7 @@ def coerce(array: pa.Array | None, spec: FieldSpec, length: int, rejects: Reject
     """One target column from its (decoded) source column, recording rejections by row."""
     if array is None:
         array = pa.nulls(length)
-    if spec.kind == "text":
+    if spec.kind in ("text", "value"):
         array = _text(array, spec)
     elif spec.kind in ("int", "float", "decimal"):
         array = _numeric(array, spec, rejects, integer=spec.kind == "int")

@@ -271,6 +271,15 @@ def _capture(cursor, live: str, twin: str, timings: dict[str, float]) -> None:
     timings["apply: invalidate"] = round(time.monotonic() - started, 2)
 
 
+def relation_kind(table: str) -> str | None:
+    """pg_class.relkind of a layer's relation in public ('r' table, 'v' view), or None."""
+    with raw_cursor() as cursor:
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(format('public.%%I', %s))",
+                       [table])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def commune_codes() -> frozenset[str]:
     with raw_cursor() as cursor:
         cursor.execute(sql.COMMUNE_CODES)

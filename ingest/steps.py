@@ -10,7 +10,7 @@ import shapely
 from django.db import connection
 
 from ingest import crs as crs_module
-from ingest import fields, geometry, load
+from ingest import fields, geometry, load, publish_sql
 from ingest.errors import IngestError
 from ingest.pipeline import Context
 from layers import province
@@ -44,7 +44,7 @@ def load_domains(ctx: Context) -> None:
 
 def plan_fields(ctx: Context) -> None:
     names = ctx.decoder.names(ctx.source.raw_names)
-    ctx.plan = fields.plan(ctx.layer.id, names, ctx.options.mapping_fields, ctx.domains)
+    ctx.plan = fields.plan(ctx.layer, names, ctx.options.mapping_fields, ctx.domains)
     ctx.report.fields = ctx.plan.described()
 
 
@@ -92,6 +92,10 @@ def resolve_crs(ctx: Context) -> None:
 
 def staging_columns(ctx: Context) -> list[tuple[str, str]]:
     """(column, SQL type) of the target attributes (typed like the live table) and geometry."""
+    if ctx.layer.published:
+        types = publish_sql.column_types(ctx.layer.attributes)
+        columns = [(spec.name, types[spec.name]) for spec in ctx.plan.specs]
+        return [*columns, ("geom", "geometry")]
     model = model_for(ctx.layer.id)
     columns = [(spec.name, model._meta.get_field(spec.name).db_type(connection))
                for spec in ctx.plan.specs]
@@ -135,6 +139,12 @@ def _process(ctx: Context, batch: pa.RecordBatch, transformer, to_wgs84) -> pa.T
 def stage(ctx: Context) -> None:
     """Stream every batch through the checks and COPY the accepted rows into staging (or
     straight into the twin of a build and swap)."""
+    if ctx.layer.published and load.relation_kind(ctx.layer.table) == "v":
+        raise IngestError(f"lớp {ctx.layer.id} là bảng có sẵn đăng ký bằng publish --table: "
+                          "nạp dữ liệu vào bảng gốc bằng công cụ của bạn")
+    if ctx.options.mode == "upsert" and not ctx.layer.natural_key:
+        raise IngestError(f"lớp {ctx.layer.id} không có khóa tự nhiên nên không cập nhật theo "
+                          "khóa được: dùng --mode append hoặc replace")
     columns = staging_columns(ctx)
     if swap_expected(ctx):
         ctx.staging = load.Staging.into_twin(ctx.layer.table, ctx.source.count, columns,
@@ -173,6 +183,9 @@ def swap_expected(ctx: Context) -> bool:
 def reject_duplicates(ctx: Context) -> None:
     """Keep the first feature of each natural key; append mode also skips existing keys."""
     key = ctx.layer.natural_key
+    if not key:  # a published layer: every feature is new (upsert needs a key: see stage)
+        ctx.report.loaded = ctx.report.read - len(ctx.report.rejected)
+        return
     for fid, first in ctx.staging.remove_duplicates(key):
         ctx.report.reject(fid, f"trùng khóa tự nhiên ({', '.join(key)}) với đối tượng {first}")
         ctx.report.duplicates += 1

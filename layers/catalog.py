@@ -28,7 +28,7 @@ from typing import Any
 import psycopg2
 
 from layers import catalog_sql, registry
-from layers.registry import Access, Geometry, Layer, Sector, Style
+from layers.registry import Access, Attribute, Geometry, Layer, Origin, Sector, Style
 
 log = logging.getLogger(__name__)
 STOP_CHECK_SECONDS = 1.0
@@ -70,6 +70,10 @@ def style_json(style: Style) -> dict:
     return {**dataclasses.asdict(style), "classes": [list(pair) for pair in style.classes.items()]}
 
 
+def style_json_text(style: Style) -> str:
+    return json.dumps(style_json(style))
+
+
 def style_of(data: dict) -> Style:
     names = {f.name for f in dataclasses.fields(Style)}
     values = {key: value for key, value in data.items() if key in names}
@@ -88,9 +92,23 @@ def seed_row(layer: Layer, position: int) -> tuple:
             layer.id)
 
 
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def attributes_json(attributes: Iterable[Attribute]) -> str:
+    """The ``attributes`` column of a published layer."""
+    return json.dumps([dataclasses.asdict(a) for a in attributes], ensure_ascii=False)
+
+
+def attributes_of(data: list[dict]) -> tuple[Attribute, ...]:
+    return tuple(Attribute(item["name"], item.get("title") or item["name"], item["type"])
+                 for item in data)
+
+
 def layer_of(row: dict) -> Layer:
     """A catalog row as the typed layer every service reads."""
-    style = row["style"] if isinstance(row["style"], dict) else json.loads(row["style"])
+    style = _json(row["style"])
     return Layer(
         id=row["id"], model=row["model"] or "", title_vi=row["title_vi"],
         title_en=row["title_en"] or row["title_vi"], description_vi=row["description_vi"],
@@ -99,7 +117,8 @@ def layer_of(row: dict) -> Layer:
         style=style_of(style), access=Access(row["access"]),
         sensitive=tuple(row["sensitive"]), min_zoom=row["min_zoom"],
         max_zoom=row["max_zoom"], features=row["features"], tiles=row["tiles"],
-        editable=row["editable"])
+        editable=row["editable"], origin=Origin(row.get("origin") or "curated"),
+        attributes=attributes_of(_json(row.get("attributes") or "[]")))
 
 
 def registry_catalog() -> Catalog:

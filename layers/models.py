@@ -83,6 +83,8 @@ class IngestBatch(models.Model):
         db_table = "ingest_batches"
         verbose_name = _("Lô nhập dữ liệu")
         verbose_name_plural = _("Lô nhập dữ liệu")
+        # publishing a new layer (admin page and ``manage.py publish``) is no model's add
+        permissions = [("publish_layer", _("Có thể xuất bản lớp mới"))]
 
     def __str__(self) -> str:
         return f"{self.layer} ← {self.source}"

@@ -51,6 +51,28 @@ class Style:
     label: str | None = None
 
 
+class Origin(StrEnum):
+    CURATED = "curated"  # declared below, with a model and a migration
+    PUBLISHED = "published"  # added at run time by ``manage.py publish`` (no model)
+
+
+# the column types a published layer's attributes may have (their SQL: ingest/publish_sql.py)
+ATTRIBUTE_TYPES = ("text", "integer", "number", "date", "datetime", "boolean")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One attribute of a published layer: its column, the source's field name, its type."""
+
+    name: str
+    title: str
+    type: str
+
+    def __post_init__(self) -> None:
+        if self.type not in ATTRIBUTE_TYPES:
+            raise ValueError(f"attribute type {self.type!r}; known: {', '.join(ATTRIBUTE_TYPES)}")
+
+
 @dataclass(frozen=True)
 class Layer:
     """One layer of the base map (an OGC collection, a table, a model)."""
@@ -73,6 +95,13 @@ class Layer:
     features: bool = True
     tiles: bool = True
     editable: bool = True
+    origin: Origin = Origin.CURATED
+    # a published layer's columns (a curated layer's come from its model)
+    attributes: tuple[Attribute, ...] = ()
+
+    @property
+    def published(self) -> bool:
+        return self.origin is Origin.PUBLISHED
 
     @property
     def public(self) -> bool:

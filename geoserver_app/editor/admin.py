@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.gis.db import models as gis_models
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -14,12 +14,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from geoserver_app.editor import batches, history, sql, uploads
+from geoserver_app.editor import batches, history, publishing, sql, uploads
 from geoserver_app.editor.catalog_admin import CatalogAdmin
 from geoserver_app.editor.forms import FeatureForm, VersionConflict
 from geoserver_app.editor.geometry import FeatureGeometryField
 from geoserver_app.editor.models import Upload
 from geoserver_app.editor.widgets import BasemapWidget
+from ingest.errors import IngestError
+from ingest.publish import inspect, run_publish
 from layers import catalog, registry
 from layers.models import (
     AdminCommune,
@@ -360,7 +362,7 @@ class UploadAdmin(admin.ModelAdmin):
             uploads.allowed(request.user, layer, "append") for layer in registry.LAYERS)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._uploader(request)
+        return self._uploader(request) or publishing.may_publish(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return self._uploader(request)
@@ -391,8 +393,79 @@ class UploadAdmin(admin.ModelAdmin):
             uploads.start(upload)
             return HttpResponseRedirect(reverse("admin:editor_upload_change", args=[upload.pk]))
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.opts,
-                   "title": _("Upload a file into a layer")}
+                   "title": _("Upload a file into a layer"),
+                   "can_publish": publishing.may_publish(request.user)}
         return TemplateResponse(request, "editor/upload_form.html", context)
+
+    def get_urls(self) -> list:
+        publish = self.admin_site.admin_view(self.publish_view)
+        return [path("publish/", publish, name="editor_upload_publish"), *super().get_urls()]
+
+    def publish_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a file and preview it (step 1), then name and publish the layer (step 2)."""
+        if not publishing.may_publish(request.user):
+            raise PermissionDenied
+        if request.method == "POST" and "token" in request.POST:
+            return self._publish(request)
+        source = publishing.SourceForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and source.is_valid():
+            token = publishing.store(source.cleaned_data["file"])
+            options = {key: source.cleaned_data[key]
+                       for key in ("source_crs", "encoding", "layer_name")}
+            layer_form = publishing.LayerForm(initial={"token": token, **options})
+            return self._preview(request, layer_form, token, options) or self._publish_page(
+                request, source=source)
+        return self._publish_page(request, source=source)
+
+    def _preview(self, request: HttpRequest, layer_form, token: str, options: dict,
+                 error: str | None = None) -> HttpResponse | None:
+        try:
+            preview = inspect(publishing.source(token), source_crs=options["source_crs"] or None,
+                              encoding=options["encoding"] or None,
+                              layer_name=options["layer_name"] or None)
+        except IngestError as exc:
+            publishing.discard(token)
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
+        layer_form.fields["sensitive"].choices = [(a.name, f"{a.title} ({a.name})")
+                                                  for a in preview.attributes]
+        return self._publish_page(request, layer=layer_form, preview=preview, error=error,
+                                  map=publishing.preview_svg(preview),
+                                  extent=publishing.extent_text(preview))
+
+    def _publish(self, request: HttpRequest) -> HttpResponse:
+        token = request.POST.get("token", "")
+        options = {key: request.POST.get(key, "") for key in ("source_crs", "encoding",
+                                                              "layer_name")}
+        form = publishing.LayerForm(request.POST)
+        form.fields["sensitive"].choices = [(name, name) for name in
+                                            request.POST.getlist("sensitive")]
+        if not form.is_valid():
+            return self._preview(request, form, token, options) or self._publish_page(request)
+        try:
+            report = run_publish(publishing.source(token), form.entry(),
+                                 source_crs=options["source_crs"] or None,
+                                 encoding=options["encoding"] or None,
+                                 layer_name=options["layer_name"] or None,
+                                 user=request.user.get_username())
+        except (IngestError, ValidationError) as exc:
+            message = " ".join(getattr(exc, "messages", [str(exc)]))
+            return self._preview(request, form, token, options, error=message) or \
+                self._publish_page(request)
+        publishing.discard(token)
+        self.message_user(request, _("Layer %(id)s published: %(n)s features loaded, "
+                                     "%(r)s rejected.") % {"id": form.entry().id,
+                                                          "n": report.loaded,
+                                                          "r": len(report.rejected)},
+                          messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:index"))
+
+    def _publish_page(self, request: HttpRequest, **context) -> HttpResponse:
+        if "layer" not in context:
+            context.setdefault("source", publishing.SourceForm())
+        context = {**self.admin_site.each_context(request), "opts": self.opts,
+                   "title": _("Publish a new layer"), **context}
+        return TemplateResponse(request, "editor/publish.html", context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: dict | None = None) -> HttpResponse:

@@ -80,12 +80,21 @@ def metadata_section() -> dict:
     }
 
 
+def title_field(layer: registry.Layer) -> str:
+    """The attribute naming a feature: the last of the natural key, else a published
+    layer's first text attribute, else the id."""
+    if layer.natural_key:
+        return layer.natural_key[-1]
+    texts = [a.name for a in layer.attributes if a.type == "text" and a.name not in layer.sensitive]
+    return texts[0] if texts else "id"
+
+
 def feature_provider(layer: registry.Layer) -> dict:
     """Our fast PostGIS feature provider of one layer (all attributes)."""
     return {"type": "feature", "name": FEATURE_PROVIDER,
             "data": {"database": "default", "table": layer.table, "layer": layer.id},
             "id_field": "id", "time_field": "updated_at",
-            "title_field": layer.natural_key[-1], "editable": layer.editable,
+            "title_field": title_field(layer), "editable": layer.editable,
             "include_extra_query_parameters": True,  # ``after`` (keyset paging)
             "storage_crs": CRS84, "crs": list(OUTPUT_CRS),
             "properties": [a.name for a in schema.attributes(layer)]}

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""Attributes of each layer as the OGC API sees them, derived from the Django models."""
+"""Attributes of each layer as the OGC API sees them: a curated layer's from its Django
+model, a published layer's from the catalog."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,8 +48,25 @@ def _json_type(field: djm.Field) -> tuple[str, str | None]:
     return "string", None
 
 
+# a published attribute's type -> JSON Schema type and format
+_PUBLISHED_TYPES = {"text": ("string", None), "integer": ("integer", None),
+                    "number": ("number", None), "date": ("string", "date"),
+                    "datetime": ("string", "date-time"), "boolean": ("boolean", None)}
+_SYSTEM = (Attribute("created_at", "string", "date-time", "tạo lúc", False),
+           Attribute("updated_at", "string", "date-time", "cập nhật lúc", False),
+           Attribute("version", "integer", None, "phiên bản", False))
+
+
+def published_attributes(layer: registry.Layer) -> tuple[Attribute, ...]:
+    """A published layer's attributes, from the catalog (the source's names as titles)."""
+    return _SYSTEM + tuple(
+        Attribute(a.name, *_PUBLISHED_TYPES[a.type], a.title, False) for a in layer.attributes)
+
+
 def attributes(layer: registry.Layer) -> tuple[Attribute, ...]:
     """All attribute columns of a layer, in model order (sensitive ones included)."""
+    if layer.published:
+        return published_attributes(layer)
     result = []
     for field in model_for(layer.id)._meta.concrete_fields:
         if field.name in _NOT_ATTRIBUTES:

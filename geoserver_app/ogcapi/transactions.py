@@ -16,6 +16,7 @@ from http import HTTPStatus
 
 import psycopg2
 from django.core.exceptions import ValidationError
+from django.db import models as djm
 
 from geoserver_app import errors
 from geoserver_app.ogcapi import db, queries, schema
@@ -109,19 +110,38 @@ def content_srid(header: str | None) -> int:
     return CRS_URIS[uri]
 
 
+# the form field that checks a published attribute's value (a curated one's: its model's)
+_PUBLISHED_FIELDS = {
+    "text": lambda: djm.TextField(blank=True, null=True),
+    "integer": lambda: djm.BigIntegerField(blank=True, null=True),
+    "number": lambda: djm.FloatField(blank=True, null=True),
+    "date": lambda: djm.DateField(blank=True, null=True),
+    "datetime": lambda: djm.DateTimeField(blank=True, null=True),
+    "boolean": lambda: djm.BooleanField(blank=True, null=True),
+}
+
+
+def attribute_fields(layer: registry.Layer) -> dict[str, djm.Field]:
+    """The model field of each attribute, by name (built from the catalog if published)."""
+    if layer.published:
+        return {a.name: _PUBLISHED_FIELDS[a.type]() for a in layer.attributes}
+    return {f.name: f for f in models.model_for(layer.id)._meta.get_fields()
+            if isinstance(f, djm.Field)}
+
+
 def clean_properties(layer: registry.Layer, grant: Grant, properties: dict,
                      partial: bool) -> dict:
     """Validated column values; Refused 400 listing every problem."""
     writable = {a.name for a in schema.writable_attributes(layer)} - set(
         grant.hidden_attributes(layer))
-    model = models.model_for(layer.id)
+    model_fields = attribute_fields(layer)
     reasons = [f"{name}: không có thuộc tính này (unknown or read-only property)"
                for name in properties if name not in writable]
     values = {}
     for name in sorted(writable):
         if partial and name not in properties:
             continue
-        model_field = model._meta.get_field(name)
+        model_field = model_fields[name]
         value = properties.get(name, "" if model_field.blank and not model_field.null else None)
         try:
             values[name] = model_field.clean(value, None)

@@ -60,11 +60,13 @@ def write_vector(path: Path, columns: dict[str, list], geoms: list, *, crs: str 
 
 
 def write_legacy_shapefile(path: Path, columns: dict[bytes, list[bytes | int | float]],
-                           geoms: list, prj: str | None) -> Path:
+                           geoms: list, prj: str | None,
+                           geometry_type: str = "Polygon") -> Path:
     """A shapefile whose DBF holds raw legacy bytes (names and values), with no .cpg."""
     as_latin1 = {name.decode("latin-1"): [v.decode("latin-1") if isinstance(v, bytes) else v
                                           for v in values] for name, values in columns.items()}
-    write_vector(path, as_latin1, geoms, crs=None, encoding="ISO-8859-1")
+    write_vector(path, as_latin1, geoms, crs=None, encoding="ISO-8859-1",
+                 geometry_type=geometry_type)
     path.with_suffix(".cpg").unlink(missing_ok=True)
     if prj is not None:
         path.with_suffix(".prj").write_text(prj)
