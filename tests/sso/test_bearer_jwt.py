@@ -177,6 +177,9 @@ def call_guarded(path: str, token: str) -> tuple[str, bytes]:
     return status[0], body
 
 
+# the real WSGI handler closes the connection at each request's start (CONN_MAX_AGE 0), and
+# the request reads the catalog: outside a test transaction, as when served
+@pytest.mark.django_db(transaction=True)
 def test_the_wsgi_guard_of_the_api_paths_accepts_and_refuses_jwts(api_on, provider):
     good = provider.mint({"sub": "app", "aud": API_AUDIENCE, "scope": "gis.permits"})
     forged = provider.mint({"sub": "app", "aud": API_AUDIENCE}, key=new_key())
