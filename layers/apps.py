@@ -26,12 +26,16 @@ def seed_catalog(using: str = "default", **kwargs) -> None:
 def read_catalog():
     """The run-time catalog through Django's connection (thread-local: each request
     thread reads with its own)."""
-    from django.db import connection  # needs the app registry ready
+    from django.db import DatabaseError, connection  # needs the app registry ready
 
     from layers import catalog
 
-    with connection.cursor() as cursor:
-        return catalog.read(cursor)
+    try:
+        with connection.cursor() as cursor:
+            return catalog.read(cursor)
+    except DatabaseError as exc:  # Django's wrapper of the driver's errors
+        raise catalog.Unavailable(str(exc).splitlines()[0] if str(exc) else "no database") \
+            from exc
 
 
 def listener_connection():

@@ -145,6 +145,10 @@ def read(cursor) -> Catalog | None:
     return catalog_of(rows, cursor.fetchone()[0])
 
 
+class Unavailable(Exception):
+    """The catalog could not be read (the database is down); the last one is kept."""
+
+
 # --- the process's snapshot ---------------------------------------------------------------
 class Snapshot:
     """The current catalog of this process, reloaded once after each change notice."""
@@ -166,7 +170,7 @@ class Snapshot:
         self.stale = False
         try:
             loaded = self.loader()
-        except psycopg2.Error as exc:
+        except (psycopg2.Error, Unavailable) as exc:
             self.stale = True
             log.warning("layer catalog: %s; serving the last known catalog", exc)
             loaded = None

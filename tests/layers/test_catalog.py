@@ -139,3 +139,19 @@ def test_the_listener_hears_a_change_made_by_another_connection():
         catalog._subscribers.remove(heard.set)
         with connection.cursor() as cursor:
             cursor.execute("UPDATE layer_catalog SET title_en = 'Railways' WHERE id = 'railways'")
+
+
+def test_an_unreadable_catalog_keeps_the_last_one():
+    answers = [catalog.Catalog(5, registry.LAYERS[:2])]
+
+    def loader():
+        if answers:
+            return answers.pop()
+        raise catalog.Unavailable("connection refused")
+
+    snapshot = catalog.Snapshot(loader)
+    assert snapshot.current().version == 5
+    snapshot.invalidate()
+    assert snapshot.current().version == 5  # the database went away: the last one serves
+    assert snapshot.stale  # and the next call tries again
+    assert catalog.Snapshot(loader).current() == catalog.registry_catalog()
