@@ -300,3 +300,6 @@ def _steps(ctx: Context, entry: Entry, draft: Draft) -> None:
     steps.reject_duplicates(ctx)
     require_features(ctx)
     steps.apply_load(ctx)
+    with load.raw_cursor() as cursor:
+        for statement in q.create_indexes(entry.id):
+            cursor.execute(statement)
