@@ -184,6 +184,35 @@ def restore(connection, layer_id: str, actor: str) -> None:
     catalog.invalidate()
 
 
+def delete(connection, layer_id: str, actor: str, confirm: str) -> None:
+    """Delete a retired published layer's data and catalog entry (the audit keeps its rows).
+
+    Curated layers keep their tables (their models and migrations own them); a layer
+    registered with ``publish --table`` loses only the view the server made, never the
+    table a DBA loaded.
+    """
+    with connection.cursor() as cursor:
+        row = find_row(cursor, layer_id)
+        if not row.retired:
+            raise CatalogError(f"{layer_id} is live: retire it first "
+                               f"(manage.py layer retire {layer_id})")
+        if not row.layer.published:
+            raise CatalogError(f"{layer_id} is a curated layer: its table stays; retire keeps "
+                               "it hidden")
+        if confirm != layer_id:
+            raise CatalogError(f"deleting {layer_id}'s data cannot be undone: repeat its id "
+                               f"with --confirm {layer_id}")
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)",
+                       [row.layer.table])
+        kind = (cursor.fetchone() or [None])[0]
+        set_actor(cursor, actor)
+        if kind is not None:
+            statement = "DROP VIEW {}" if kind == "v" else "DROP TABLE {}"
+            cursor.execute(sql.SQL(statement).format(sql.Identifier(row.layer.table)))
+        cursor.execute("DELETE FROM layer_catalog WHERE id = %s", [layer_id])
+    catalog.invalidate()
+
+
 def history(connection, layer_id: str, limit: int = 20) -> list[tuple]:
     """The audit rows of a layer, newest first: (time, actor, operation, before, after)."""
     with connection.cursor() as cursor:

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """layer list | set ID [--access ..] [--sensitive A,B] [--title-vi ..] ... | retire ID |
-restore ID | history ID: the run-time catalog from the command line.
+restore ID | history ID | delete ID --confirm ID: the run-time catalog from the command line.
 
 Changes take effect on every worker of every app replica within seconds (no restart):
 the catalog table's trigger audits them and notifies the listeners.
@@ -40,6 +40,11 @@ class Command(BaseCommand):
         change.add_argument("--max-zoom", type=int, dest="max_zoom")
         for flag in ("features", "tiles", "editable"):
             change.add_argument(f"--{flag}", type=on_off, metavar="on|off")
+        remove = actions.add_parser(
+            "delete", help="xóa dữ liệu của lớp xuất bản đã ẩn (delete a retired published "
+                           "layer's data)")
+        remove.add_argument("id")
+        remove.add_argument("--confirm", default="", help="the layer id again")
         for name, words in (("retire", "ẩn lớp, giữ dữ liệu (hide, keep the data)"),
                             ("restore", "khôi phục lớp đã ẩn (bring back)"),
                             ("history", "lịch sử thay đổi (audit of changes)")):
@@ -48,7 +53,8 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         try:
             actions = {"list": self.do_list, "set": self.do_set, "retire": self.do_retire,
-                       "restore": self.do_restore, "history": self.do_history}
+                       "restore": self.do_restore, "history": self.do_history,
+                       "delete": self.do_delete}
             actions[action](options)
         except catalog_edit.CatalogError as exc:
             raise CommandError(str(exc)) from exc
@@ -88,6 +94,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             catalog_edit.restore(connection, options["id"], ACTOR)
         self.stdout.write(f"Đã khôi phục lớp {options['id']} (restored)")
+
+    def do_delete(self, options: dict) -> None:
+        with transaction.atomic():
+            catalog_edit.delete(connection, options["id"], ACTOR, options["confirm"])
+        self.stdout.write(f"Đã xóa lớp {options['id']} và dữ liệu của nó (deleted); lịch sử "
+                          "thay đổi danh mục vẫn được giữ")
 
     def do_history(self, options: dict) -> None:
         with connection.cursor() as cursor:
