@@ -44,7 +44,7 @@ def test_the_change_listener_purges_without_a_request(client, tile_env):
     client.get(base)
     watcher = purge.Watcher()
     watcher()  # what the process has seen so far
-    call_command("layer", "set", "roads", "--sensitive", "code")
+    call_command("layer", "set", "roads", "--sensitive", "surface")
     watcher()  # the listener thread hears the change notice
     assert not roads_file.exists() and not base_file.exists()
     watcher()  # idempotent: nothing changed since
