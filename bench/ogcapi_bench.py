@@ -15,6 +15,11 @@ requests of all rounds over their time; p99 is the worst round's. Stock pygeoapi
 them in each scenario (its abandoned backlog of multi-second tiles would starve the others).
 
     .venv/bin/python bench/ogcapi_bench.py [--parcels 200000] [--rounds 6] [--seconds 2]
+        [--published]
+
+``--published`` measures a layer published at run time instead of ``land_parcels``: the
+parcels are exported with ogr2ogr and published with ``manage.py publish`` (its own table,
+served from the run-time catalog); every server reads that table.
 """
 from __future__ import annotations
 
@@ -42,6 +47,7 @@ PEERS = Path(os.environ.get("OGCAPI_BENCH_PEERS", ROOT / "var" / "bench" / "peer
 PEER_PACKAGES = ["tipg==1.6.1", "uvicorn==0.54.0", "pygeoapi==0.24.0", "geoalchemy2==0.20.0",
                  "gunicorn==27.0.1", "psycopg2-binary==2.9.13"]
 COLUMNS, CELL, WEST, SOUTH = 500, 0.0004, 106.0, 21.2   # parcel grid in degrees
+LAYER = {"id": "land_parcels"}  # the measured layer (``--published``: a published copy)
 PROPERTIES = ["commune_code", "sheet_no", "parcel_no", "land_use_code", "area_m2", "address",
               "created_at", "updated_at", "version"]
 PARCELS_SQL = """
@@ -79,6 +85,31 @@ def prepare(url: str, n: int) -> tuple[int, int]:
         return cursor.fetchone()
 
 
+PUBLISHED = "thua_dat_xb"
+
+
+def publish_copy(url: str, work: Path) -> tuple[int, int]:
+    """The parcels as a layer published at run time (``PUBLISHED``); its (min, max) id."""
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    db, source = urlparse(url), work / "parcels.gpkg"
+    env = {**os.environ, "DATABASE_URL": url, "PGPASSWORD": db.password or ""}
+    subprocess.run(["ogr2ogr", "-f", "GPKG", str(source),
+                    f"PG:host={db.hostname} port={db.port} dbname={db.path[1:]} "
+                    f"user={db.username}", "-sql",
+                    f"SELECT {', '.join(PROPERTIES[:6])}, owner_name, geom FROM land_parcels",
+                    "-nln", "parcels"], env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", "publish", str(source), "--id", PUBLISHED,
+                    "--title-vi", "Thửa đất (xuất bản)", "--sector", "land", "--sensitive",
+                    "owner_name"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    with psycopg2.connect(url.replace("postgis://", "postgresql://")) as conn, \
+            conn.cursor() as cursor:
+        cursor.execute(f"SELECT min(id), max(id) FROM {PUBLISHED}")  # noqa: S608 (constant)
+        return cursor.fetchone()
+
+
 def peers_venv() -> Path:
     """The peers' virtualenv (created on first use)."""
     python = PEERS / "bin" / "python"
@@ -95,7 +126,7 @@ def stock_config(url: str, port: int) -> dict:
     db = urlparse(url)
     data = {"host": db.hostname, "port": db.port, "dbname": db.path[1:], "user": db.username,
             "password": db.password, "search_path": ["public"]}
-    common = {"data": data, "id_field": "id", "table": "land_parcels", "geom_field": "geom_4326"}
+    common = {"data": data, "id_field": "id", "table": LAYER["id"], "geom_field": "geom_4326"}
     return {
         "server": {"bind": {"host": "127.0.0.1", "port": port},
                    "url": f"http://127.0.0.1:{port}", "mimetype": "application/json",
@@ -109,7 +140,7 @@ def stock_config(url: str, port: int) -> dict:
                      "license": {"name": "b", "url": "http://localhost"},
                      "provider": {"name": "b", "url": "http://localhost"},
                      "contact": {"name": "b", "url": "http://localhost"}},
-        "resources": {"land_parcels": {
+        "resources": {LAYER["id"]: {
             "type": "collection", "title": "p", "description": "p", "keywords": ["p"],
             "extents": {"spatial": {"bbox": [-180, -90, 180, 90],
                                     "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
@@ -152,13 +183,13 @@ def servers(url: str, work: Path) -> dict[str, tuple[int, subprocess.Popen]]:
                   "--workers", "2", "--bind", f"127.0.0.1:{ports['ours']}",
                   "--no-control-socket"],
                  {"DATABASE_URL": url, "API_RATE_LIMIT": "0", "BASEMAP_VAR_DIR": str(work),
-                  "LOG_LEVEL": "WARNING"}, "/ogcapi/collections/land_parcels?f=json"),
+                  "LOG_LEVEL": "WARNING"}, f"/ogcapi/collections/{LAYER['id']}?f=json"),
         "tipg": ([str(bin_ / "uvicorn"), "tipg.main:app", "--workers", "2", "--port",
                   str(ports["tipg"]), "--log-level", "warning"],
                  {"DATABASE_URL": pg_url, "TIPG_DB_SCHEMAS": '["public"]'}, "/collections"),
         "pygeoapi": ([str(bin_ / "gunicorn"), "pygeoapi.flask_app:APP", "--workers", "2",
                       "--bind", f"127.0.0.1:{ports['pygeoapi']}", "--no-control-socket"],
-                     stock_env, "/collections/land_parcels?f=json"),
+                     stock_env, f"/collections/{LAYER['id']}?f=json"),
     }
     return {name: (ports[name], start(command, env, ports[name], probe, work / f"{name}.log"))
             for name, (command, env, probe) in commands.items()}
@@ -187,26 +218,27 @@ def scenarios(n: int, ids: tuple[int, int], count: int = 2000) -> dict[str, dict
     (x0, y1), (x1, y0) = tile_of(WEST, SOUTH, 15), tile_of(east, north, 15)
     tiles = [(rng.randint(x0, x1), rng.randint(y0, y1)) for _ in range(count)]
     fids = [rng.randint(*ids) for _ in range(count)]
-    tipg = "/collections/public.land_parcels"
+    layer = LAYER["id"]
+    tipg = f"/collections/public.{layer}"
     geom = "geom-column=geom_4326"
     return {
         "items bbox limit=100": {
-            "ours": [f"/ogcapi/collections/land_parcels/items?f=json&limit=100&bbox={b}"
+            "ours": [f"/ogcapi/collections/{layer}/items?f=json&limit=100&bbox={b}"
                      for b in bboxes],
             "tipg": [f"{tipg}/items?limit=100&bbox={b}&{geom}&properties={props}"
                      for b in bboxes],
-            "pygeoapi": [f"/collections/land_parcels/items?f=json&limit=100&bbox={b}"
+            "pygeoapi": [f"/collections/{layer}/items?f=json&limit=100&bbox={b}"
                          for b in bboxes]},
         "items/{id}": {
-            "ours": [f"/ogcapi/collections/land_parcels/items/{i}?f=json" for i in fids],
+            "ours": [f"/ogcapi/collections/{layer}/items/{i}?f=json" for i in fids],
             "tipg": [f"{tipg}/items/{i}?{geom}&properties={props}" for i in fids],
-            "pygeoapi": [f"/collections/land_parcels/items/{i}?f=json" for i in fids]},
+            "pygeoapi": [f"/collections/{layer}/items/{i}?f=json" for i in fids]},
         "z15 tiles": {
-            "ours": [f"/ogcapi/collections/land_parcels/tiles/WebMercatorQuad/15/{y}/{x}?f=mvt"
+            "ours": [f"/ogcapi/collections/{layer}/tiles/WebMercatorQuad/15/{y}/{x}?f=mvt"
                      for x, y in tiles],
             "tipg": [f"{tipg}/tiles/WebMercatorQuad/15/{x}/{y}?{geom}&properties="
                      "commune_code,sheet_no,parcel_no,land_use_code" for x, y in tiles],
-            "pygeoapi": [f"/collections/land_parcels/tiles/WebMercatorQuad/15/{y}/{x}?f=mvt"
+            "pygeoapi": [f"/collections/{layer}/tiles/WebMercatorQuad/15/{y}/{x}?f=mvt"
                          for x, y in tiles]},
     }
 
@@ -301,6 +333,8 @@ def main() -> None:
     parser.add_argument("--parcels", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=int, default=2, help="per round")
+    parser.add_argument("--published", action="store_true",
+                        help="measure a layer published at run time (its own table)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (bench-only)")
@@ -308,6 +342,9 @@ def main() -> None:
     with throwaway_cluster() as cluster:
         started = time.perf_counter()
         ids = prepare(cluster.url, args.parcels)
+        if args.published:
+            LAYER["id"] = PUBLISHED
+            ids = publish_copy(cluster.url, work)
         print(f"prepared {args.parcels:,} parcels in {time.perf_counter() - started:.0f} s")
         running = servers(cluster.url, work)
         ports = {name: port for name, (port, _proc) in running.items()}
