@@ -60,7 +60,9 @@ def create_indexes(layer_id: str) -> list[sql.Composed]:
     statements = [sql.SQL("CREATE INDEX {i} ON {t} USING {using}").format(
         i=sql.Identifier(f"{layer_id}_{suffix}"), t=table, using=sql.SQL(using))
         for suffix, using in (("geom", "gist (geom)"), ("g4326", "gist (geom_4326)"),
-                              ("batch", "btree (ingest_batch_id)"))]
+                              ("batch", "btree (ingest_batch_id)"),
+                              # Last-Modified of every page is max(updated_at): one lookup
+                              ("updated_at", "btree (updated_at)"))]
     return [*statements, sql.SQL("ANALYZE {}").format(table)]
 
 

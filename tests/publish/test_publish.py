@@ -65,6 +65,12 @@ def test_catalog_row_table_and_decoded_text(published):
         ("updated_at", "timestamp with time zone"), ("version", "integer"),
         ("ten_truong", "text"), ("hieutruong", "text"), ("so_hs", "bigint"),
         ("geom", "USER-DEFINED"), ("geom_4326", "USER-DEFINED"), ("ingest_batch_id", "bigint")]
+    with connection.cursor() as cursor:  # built after the load, like the curated layers'
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'truong_hoc' "
+                       "ORDER BY indexname")
+        assert [name for (name,) in cursor.fetchall()] == [
+            "truong_hoc_batch", "truong_hoc_g4326", "truong_hoc_geom", "truong_hoc_pkey",
+            "truong_hoc_updated_at"]
     assert rows() == [(EXPECTED_NAMES[0], EXPECTED_PRINCIPALS[0], 420, 9214, 4326, 1, True),
                       (EXPECTED_NAMES[1], EXPECTED_PRINCIPALS[1], 421, 9214, 4326, 1, True)]
 
