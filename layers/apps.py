@@ -1,6 +1,5 @@
 # SPDX-License-Identifier: MIT
 """The layer catalog app: registry, run-time catalog, models, registry/model checks."""
-import psycopg2
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -40,11 +39,7 @@ def read_catalog():
 
 def listener_connection():
     """A new psycopg2 connection to Django's default database, for LISTEN."""
-    env = libpq.environment()
-    return psycopg2.connect(host=env.get("PGHOST"), port=env.get("PGPORT"),
-                            user=env.get("PGUSER"), password=env.get("PGPASSWORD"),
-                            dbname=env.get("PGDATABASE"), connect_timeout=5,
-                            application_name="basemap-catalog-listener")
+    return libpq.connect("basemap-catalog-listener")
 
 
 class LayersConfig(AppConfig):

@@ -19,7 +19,6 @@ import dataclasses
 import json
 import logging
 import os
-import select
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,11 +26,10 @@ from typing import Any
 
 import psycopg2
 
-from layers import catalog_sql, registry
+from layers import catalog_sql, notify, registry
 from layers.registry import Access, Attribute, Geometry, Layer, Origin, Sector, Style
 
 log = logging.getLogger(__name__)
-STOP_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -231,54 +229,15 @@ def connect():
     return _connector()
 
 
-class Listener(threading.Thread):
-    """LISTEN layer_catalog; on each notice call the subscribers; reconnects with back-off.
-
-    A reconnection also counts as a change: notices sent while the connection was down are
-    lost, so the snapshot is reloaded rather than trusted.
-    """
+class Listener(notify.ChannelListener):
+    """LISTEN layer_catalog; on each notice (and each reconnection: notices sent while the
+    connection was down are lost) call the subscribers."""
 
     def __init__(self, connector: Callable[[], Any] = lambda: connect()) -> None:
-        super().__init__(name="layer-catalog", daemon=True)
-        self.connector = connector
-        self.stopping = threading.Event()
-        self.listening = threading.Event()
+        super().__init__("layer-catalog", catalog_sql.CHANNEL, connector)
         self.notices = 0
 
-    def stop(self) -> None:
-        self.stopping.set()
-
-    def run(self) -> None:
-        delay = 1.0
-        while not self.stopping.is_set():
-            try:
-                self.listen()
-                delay = 1.0
-            except (psycopg2.Error, OSError) as exc:
-                self.listening.clear()
-                log.warning("layer catalog listener: %s; retrying in %.0f s", exc, delay)
-                self.stopping.wait(delay)
-                delay = min(delay * 2, 30.0)
-
-    def listen(self) -> None:
-        connection = self.connector()
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(f"LISTEN {catalog_sql.CHANNEL}")
-            self.changed()
-            self.listening.set()
-            while not self.stopping.is_set():
-                ready, _w, _x = select.select([connection], [], [], STOP_CHECK_SECONDS)
-                if ready:
-                    connection.poll()
-                    if connection.notifies:
-                        connection.notifies.clear()
-                        self.changed()
-        finally:
-            connection.close()
-
-    def changed(self) -> None:
+    def heard(self, connection) -> None:
         self.notices += 1
         for callback in tuple(_subscribers):
             try:

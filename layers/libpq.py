@@ -4,6 +4,7 @@
 argument list or a connection string."""
 from __future__ import annotations
 
+import psycopg2
 from django.conf import settings
 
 
@@ -14,3 +15,12 @@ def environment() -> dict[str, str]:
               "PGUSER": db.get("USER") or "", "PGPASSWORD": db.get("PASSWORD") or "",
               "PGDATABASE": db.get("NAME") or "", "PGCONNECT_TIMEOUT": "5"}
     return {key: value for key, value in values.items() if value}
+
+
+def connect(application_name: str):
+    """A new psycopg2 connection of its own (a listener's), named in pg_stat_activity."""
+    env = environment()
+    return psycopg2.connect(host=env.get("PGHOST"), port=env.get("PGPORT"),
+                            user=env.get("PGUSER"), password=env.get("PGPASSWORD"),
+                            dbname=env.get("PGDATABASE"), connect_timeout=5,
+                            application_name=application_name)

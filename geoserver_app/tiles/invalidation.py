@@ -18,25 +18,22 @@ from __future__ import annotations
 
 import logging
 import os
-import select
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg2
 from mapproxy.config.loader import load_configuration
 from mapproxy.grid.tile_grid import TileGrid
 from mapproxy.srs import SRS
 from psycopg2 import sql
 
 from geoserver_app.tiles import environment, mapfile, mapproxy_config
+from layers import libpq, notify
 
 log = logging.getLogger(__name__)
 CHANNEL = "basemap_changes"
 BATCH = 500
-STOP_CHECK_SECONDS = 1.0
 TAKE_BATCH = sql.SQL(
     "DELETE FROM tile_invalidations WHERE id IN (SELECT id FROM tile_invalidations ORDER BY id "
     "LIMIT {limit} FOR UPDATE SKIP LOCKED) "
@@ -159,54 +156,19 @@ class Invalidator:
 
 def connect():
     """A new psycopg2 connection to Django's default database."""
-    env = environment.database_environment()
-    return psycopg2.connect(host=env.get("PGHOST"), port=env.get("PGPORT"),
-                            user=env.get("PGUSER"), password=env.get("PGPASSWORD"),
-                            dbname=env.get("PGDATABASE"), connect_timeout=5,
-                            application_name="basemap-tile-invalidation")
+    return libpq.connect("basemap-tile-invalidation")
 
 
-class Listener(threading.Thread):
-    """LISTEN basemap_changes and invalidate; reconnects with back-off when the DB goes."""
+class Listener(notify.ChannelListener):
+    """LISTEN basemap_changes and invalidate the tiles the queued changes cover."""
 
     def __init__(self, invalidator: Invalidator | None = None,
                  connector: Callable[[], Any] = connect) -> None:
-        super().__init__(name="tile-invalidation", daemon=True)
+        super().__init__("tile-invalidation", CHANNEL, connector)
         self.invalidator = invalidator or Invalidator()
-        self.connector = connector
-        self.stopping = threading.Event()
         self.processed = 0
 
-    def stop(self) -> None:
-        self.stopping.set()
-
-    def run(self) -> None:
-        delay = 1.0
-        while not self.stopping.is_set():
-            try:
-                self.listen()
-                delay = 1.0
-            except (psycopg2.Error, OSError) as exc:
-                log.warning("tile invalidation listener: %s; retrying in %.0f s", exc, delay)
-                self.stopping.wait(delay)
-                delay = min(delay * 2, 30.0)
-
-    def listen(self) -> None:
-        connection = self.connector()
-        try:
-            with connection, connection.cursor() as cursor:
-                cursor.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
-            self.drain(connection)
-            while not self.stopping.is_set():
-                ready, _w, _x = select.select([connection], [], [], STOP_CHECK_SECONDS)
-                if ready:
-                    connection.poll()
-                    connection.notifies.clear()
-                    self.drain(connection)
-        finally:
-            connection.close()
-
-    def drain(self, connection) -> None:
+    def heard(self, connection) -> None:
         rows, tiles = self.invalidator.process(connection)
         self.processed += rows
         if rows:
