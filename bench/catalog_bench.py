@@ -31,38 +31,17 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geoserver_app.ops.cluster import free_port, throwaway_cluster  # noqa: E402
+from bench import soak_bench  # noqa: E402
+from geoserver_app.ops.cluster import throwaway_cluster  # noqa: E402
 
 WORKERS = 4
 PROBE = "/ogcapi/collections/mineral_sites?f=json"
 LOAD = "/ogcapi/collections/roads/items?f=json&limit=50"
 
 
-def prepare(url: str, var: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "BASEMAP_VAR_DIR": str(var)}
-    for command in (["migrate", "-v0"], ["load_demo"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-
-
 def serve(url: str, var: Path, listener: bool) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "BASEMAP_VAR_DIR": str(var),
-           "API_RATE_LIMIT": "0", "TILE_RATE_LIMIT": "0", "BASEMAP_TILE_LISTENER": "0",
-           "BASEMAP_CATALOG_LISTENER": "1" if listener else "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "geoserver_app.wsgi:application",
-                             "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-                             "--no-control-socket", "--timeout", "60"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/healthz", timeout=10).status_code == 200:
-                return proc, base
-        except requests.RequestException:
-            time.sleep(0.5)
-    raise SystemExit("the server did not start")
+    return soak_bench.serve(url, var, WORKERS,
+                            {"BASEMAP_CATALOG_LISTENER": "1" if listener else "0"})
 
 
 def probe_round(pool: ThreadPoolExecutor, base: str) -> set[int]:
@@ -151,7 +130,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20)
     args = parser.parse_args()
     with throwaway_cluster() as cluster, tempfile.TemporaryDirectory() as tmp:
-        prepare(cluster.url, Path(tmp))
+        soak_bench.prepare(cluster.url, Path(tmp))
         run(cluster.url, Path(tmp), args.changes)
 
 

@@ -97,10 +97,13 @@ def worker_rss_mb(master: int) -> list[float]:
     return [int(v) / 1024 for v in out.split()]
 
 
-def serve(url: str, var: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def serve(url: str, var: Path, workers: int,
+          extra: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """gunicorn on the app, rate limits off; ``extra`` adds environment variables."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "BASEMAP_VAR_DIR": str(var),
-           "API_RATE_LIMIT": "0", "TILE_RATE_LIMIT": "0", "BASEMAP_TILE_LISTENER": "0"}
+           "API_RATE_LIMIT": "0", "TILE_RATE_LIMIT": "0", "BASEMAP_TILE_LISTENER": "0",
+           **(extra or {})}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "geoserver_app.wsgi:application",
                              "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                              "--no-control-socket", "--timeout", "60"], cwd=ROOT, env=env,

@@ -8,3 +8,8 @@ class IngestError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(message.split()))
+
+
+def first_line(exc: BaseException) -> str:
+    """An unforeseen error's first line (never the SQL that follows), or its type's name."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -19,7 +19,7 @@ SELECT CASE
     WHEN to_regtype(format('public.%%I', %(id)s)) IS NOT NULL THEN 'type'
 END
 """
-SET_ACTOR = "SELECT set_config('basemap.actor', %s, true)"
+SET_ACTOR = layer_sql.SET_ACTOR
 
 
 def column_types(attributes: tuple[Attribute, ...]) -> dict[str, str]:

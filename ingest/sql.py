@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from psycopg2 import sql
 
+from layers import sql as layer_sql
+
 STAGING_PREFIX = "ingest_stage_"
 
 FIND_STAGING = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE %s"
 TRY_LOCK = "SELECT pg_try_advisory_lock(%s)"
 LOCK = "SELECT pg_advisory_lock(%s)"
 UNLOCK = "SELECT pg_advisory_unlock(%s)"
-SET_ACTOR = "SELECT set_config('basemap.actor', %s, true)"
+SET_ACTOR = layer_sql.SET_ACTOR
 SET_HISTORY = "SELECT set_config('basemap.history', %s, true)"
 COMMUNE_CODES = "SELECT DISTINCT code FROM admin_communes"
 PROVINCE_REGION = ("SELECT ST_AsBinary(ST_Buffer(ST_Union(ST_SimplifyPreserveTopology(geom, 50)), "

@@ -11,15 +11,12 @@ def seed_catalog(using: str = "default", **kwargs) -> None:
     """Add the registry's curated layers missing from ``layer_catalog`` (never overwrites)."""
     from django.db import connections, transaction  # needs the app registry ready
 
-    from layers import catalog, catalog_sql, registry
+    from layers import catalog
 
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute("SELECT to_regclass('layer_catalog') IS NOT NULL")
-        if not cursor.fetchone()[0]:
-            return
-        cursor.execute("SELECT set_config('basemap.actor', 'migration:registry', true)")
-        for position, layer in enumerate(registry.LAYERS):
-            cursor.execute(catalog_sql.SEED, catalog.seed_row(layer, position))
+        if cursor.fetchone()[0]:
+            catalog.seed(cursor)
 
 
 def read_catalog():

@@ -27,6 +27,7 @@ from typing import Any
 import psycopg2
 
 from layers import catalog_sql, notify, registry
+from layers import sql as layer_sql
 from layers.registry import Access, Attribute, Geometry, Layer, Origin, Sector, Style
 
 log = logging.getLogger(__name__)
@@ -85,9 +86,17 @@ def seed_row(layer: Layer, position: int) -> tuple:
     return (layer.id, "curated", layer.model, layer.table, layer.title_vi, layer.title_en,
             layer.description_vi, layer.description_en, layer.sector.value,
             layer.geometry.value, list(layer.natural_key), layer.access.value,
-            list(layer.sensitive), json.dumps(style_json(layer.style)), layer.min_zoom,
+            list(layer.sensitive), style_json_text(layer.style), layer.min_zoom,
             layer.max_zoom, layer.features, layer.tiles, layer.editable, "[]", position,
             layer.id)
+
+
+def seed(cursor) -> None:
+    """Insert the registry's curated layers missing from ``layer_catalog`` (an analyst's
+    edit is never overwritten), as the registry's migration."""
+    cursor.execute(layer_sql.SET_ACTOR, ["migration:registry"])
+    for position, layer in enumerate(registry.LAYERS):
+        cursor.execute(catalog_sql.SEED, seed_row(layer, position))
 
 
 def _json(value: Any) -> Any:

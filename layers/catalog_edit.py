@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from psycopg2 import sql
 
 from layers import catalog, catalog_sql
+from layers import sql as layer_sql
 from layers.registry import Access, Layer, Sector
 
 # columns a layer's table has that are not its attributes
@@ -140,7 +141,7 @@ def checked_changes(cursor, layer: Layer, changes: dict) -> dict:
 
 
 def set_actor(cursor, actor: str) -> None:
-    cursor.execute("SELECT set_config('basemap.actor', %s, true)", [actor])
+    cursor.execute(layer_sql.SET_ACTOR, [actor])
 
 
 def update(connection, layer_id: str, actor: str, **changes) -> Layer:

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from layers import registry
+from layers import sql as layer_sql
 from layers.demo import DemoData, Feature
 from layers.models import (
     STORAGE_SRID,
@@ -66,7 +67,7 @@ def clear() -> dict[str, int]:
 def _set_actor(actor: str) -> None:
     """Tell the change-capture triggers who writes, for this transaction only."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('basemap.actor', %s, true)", [actor])
+        cursor.execute(layer_sql.SET_ACTOR, [actor])
 
 
 def _load_layer(layer_id: str, features: list[Feature], origin: str, created_by: str) -> int:

@@ -28,6 +28,9 @@ def drop_touch_trigger(table: str) -> sql.Composed:
     return sql.SQL("DROP TRIGGER IF EXISTS {name} ON {table}").format(
         name=sql.Identifier(f"{table}_touch"), table=sql.Identifier(table))
 
+# the author the triggers record for the rest of the transaction (read by basemap_actor())
+SET_ACTOR = "SELECT set_config('basemap.actor', %s, true)"
+
 # --- change capture: history, tombstones, tile invalidation queue ----------------------
 CHANGE_CAPTURE_TABLES = """
 CREATE TABLE IF NOT EXISTS feature_history (

@@ -16,13 +16,12 @@ from tests.support.servers import ROOT, wait_for_http
 
 # The tile-invalidation listener thread belongs to servers; tests start one when they need it.
 # The environment is for the servers the tests start; pytest-django loaded the settings already.
-os.environ.setdefault("BASEMAP_TILE_LISTENER", "0")
-os.environ.setdefault("BASEMAP_CATALOG_LISTENER", "0")
-settings.BASEMAP_TILE_LISTENER = os.environ["BASEMAP_TILE_LISTENER"].strip().lower() not in {
-    "0", "false", "no", "off"}
-# the catalog listener too: a test that needs one starts it, or serves with it on
-settings.CATALOG_LISTENER = os.environ["BASEMAP_CATALOG_LISTENER"].strip().lower() not in {
-    "0", "false", "no", "off"}
+# The catalog listener too: a test that needs one starts it, or serves with it on.
+for variable, setting in (("BASEMAP_TILE_LISTENER", "BASEMAP_TILE_LISTENER"),
+                          ("BASEMAP_CATALOG_LISTENER", "CATALOG_LISTENER")):
+    os.environ.setdefault(variable, "0")
+    setattr(settings, setting, os.environ[variable].strip().lower() not in {
+        "0", "false", "no", "off"})
 
 if not os.environ.get("DATABASE_URL"):
     pytest.exit("DATABASE_URL is not set: run the tests with `make test` "

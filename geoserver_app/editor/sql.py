@@ -13,12 +13,13 @@ from django.db import connection
 from psycopg2 import sql
 
 from layers import province, registry
+from layers import sql as layer_sql
 
 
 def set_actor(username: str) -> None:
     """``SET LOCAL basemap.actor = 'user:<username>'`` for the current transaction."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('basemap.actor', %s, true)", [f"user:{username}"])
+        cursor.execute(layer_sql.SET_ACTOR, [f"user:{username}"])
 
 
 def update_if_version(layer: registry.Layer, pk: int, version: int,

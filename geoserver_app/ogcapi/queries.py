@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from psycopg2 import sql
 
+from layers import sql as layer_sql
+
 CRS84_SRID = 0  # our marker: CRS84 (lon/lat), the generated geom_4326 column as stored
 # target SRID -> (geometry expression over alias t, ST_AsGeoJSON decimal digits)
 _GEOMETRY = {
@@ -132,7 +134,7 @@ _INPUT = {
     3405: ("ST_SetSRID(ST_GeomFromGeoJSON(%(geojson)s), 3405)"),
     9214: ("ST_SetSRID(ST_GeomFromGeoJSON(%(geojson)s), 9214)"),
 }
-SET_ACTOR = sql.SQL("SELECT set_config('basemap.actor', %s, true)")
+SET_ACTOR = sql.SQL(layer_sql.SET_ACTOR)
 
 
 def check_geometry(srid: int, multi: bool) -> sql.Composable:

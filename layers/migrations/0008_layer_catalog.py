@@ -2,15 +2,13 @@
 """The run-time layer catalog and its audit (layers/catalog_sql.py), seeded from the registry."""
 from django.db import migrations
 
-from layers import catalog, catalog_sql, registry
+from layers import catalog, catalog_sql
 
 
 def create(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(catalog_sql.TABLES)
-        cursor.execute("SELECT set_config('basemap.actor', 'migration:registry', true)")
-        for position, layer in enumerate(registry.LAYERS):
-            cursor.execute(catalog_sql.SEED, catalog.seed_row(layer, position))
+        catalog.seed(cursor)
 
 
 def drop(apps, schema_editor):

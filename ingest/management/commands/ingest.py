@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from ingest.api import run_ingest
 from ingest.encoding import ENCODINGS
-from ingest.errors import IngestError
+from ingest.errors import IngestError, first_line
 from ingest.pipeline import MODES
 
 PROGRESS_FROM = 50_000  # features; smaller loads finish before a bar helps
@@ -78,8 +78,7 @@ class Command(BaseCommand):
         except IngestError as exc:
             raise CommandError(f"{exc} (lớp không thay đổi)") from exc
         except (DatabaseError, psycopg2.Error) as exc:  # unforeseen: still one line, no SQL
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise CommandError(f"lỗi cơ sở dữ liệu: {first} (lớp không thay đổi; báo cho "
+            raise CommandError(f"lỗi cơ sở dữ liệu: {first_line(exc)} (lớp không thay đổi; báo cho "
                                "quản trị hệ thống nếu lặp lại)") from exc
         finally:
             bar.close()

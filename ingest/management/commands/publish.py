@@ -11,7 +11,7 @@ from django.db import DatabaseError
 
 from ingest import register
 from ingest.encoding import ENCODINGS
-from ingest.errors import IngestError
+from ingest.errors import IngestError, first_line
 from ingest.management.commands.ingest import ProgressBar
 from ingest.publish import Entry, run_publish
 from layers.registry import Access, Sector
@@ -62,8 +62,7 @@ class Command(BaseCommand):
         except IngestError as exc:
             raise CommandError(f"{exc} (không xuất bản gì / nothing published)") from exc
         except (DatabaseError, psycopg2.Error) as exc:  # unforeseen: still one line, no SQL
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise CommandError(f"lỗi cơ sở dữ liệu: {first} (không xuất bản gì / nothing "
+            raise CommandError(f"lỗi cơ sở dữ liệu: {first_line(exc)} (không xuất bản gì / nothing "
                                "published)") from exc
         finally:
             bar.close()
