@@ -42,18 +42,25 @@ class Grant:
     rights: tuple[tuple[str, LayerRights], ...]
     name: str = field(default="public", compare=False)
 
-    def for_layer(self, layer_id: str) -> LayerRights | None:
-        """The rights on a live layer: this grant's own, plus reading it when it is public."""
-        layer = catalog.current().find(layer_id)
+    @functools.cached_property
+    def own(self) -> dict[str, LayerRights]:
+        """This grant's own rights by layer id (built once per grant, not per question)."""
+        return dict(self.rights)
+
+    def for_layer(self, layer_id: str,
+                  current: catalog.Catalog | None = None) -> LayerRights | None:
+        """The rights on a live layer of ``current`` (default: the process's catalog): this
+        grant's own, plus reading it when it is public."""
+        layer = (current or catalog.current()).find(layer_id)
         if layer is None:
             return None
-        own = dict(self.rights).get(layer_id)
+        own = self.own.get(layer_id)
         if layer.public:
             return own.union(LayerRights()) if own else LayerRights()
         return own
 
-    def can_read(self, layer_id: str) -> bool:
-        rights = self.for_layer(layer_id)
+    def can_read(self, layer_id: str, current: catalog.Catalog | None = None) -> bool:
+        rights = self.for_layer(layer_id, current)
         return rights is not None and rights.read
 
     def can_write(self, layer_id: str) -> bool:
@@ -67,7 +74,8 @@ class Grant:
 
     def visible_layers(self) -> tuple[registry.Layer, ...]:
         """The live layers this grant may read, in catalog order."""
-        return tuple(layer for layer in catalog.current().layers if self.can_read(layer.id))
+        current = catalog.current()
+        return tuple(layer for layer in current.layers if self.can_read(layer.id, current))
 
     def layer(self, layer_id: str) -> registry.Layer | None:
         """The catalog entry of a layer this grant may read, else None."""
@@ -85,7 +93,7 @@ class Grant:
 
     def extended(self, extra: Iterable[tuple[str, LayerRights]], name: str) -> Grant:
         """This grant plus ``extra`` rights (union per layer), ordered by layer id."""
-        merged = dict(self.rights)
+        merged = dict(self.own)
         for layer_id, rights in extra:
             merged[layer_id] = merged.get(layer_id, LayerRights(read=False)).union(rights)
         return Grant(tuple(sorted(merged.items())), name)

@@ -47,7 +47,7 @@ WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 def needs_full(grant: grants.Grant, layers: Catalog | None = None) -> bool:
     """True when the grant may read at least one internal layer of the catalog."""
     layers = layers or catalog.current()
-    return any(grant.can_read(layer.id) for layer in layers.layers if not layer.public)
+    return any(grant.can_read(layer.id, layers) for layer in layers.layers if not layer.public)
 
 
 def json_error(start_response: Callable, status: int, code: str, message: str,
