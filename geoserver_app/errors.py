@@ -15,11 +15,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from http import HTTPStatus
 
 from django.http import JsonResponse
 
 CONTENT_TYPE = "application/json; charset=utf-8"
+# set when this request's answer is a 503 because PostgreSQL could not be reached (a failover,
+# a restart): geoserver_app/ops/retry.py then runs a safe read once more
+DATABASE_FAILED: ContextVar[bool] = ContextVar("database_failed", default=False)
+
+
+def database_unavailable() -> None:
+    """Note that the request failed on the database connection, not on its input."""
+    DATABASE_FAILED.set(True)
 
 
 def body(code: str, description: str, description_en: str | None = None,

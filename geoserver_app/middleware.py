@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from geoserver_app import errors
+from geoserver_app.ogcapi.db import DatabaseUnavailable
 from geoserver_app.security import access
 from geoserver_app.security.tokens import InvalidToken
 
@@ -73,15 +74,21 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, (OperationalError, InterfaceError, DatabaseUnavailable)):
             return None
         log.warning("database unavailable: %s", exception)
+        errors.database_unavailable()
         close_broken_connection()
+        description = ("Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít phút. "
+                       "(The database is temporarily unavailable.)")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            # the connection broke mid-request (a failover): the change may or may not have
+            # been committed, and only a read can tell
+            description += (" Thay đổi có thể chưa được lưu: hãy đọc lại đối tượng trước khi "
+                            "gửi lại. (Your change may not have been saved: read the feature "
+                            "again before resending it.)")
         return errors.response(HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable",
-                               "Cơ sở dữ liệu tạm thời không truy cập được; "
-                               "vui lòng thử lại sau ít phút. "
-                               "(The database is temporarily unavailable.)",
-                               headers={"Retry-After": "5"})
+                               description, headers={"Retry-After": "5"})
 
 
 def close_broken_connection() -> None:

@@ -3,7 +3,8 @@
 
 API paths (``/ogcapi``, ``/tiles``) pass through ``guard`` first: it resolves the caller's
 grant once (401 for a bad token), rate-limits per token or client address (429), and puts the
-grant in the environ where every service reads it.
+grant in the environ where every service reads it. A safe read that failed on a broken
+database connection (a failover) is run once more by ``ops/retry``.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def create_application() -> WSGIApp:
     django_app = get_wsgi_application()  # sets Django up: import the services after it
     from django.conf import settings
 
-    from geoserver_app.ops import observe
+    from geoserver_app.ops import observe, retry
     from geoserver_app.security import guard
     from geoserver_app.tiles import service
     from layers import catalog
@@ -46,7 +47,8 @@ def create_application() -> WSGIApp:
     if settings.CATALOG_LISTENER:
         catalog.follow_changes()
     site = dispatcher(django_app, service.create_app())
-    return observe.observe(guard.protect(site, guard.RateLimiter.from_settings()))
+    guarded = guard.protect(site, guard.RateLimiter.from_settings())
+    return observe.observe(retry.retry_reads(guarded))
 
 
 application = create_application()

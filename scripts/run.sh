@@ -22,8 +22,8 @@ if [[ -n ${DJANGO_SUPERUSER_USERNAME:-} && -n ${DJANGO_SUPERUSER_PASSWORD:-} ]];
     # the first administrator comes from the environment (there is no default password)
     $PY manage.py ensure_superuser
 fi
-# metrics of all gunicorn workers, aggregated (emptied at each start)
-export PROMETHEUS_MULTIPROC_DIR="$VAR_DIR/prometheus"
+# metrics of all gunicorn workers, aggregated (emptied at each start; one per app node)
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$VAR_DIR/prometheus}"
 rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 echo "run: serving http://127.0.0.1:${PORT:-8000}/ (Ctrl-C stops; 'make stop' stops PostGIS)"
 exec .venv/bin/gunicorn geoserver_app.wsgi:application \

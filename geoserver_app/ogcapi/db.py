@@ -14,6 +14,8 @@ from django.conf import settings
 from psycopg2.pool import ThreadedConnectionPool
 from pygeoapi.provider.base import ProviderConnectionError
 
+from geoserver_app import errors, routers
+
 # connections kept open per process (gunicorn sync workers use one at a time)
 # Planner settings for many small, index-driven API queries: on SSDs a random page costs
 # about a sequential one (else a z15 tile of 200k parcels is planned as a parallel seq scan,
@@ -28,6 +30,10 @@ class DatabaseUnavailable(ProviderConnectionError):
     http_status_code = HTTPStatus.SERVICE_UNAVAILABLE
     default_msg = ("Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít phút. "
                    "(The database is temporarily unavailable; retry in a few minutes.)")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        errors.database_unavailable()
 
 
 def connection_params(alias: str = "default") -> dict:
@@ -66,15 +72,26 @@ def close_pools() -> None:
         _POOLS.clear()
 
 
+def read_alias(alias: str) -> str:
+    """Where a read-only statement goes: the hot standby when ``DATABASE_REPLICA_URL`` is set
+    (as the ORM's reads, geoserver_app/routers.py), unless the request writes."""
+    if (alias == "default" and routers.REPLICA in settings.DATABASES
+            and not routers.PRIMARY_ONLY.get()):
+        return routers.REPLICA
+    return alias
+
+
 @contextmanager
 def connection(alias: str = "default",
                autocommit: bool = False) -> Iterator[psycopg2.extensions.connection]:
     """A pooled connection in a transaction: committed on success, rolled back on error.
 
     ``autocommit`` is for a single read-only statement: no BEGIN and COMMIT round trips
-    (~0.5 ms of a ~3 ms page under load). A broken connection is discarded; an unreachable
+    (~0.5 ms of a ~3 ms page under load), on the standby when there is one. A broken connection is discarded; an unreachable
     database raises ``DatabaseUnavailable``.
     """
+    if autocommit:
+        alias = read_alias(alias)
     try:
         conn = pool(alias).getconn()
     except psycopg2.OperationalError as err:

@@ -96,6 +96,7 @@ def protect(app: Callable, limiter: RateLimiter) -> Callable:
                 f"Khóa API không hợp lệ ({exc}). Invalid token: ask the administrator for a "
                 "new one.", headers=[("WWW-Authenticate", 'Bearer error="invalid_token"')])
         except DatabaseError:
+            errors.database_unavailable()
             return errors.wsgi(
                 start_response, HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable",
                 "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau.",
