@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Small Django views: health check and the public map viewer."""
+"""Small Django views: health checks and the public map viewer."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -25,6 +25,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
                             headers={"Retry-After": "5", "Cache-Control": "no-store"})
     return JsonResponse({"status": "ok", "database": "up", "postgis": postgis},
                         headers={"Cache-Control": "no-store"})
+
+
+def livez(request: HttpRequest) -> JsonResponse:
+    """200 while this app process serves requests, whatever the database's state: what a
+    load balancer checks (``/healthz`` would take every app node out during a failover)."""
+    return JsonResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
 
 @gzip_page  # ~64 kB of HTML+JSON (style, communes) to ~10 kB; the page holds no secret

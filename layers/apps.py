@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The layer catalog app: registry, run-time catalog, models, registry/model checks."""
+import contextlib
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -22,14 +24,16 @@ def seed_catalog(using: str = "default", **kwargs) -> None:
 def read_catalog():
     """The run-time catalog through Django's connection (thread-local: each request
     thread reads with its own)."""
-    from django.db import DatabaseError, connection  # needs the app registry ready
+    from django.db import Error, connection  # needs the app registry ready
 
     from layers import catalog
 
     try:
         with connection.cursor() as cursor:
             return catalog.read(cursor)
-    except DatabaseError as exc:  # Django's wrapper of the driver's errors
+    except Error as exc:  # Django's wrapper of the driver's errors (InterfaceError too)
+        with contextlib.suppress(Error):
+            connection.close()  # broken by a failover: the next read connects again
         raise catalog.Unavailable(str(exc).splitlines()[0] if str(exc) else "no database") \
             from exc
 

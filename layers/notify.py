@@ -20,7 +20,8 @@ from psycopg2 import sql
 
 log = logging.getLogger(__name__)
 STOP_CHECK_SECONDS = 1.0
-MAX_RETRY_SECONDS = 30.0
+# a failover takes 10-30 s: retrying every 5 s at most catches up soon after it
+MAX_RETRY_SECONDS = 5.0
 
 
 class ChannelListener(threading.Thread, ABC):

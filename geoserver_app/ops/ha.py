@@ -422,7 +422,7 @@ listen web
     balance roundrobin
     timeout client 120s
     timeout server 120s
-    option httpchk GET /healthz
+    option httpchk GET /livez
     http-check expect status 200
     # a refused connection never reached an app: retried for every method; a request that
     # reached a node that died is retried only when safe (a POST may have been applied)

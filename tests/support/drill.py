@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -51,6 +52,7 @@ class Load:
     outcomes: list[Outcome] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
     sequence: itertools.count = field(default_factory=itertools.count)
+    run: str = field(default_factory=lambda: secrets.token_hex(3))  # unique codes per drill
 
     def start(self) -> None:
         self.threads = [threading.Thread(target=self.read, daemon=True)
@@ -85,10 +87,10 @@ class Load:
                    "Content-Type": "application/geo+json"}
         while not self.stopping.is_set():
             number = next(self.sequence)
-            name = f"drill-{os.getpid()}-{number}"
+            name = f"drill-{self.run}-{number}"
             lon = EDIT_AREA[0] + (number % 50) * 0.0002
             feature = {"type": "Feature", "properties": {
-                "code": f"DR{number}", "name": name, "road_class": "commune"},
+                "code": f"D{self.run}{number}", "name": name, "road_class": "commune"},
                 "geometry": {"type": "LineString",
                              "coordinates": [[lon, EDIT_AREA[1]], [lon, EDIT_AREA[1] + 0.002]]}}
             started = time.time()
