@@ -6,12 +6,12 @@ import logging
 from http import HTTPStatus
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, InternalError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from geoserver_app import errors
-from geoserver_app.ogcapi.db import DatabaseUnavailable
+from geoserver_app.ogcapi import db
 from geoserver_app.security import access
 from geoserver_app.security.tokens import InvalidToken
 
@@ -74,7 +74,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError, DatabaseUnavailable)):
+        standby = isinstance(exception, InternalError) and isinstance(
+            exception.__cause__, db.STANDBY_ERRORS)  # a write on a node a failover demoted
+        if not (standby or isinstance(exception, (OperationalError, InterfaceError,
+                                                  db.DatabaseUnavailable))):
             return None
         log.warning("database unavailable: %s", exception)
         errors.database_unavailable()

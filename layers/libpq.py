@@ -9,11 +9,13 @@ from django.conf import settings
 
 
 def environment() -> dict[str, str]:
-    """PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (and a connect timeout)."""
+    """PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (a connect timeout, and
+    ``target_session_attrs`` when DATABASE_URL asks for one)."""
     db = settings.DATABASES["default"]
     values = {"PGHOST": db.get("HOST") or "127.0.0.1", "PGPORT": str(db.get("PORT") or 5432),
               "PGUSER": db.get("USER") or "", "PGPASSWORD": db.get("PASSWORD") or "",
-              "PGDATABASE": db.get("NAME") or "", "PGCONNECT_TIMEOUT": "5"}
+              "PGDATABASE": db.get("NAME") or "", "PGCONNECT_TIMEOUT": "5",
+              "PGTARGETSESSIONATTRS": db.get("OPTIONS", {}).get("target_session_attrs", "")}
     return {key: value for key, value in values.items() if value}
 
 
@@ -23,4 +25,5 @@ def connect(application_name: str):
     return psycopg2.connect(host=env.get("PGHOST"), port=env.get("PGPORT"),
                             user=env.get("PGUSER"), password=env.get("PGPASSWORD"),
                             dbname=env.get("PGDATABASE"), connect_timeout=5,
+                            target_session_attrs=env.get("PGTARGETSESSIONATTRS", "any"),
                             application_name=application_name)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from http import HTTPStatus
 
 import psycopg2
+import psycopg2.errors
 import psycopg2.extensions
 from django.conf import settings
 from psycopg2.pool import ThreadedConnectionPool
@@ -36,6 +37,11 @@ class DatabaseUnavailable(ProviderConnectionError):
         errors.database_unavailable()
 
 
+# a write on a connection to a node that a failover turned into a standby (or not yet into
+# the primary): the connection is dropped and the client told to retry, like a broken one
+STANDBY_ERRORS = (psycopg2.errors.ReadOnlySqlTransaction,)
+
+
 def connection_params(alias: str = "default") -> dict:
     """psycopg2 keyword arguments from Django's DATABASES entry."""
     db = settings.DATABASES[alias]
@@ -43,7 +49,9 @@ def connection_params(alias: str = "default") -> dict:
               "password": db.get("PASSWORD") or None, "host": db.get("HOST") or None,
               "port": db.get("PORT") or None,
               "connect_timeout": db.get("OPTIONS", {}).get("connect_timeout", 3),
-              "application_name": "basemap-ogcapi", "options": SESSION_OPTIONS}
+              "application_name": "basemap-ogcapi", "options": SESSION_OPTIONS,
+              # ?target_session_attrs=read-write in DATABASE_URL: never a standby for writes
+              "target_session_attrs": db.get("OPTIONS", {}).get("target_session_attrs")}
     return {k: v for k, v in params.items() if v is not None}
 
 
@@ -104,7 +112,7 @@ def connection(alias: str = "default",
         else:
             with conn:
                 yield conn
-    except (psycopg2.OperationalError, psycopg2.InterfaceError) as err:
+    except (psycopg2.OperationalError, psycopg2.InterfaceError, *STANDBY_ERRORS) as err:
         broken = True
         raise DatabaseUnavailable(str(err)) from None
     finally:

@@ -202,6 +202,8 @@ def _write(cursor, statement: object, params: list) -> None:
     try:
         cursor.execute(statement, params)
     except (psycopg2.IntegrityError, psycopg2.DataError, psycopg2.InternalError) as err:
+        if isinstance(err, db.STANDBY_ERRORS):
+            raise  # not a refusal: a node that is no longer the primary (db.connection: 503)
         raise _database_refusal(err) from None
 
 

@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -119,7 +120,8 @@ class Lab:
     def app_environment(self, app: str) -> dict[str, str]:
         """What an app node runs with: writes through the leader port, reads on any node."""
         return {**os.environ,
-                "DATABASE_URL": self.database_url(self.ports.read_write),
+                "DATABASE_URL": self.database_url(self.ports.read_write)
+                + "?target_session_attrs=read-write",
                 "DATABASE_REPLICA_URL": self.database_url(self.ports.read_only),
                 "BASEMAP_VAR_DIR": str(self.root / "app"),  # shared: one tile cache
                 "PROMETHEUS_MULTIPROC_DIR": str(self.root / "app" / f"prometheus-{app}"),
@@ -296,10 +298,26 @@ class Lab:
                          in ports.apps.items())
         text = HAPROXY.format(socket=self.root / "haproxy.sock", read_write=ports.read_write,
                               read_only=ports.read_only, web=ports.web,
-                              postgres=servers(ports.postgres), apps=apps)
+                              postgres=servers(ports.postgres), apps=apps,
+                              workers=os.environ.get("WEB_WORKERS", "3"))
         path = self.root / "haproxy.cfg"
         path.write_text(text)
         return path
+
+    def balanced(self, section: str = "web") -> set[str]:
+        """The servers HAProxy now sends ``section``'s traffic to (its stats socket)."""
+        try:
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(3)
+                sock.connect(str(self.root / "haproxy.sock"))
+                sock.sendall(b"show stat\n")
+                answer = b"".join(iter(lambda: sock.recv(65536), b"")).decode()
+        except OSError:
+            return set()
+        rows = [line.split(",") for line in answer.splitlines() if line and line[0] != "#"]
+        return {row[1] for row in rows
+                if row[0] == section and row[1] not in ("FRONTEND", "BACKEND")
+                and row[17] == "UP"}
 
     def start_haproxy(self) -> None:
         self.spawn("haproxy", ["haproxy", "-W", "-db", "-f", str(self.write_haproxy_config())])
@@ -346,6 +364,7 @@ class Lab:
             for app in APPS:  # one after the other: the first migrates, the second finds it done
                 self.start_app(app)
                 self.wait(app, lambda app=app: self.http_ok(self.app_url(app) + "healthz"), 300)
+            self.wait("the load balancer's app nodes", lambda: self.balanced() == set(APPS), 30)
 
     def accepts(self, port: int) -> bool:
         env = {**os.environ, "PGPASSWORD": self.state["passwords"][ROLE],
@@ -387,10 +406,12 @@ psql -X -q -h {socket} -p {port} -U postgres -d {database} -v ON_ERROR_STOP=1 \\
 
 HAPROXY = """global
     maxconn 2000
+    log stderr format short local0 info
     stats socket {socket} mode 600 level admin
 
 defaults
     mode tcp
+    log global
     timeout connect 3s
     timeout client 30m
     timeout server 30m
@@ -419,16 +440,22 @@ listen postgres_read_only
 listen web
     bind 127.0.0.1:{web}
     mode http
+    option httplog
     balance roundrobin
     timeout client 120s
     timeout server 120s
+    # requests queue here, not in gunicorn's backlog: a busy node still answers the check
+    timeout queue 60s
+    timeout check 5s
     option httpchk GET /livez
     http-check expect status 200
     # a refused connection never reached an app: retried for every method; a request that
     # reached a node that died is retried only when safe (a POST may have been applied)
     retry-on conn-failure empty-response
+    option redispatch 1
     http-request disable-l7-retry unless METH_GET || METH_HEAD || METH_OPTIONS
-    default-server inter 1s fall 2 rise 2
+    # a refused connection marks the node down at once (not after three missed checks)
+    default-server inter 1s fall 3 rise 2 maxconn {workers} observe layer4 error-limit 1 on-error mark-down
 {apps}
 """
 

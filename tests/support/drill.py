@@ -39,6 +39,7 @@ class Outcome:
     ended: float
     status: int      # HTTP status, 0 for a connection error
     name: str = ""   # a write's unique road name
+    detail: str = ""  # the body of an unexpected answer, or the client's error
 
 
 @dataclass
@@ -67,18 +68,20 @@ class Load:
         for thread in self.threads:
             thread.join(150)
 
-    def record(self, kind: str, started: float, status: int, name: str = "") -> None:
-        self.outcomes.append(Outcome(kind, started, time.time(), status, name))
+    def record(self, kind: str, started: float, status: int, name: str = "",
+               detail: str = "") -> None:
+        self.outcomes.append(Outcome(kind, started, time.time(), status, name, detail))
 
     def read(self) -> None:
         session = requests.Session()
         while not self.stopping.is_set():
             started = time.time()
             try:
-                status = session.get(self.web + READ_PATH, timeout=120).status_code
-            except requests.RequestException:
-                status = 0
-            self.record("read", started, status)
+                response = session.get(self.web + READ_PATH, timeout=120)
+                status, detail = response.status_code, response.text[:300]
+            except requests.RequestException as exc:
+                status, detail = 0, str(exc)[:300]
+            self.record("read", started, status, detail="" if status == 200 else detail)
             time.sleep(0.05)
 
     def write(self) -> None:
@@ -95,12 +98,12 @@ class Load:
                              "coordinates": [[lon, EDIT_AREA[1]], [lon, EDIT_AREA[1] + 0.002]]}}
             started = time.time()
             try:
-                status = session.post(self.web + "/ogcapi/collections/roads/items",
-                                      data=json.dumps(feature), headers=headers,
-                                      timeout=120).status_code
-            except requests.RequestException:
-                status = 0
-            self.record("write", started, status, name)
+                response = session.post(self.web + "/ogcapi/collections/roads/items",
+                                        data=json.dumps(feature), headers=headers, timeout=120)
+                status, detail = response.status_code, response.text[:300]
+            except requests.RequestException as exc:
+                status, detail = 0, str(exc)[:300]
+            self.record("write", started, status, name, "" if status == 201 else detail)
             time.sleep(0.2)
 
     def first_write_ok_after(self, moment: float) -> float | None:
