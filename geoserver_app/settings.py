@@ -116,7 +116,10 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {**dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
                                                     conn_max_age=60, conn_health_checks=True),
                             "ENGINE": "django.contrib.gis.db.backends.postgis",
-                            "OPTIONS": DATABASES["default"]["OPTIONS"]}
+                            # the primary's options, but a standby is never read-write
+                            "OPTIONS": {key: value for key, value
+                                        in DATABASES["default"]["OPTIONS"].items()
+                                        if key != "target_session_attrs"}}
     DATABASE_ROUTERS = ["geoserver_app.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
