@@ -5,7 +5,7 @@ VAR_DIR := $(or $(BASEMAP_VAR_DIR),$(CURDIR)/var)
 PGPORT ?= 5433
 PY := .venv/bin/python
 
-.PHONY: setup setup-dev run test test-unit stop psql lint backup restore
+.PHONY: setup setup-dev run test test-unit stop psql lint backup restore cluster-up cluster-down
 
 # what the server needs; setup-dev adds the test and lint tools (requirements-dev.txt)
 setup:
@@ -45,3 +45,11 @@ backup: setup
 restore: setup
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/basemap-....tar" >&2; exit 2; }
 	@$(PY) manage.py restore "$(FILE)"
+
+# the high-availability recipe on loopback (docs/operations.md): three PostgreSQL nodes under
+# Patroni over a three-member etcd, HAProxy, two app nodes; prints `app: URL` and `node: CONNINFO`
+cluster-up: setup
+	@$(PY) -m geoserver_app.ops.ha up --dir $(VAR_DIR)/ha
+
+cluster-down:
+	@if [ -x $(PY) ]; then $(PY) -m geoserver_app.ops.ha down --dir $(VAR_DIR)/ha; fi

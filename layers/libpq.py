@@ -9,13 +9,14 @@ from django.conf import settings
 
 
 def environment() -> dict[str, str]:
-    """PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (a connect timeout, and
-    ``target_session_attrs`` when DATABASE_URL asks for one)."""
+    """PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (and a connect timeout).
+
+    Not ``target_session_attrs``: the tile service puts these in its own process environment
+    for MapServer, where every libpq connection, the standby's too, would inherit it."""
     db = settings.DATABASES["default"]
     values = {"PGHOST": db.get("HOST") or "127.0.0.1", "PGPORT": str(db.get("PORT") or 5432),
               "PGUSER": db.get("USER") or "", "PGPASSWORD": db.get("PASSWORD") or "",
-              "PGDATABASE": db.get("NAME") or "", "PGCONNECT_TIMEOUT": "5",
-              "PGTARGETSESSIONATTRS": db.get("OPTIONS", {}).get("target_session_attrs", "")}
+              "PGDATABASE": db.get("NAME") or "", "PGCONNECT_TIMEOUT": "5"}
     return {key: value for key, value in values.items() if value}
 
 
@@ -25,5 +26,6 @@ def connect(application_name: str):
     return psycopg2.connect(host=env.get("PGHOST"), port=env.get("PGPORT"),
                             user=env.get("PGUSER"), password=env.get("PGPASSWORD"),
                             dbname=env.get("PGDATABASE"), connect_timeout=5,
-                            target_session_attrs=env.get("PGTARGETSESSIONATTRS", "any"),
+                            target_session_attrs=settings.DATABASES["default"].get(
+                                "OPTIONS", {}).get("target_session_attrs", "any"),
                             application_name=application_name)

@@ -44,6 +44,10 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
     command -v msgfmt >/dev/null || missing+=(gettext)
     command -v chromium >/dev/null || missing+=(chromium)
+    # the high-availability recipe (make cluster-up) and its failover drill test
+    [[ -e /usr/bin/patroni ]] || missing+=(patroni)
+    [[ -e /usr/bin/etcd ]] || missing+=(etcd-server)
+    [[ -e /usr/sbin/haproxy ]] || missing+=(haproxy)
     printf '%s\n' "${missing[@]}"
 }
 

@@ -346,8 +346,8 @@ class Lab:
     def up(self, apps: bool = True) -> None:
         for tool in ("etcd", "haproxy", "/usr/bin/patroni"):
             if not shutil.which(tool):
-                raise ClusterError(f"{tool} is missing: apt-get install -y patroni "
-                                   "etcd-server haproxy (scripts/setup.sh --ha does it)")
+                raise ClusterError(f"{tool} is missing: run scripts/setup.sh (as root) or "
+                                   "apt-get install -y patroni etcd-server haproxy")
         self.prepare()
         for member in ETCD_MEMBERS:
             self.start_etcd(member)

@@ -16,6 +16,8 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.db import Error as DatabaseError
+from django.db import connection
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -24,6 +26,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -55,6 +58,54 @@ def _registry() -> CollectorRegistry | None:
     return registry
 
 
+# what the primary knows of its standbys (empty on a standby or a single server)
+REPLICATION = """
+SELECT application_name, sync_state, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(),
+       replay_lsn), 0), coalesce(extract(epoch FROM replay_lag), 0)
+FROM pg_stat_replication"""
+
+
+class DatabaseCollector:
+    """At each scrape: which server the app writes to, and each standby's lag behind it
+    (docs/operations.md: a failover shows as a new ``basemap_db_primary`` label)."""
+
+    def collect(self):
+        up = GaugeMetricFamily("basemap_db_up", "1 when the app's database answers")
+        primary = GaugeMetricFamily("basemap_db_primary", "The server the app writes to",
+                                    labels=["server"])
+        lag_bytes = GaugeMetricFamily("basemap_replication_lag_bytes",
+                                      "WAL a standby has not replayed yet",
+                                      labels=["standby", "sync_state"])
+        lag_seconds = GaugeMetricFamily("basemap_replication_lag_seconds",
+                                        "Replay lag of a standby", labels=["standby", "sync_state"])
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = 2000")
+                cursor.execute("SELECT inet_server_addr()::text, inet_server_port(), "
+                               "pg_is_in_recovery()")
+                address, port, recovery = cursor.fetchone()
+                cursor.execute(REPLICATION)
+                standbys = cursor.fetchall()
+        except DatabaseError:
+            connection.close()
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        if not recovery:
+            primary.add_metric([f"{(address or 'local').split('/')[0]}:{port}"], 1)
+        for name, state, lag, seconds in standbys:
+            lag_bytes.add_metric([name, state], float(lag))
+            lag_seconds.add_metric([name, state], float(seconds))
+        yield from (up, primary, lag_bytes, lag_seconds)
+
+
+def _database_metrics() -> bytes:
+    registry = CollectorRegistry()
+    registry.register(DatabaseCollector())
+    return generate_latest(registry)
+
+
 def metrics_allowed(environ: dict) -> bool:
     if environ.get("REMOTE_ADDR") in ("127.0.0.1", "::1"):
         return True
@@ -68,7 +119,7 @@ def _metrics(environ: dict, start_response: Callable) -> list[bytes]:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
     registry = _registry()
-    body = generate_latest(registry) if registry else generate_latest()
+    body = (generate_latest(registry) if registry else generate_latest()) + _database_metrics()
     start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST),
                               ("Content-Length", str(len(body)))])
     return [body]

@@ -167,7 +167,7 @@ class Drill:
     unknown_outcome: int
     reads: int
     reads_failed_after_kill: int
-    writes_failed: int
+    writes_failed_unexpectedly: list[tuple[int, str]]
     stale_tile: bool
     old_leader: str
     new_leader: str
@@ -244,14 +244,17 @@ def summarise(lab: ha.Lab, load: Load, kills: list[float], recovery: float, stal
                        "GROUP BY name")
         stored = dict(cursor.fetchall())
     acknowledged = [o.name for o in writes if o.status == 201]
-    in_flight = [(k, k) for k in kills]  # a request started before a kill may fail
+    def in_flight(outcome: Outcome) -> bool:  # under way at a kill: it may fail
+        return any(outcome.started <= kill <= outcome.ended for kill in kills)
+
     reads = [o for o in load.outcomes if o.kind == "read"]
-    failed_reads = [o for o in reads if o.status != 200
-                    and not any(o.started <= k <= o.ended for k, _ in in_flight)]
+    failed_reads = [o for o in reads if o.status != 200 and not in_flight(o)]
     return Drill(write_recovery_s=recovery, acknowledged=len(acknowledged),
                  lost=[name for name in acknowledged if name not in stored],
                  duplicated=[name for name, count in stored.items() if count > 1],
                  unknown_outcome=sum(1 for o in writes if o.status == 503),
                  reads=len(reads), reads_failed_after_kill=len(failed_reads),
-                 writes_failed=sum(1 for o in writes if o.status not in (201, 503)),
+                 writes_failed_unexpectedly=[
+                     (o.status, o.detail) for o in writes
+                     if o.status not in (201, 503) and not (o.status == 0 and in_flight(o))],
                  stale_tile=stale, old_leader=old_leader, new_leader=new_leader)
