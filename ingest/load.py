@@ -188,10 +188,11 @@ class Direct:
         data = pgbinary.batch(values, self.encoders) if self.encoders else None
         if data is None:
             values[-2] = geometry.hex_wkb(geom)
-            statement = sql.copy_build(self.name, names, "csv")
+            statement = sql.copy_build(self.name, names, "csv", freeze=True)
             buffer = swapping.csv_buffer(pa.table(dict(zip(names, values, strict=True))))
         else:
-            statement, buffer = sql.copy_build(self.name, names, "binary"), io.BytesIO(data)
+            statement = sql.copy_build(self.name, names, "binary", freeze=True)
+            buffer = io.BytesIO(data)
         with pg_connection.cursor() as cursor:
             cursor.copy_expert(statement, buffer, swapping.COPY_CHUNK)
 
