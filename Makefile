@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The interface contract (README: Quick start, Tests): make run, test, test-unit, lint, docs, stop, psql.
+# The interface contract (README: Quick start; docs/en/operators.md): make run, test, test-unit, lint, docs, stop, psql.
 SHELL := /bin/bash
 VAR_DIR := $(or $(BASEMAP_VAR_DIR),$(CURDIR)/var)
 PGPORT ?= 5433

@@ -27,7 +27,10 @@ def docs_site(demo_site) -> Iterator[str]:  # noqa: F811 (the imported fixture)
     subprocess.run([sys.executable, "manage.py", "ensure_superuser"], cwd=ROOT, env=env,
                    check=True, capture_output=True, timeout=120)
     port = free_port()
-    proc = start_server(demo_site.env, port, workers=2)
+    # single sign-on configured, so the login page shows its button (the provider is never
+    # called: the analyst logs in with a local account)
+    proc = start_server({**demo_site.env, "OIDC_ISSUER": "https://sso.example.gov.vn/realms/tinh",
+                         "OIDC_CLIENT_ID": "ban-do-nen"}, port, workers=2)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=20)

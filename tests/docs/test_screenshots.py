@@ -23,6 +23,13 @@ VIEW = {"width": 1200, "height": 720}
 MAX_BYTES = 300_000
 # a demo parcel inside a land-use plan zone (the developers' examples use it too)
 PARCEL = {"commune": "07219", "sheet": "1", "number": "29"}
+# the admin's map widget has drawn everything, base map tiles included (at most 15 s)
+RENDERED = """() => new Promise(resolve => {
+    const map = geodjango_geom.map;
+    map.once('rendercomplete', resolve);
+    setTimeout(resolve, 15000);
+    map.render();
+})"""
 
 
 @pytest.fixture
@@ -44,6 +51,14 @@ def shoot(page: Page, folder: Path, name: str, **options: object) -> Path:
 
 def new_page(browser, **options: object) -> Page:
     return browser.new_context(viewport=VIEW, locale="vi-VN", **options).new_page()
+
+
+def around(page: Page, selector: str, margin: int = 12) -> dict[str, float]:
+    """The clip of an element and a margin around it, inside the page."""
+    box = page.locator(selector).bounding_box()
+    x, y = max(box["x"] - margin, 0), max(box["y"] - margin, 0)
+    return {"x": x, "y": y, "width": min(box["width"] + 2 * margin, VIEW["width"] - x),
+            "height": box["height"] + 2 * margin}
 
 
 def test_viewer_finds_a_parcel_and_its_help_opens(browser, docs_site, pictures):
@@ -74,19 +89,23 @@ def test_viewer_finds_a_parcel_and_its_help_opens(browser, docs_site, pictures):
 def test_admin_pages(browser, docs_site, pictures):
     page = new_page(browser)
     page.goto(f"{docs_site}/admin/login/?next=/admin/")
-    shoot(page, pictures, "admin-login")
+    assert page.locator("#sso-login").inner_text() == "Đăng nhập bằng tài khoản một cửa (SSO)"
+    shoot(page, pictures, "admin-login", clip=around(page, "#container"))
     log_in(page, docs_site)
-    shoot(page, pictures, "admin-dashboard", full_page=False)
-    assert page.locator("#user-tools a[href='/docs/']").count() == 1
+    page.evaluate("localStorage.setItem('django.admin.navSidebarIsOpen', 'false')")
+    page.reload()
+    shoot(page, pictures, "admin-dashboard")
+    assert page.locator("#user-tools a[href='/docs/']").inner_text() == "Tài liệu"
 
     page.goto(f"{docs_site}/admin/layers/landparcel/?q=07219&commune_code__exact=07219")
     shoot(page, pictures, "admin-parcels")
     page.goto(f"{docs_site}/admin/layers/landparcel/?q=28&commune_code__exact=07219")
     page.click("#result_list tbody tr:first-child th a")
-    page.wait_for_selector("#id_geom_map canvas", timeout=20000)
-    wait_until(page, "document.querySelector('#id_geom_map canvas') !== null")
-    page.wait_for_timeout(1500)  # the base map tiles under the widget
-    shoot(page, pictures, "admin-parcel-edit")
+    page.wait_for_function("() => window.geodjango_geom && geodjango_geom.map.isRendered()")
+    page.locator(".field-geom").scroll_into_view_if_needed()
+    page.evaluate(RENDERED)
+    # the map row only: the rows above it hold the (synthetic) owner; the guides show no one
+    shoot(page, pictures, "admin-parcel-edit", clip=around(page, ".field-geom"))
     page.fill("#id_address", page.input_value("#id_address") + " (đã kiểm tra)")
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
@@ -113,7 +132,9 @@ def test_upload_report(browser, docs_site, demo_site, pictures, tmp_path):
     assert "tcvn3" in text and "EPSG:9214" in text
     assert "land_use_code 'XYZ' không có trong danh mục" in text
     assert "nằm ngoài phạm vi tỉnh (kể cả vùng đệm)" in text
-    shoot(page, pictures, "admin-upload-report", full_page=True)
+    report = around(page, "#content-main")
+    report["height"] = page.locator("#upload-rejected").bounding_box()["y"] + 90 - report["y"]
+    shoot(page, pictures, "admin-upload-report", clip=report)
     page.goto(f"{docs_site}/admin/editor/upload/publish/")
     shoot(page, pictures, "admin-publish")
     page.goto(f"{docs_site}/admin/metadata/layermetadata/")
