@@ -19,7 +19,8 @@ def guide(request: HttpRequest, slug: str = "index") -> HttpResponse:
     shown = pages.page(slug, language)
     if shown is None:
         raise Http404(slug)
-    titles = [(name, pages.page(name, language).title) for name in pages.PAGES]
+    # the navigation names each guide by its title up to a colon ("Trợ giúp: ...")
+    titles = [(name, pages.page(name, language).title.partition(":")[0]) for name in pages.PAGES]
     return render(request, "geoserver_app/guide.html", {
         "page": shown, "guides": titles, "site_header": admin.site.site_header,
         "site_title": admin.site.site_title})
