@@ -50,6 +50,9 @@ def log_in(page: Page, base: str) -> None:
     page.fill("#id_password", ANALYST[1])
     page.click("input[type=submit]")
     page.wait_for_url(f"{base}/admin/")
+    # the side bar closed (the admin remembers it in the browser): more room for the page
+    page.evaluate("localStorage.setItem('django.admin.navSidebarIsOpen', 'false')")
+    page.reload()
 
 
 # TCVN3 (ABC) bytes, written from the TCVN 5712:1993 table: "Thôn Đông", "Xóm Trại"
