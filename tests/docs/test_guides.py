@@ -131,6 +131,7 @@ def test_every_setting_is_in_the_operators_guide(language):
 # the operators' commands, and the answers of the guard (tokens, rate limit, database).
 MESSAGE_SOURCES = ["geoserver_app/settings.py", "geoserver_app/security/sso/__init__.py",
                    "geoserver_app/ops/backup.py", "geoserver_app/ops/cluster.py",
+                   "geoserver_app/ops/ha.py",
                    "geoserver_app/security/tokens.py", "geoserver_app/security/access.py",
                    "geoserver_app/security/guard.py", "geoserver_app/middleware.py",
                    "geoserver_app/tiles/seed.py",

@@ -29,6 +29,12 @@ def call(app, path: str, **environ) -> tuple[str, dict, bytes]:
     return seen["status"], seen["headers"], body
 
 
+@pytest.fixture(autouse=True)
+def no_database_metrics(monkeypatch):
+    """The request metrics need no database (tests/ops/test_db_metrics.py covers its part)."""
+    monkeypatch.setattr(observe, "_database_metrics", lambda: b"")
+
+
 def hello(environ, start_response):
     logging.getLogger("basemap.test").warning("inside")
     start_response("200 OK", [("Content-Type", "text/plain")])
