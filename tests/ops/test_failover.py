@@ -9,8 +9,10 @@ the new leader's etcd member, then an app node (tests/support/drill.py).
 from __future__ import annotations
 
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -23,8 +25,9 @@ pytestmark = pytest.mark.skipif(not all(shutil.which(tool) for tool in ("etcd", 
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory) -> Iterator[ha.Lab]:
-    root = tmp_path_factory.mktemp("ha")
+def lab() -> Iterator[ha.Lab]:
+    # not under pytest's tmp_path: its parent is private to root, and Patroni runs as postgres
+    root = Path(tempfile.mkdtemp(prefix="basemap-ha-"))
     root.chmod(0o755)
     lab = ha.Lab(root)
     try:
