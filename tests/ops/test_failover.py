@@ -8,6 +8,7 @@ the new leader's etcd member, then an app node (tests/support/drill.py).
 """
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -19,6 +20,7 @@ import requests
 
 from geoserver_app.ops import ha
 from tests.support import drill
+from tests.support.servers import ROOT
 
 pytestmark = pytest.mark.skipif(not all(shutil.which(tool) for tool in ("etcd", "haproxy")),
                                 reason="scripts/setup.sh installs patroni, etcd and haproxy")
@@ -34,7 +36,12 @@ def lab() -> Iterator[ha.Lab]:
         lab.up()
         yield lab
     finally:
-        lab.down(remove=True)
+        lab.down()
+        # the logs outlive the cluster, for a failed run (var/ha-test-logs, replaced each run)
+        kept = Path(os.environ.get("BASEMAP_VAR_DIR", ROOT / "var")) / "ha-test-logs"
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(root / "logs", kept, dirs_exist_ok=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_cluster_up_prints_the_app_and_node_lines(lab):
