@@ -125,7 +125,10 @@ class Lab:
                 "DATABASE_REPLICA_URL": self.database_url(self.ports.read_only),
                 "BASEMAP_VAR_DIR": str(self.root / "app"),  # shared: one tile cache
                 "PROMETHEUS_MULTIPROC_DIR": str(self.root / "app" / f"prometheus-{app}"),
-                "PORT": str(self.ports.apps[app])}
+                "PORT": str(self.ports.apps[app]),
+                # an app node follows catalog changes and purges edited tiles (whatever the
+                # environment of whoever started the recipe, e.g. the test suite's)
+                "BASEMAP_TILE_LISTENER": "1", "BASEMAP_CATALOG_LISTENER": "1"}
 
     # --- processes ---------------------------------------------------------------------
     def alive(self, name: str) -> bool:
