@@ -307,20 +307,38 @@ class Lab:
         path.write_text(text)
         return path
 
-    def balanced(self, section: str = "web") -> set[str]:
-        """The servers HAProxy now sends ``section``'s traffic to (its stats socket)."""
+    def haproxy(self, command: str) -> str:
+        """One command on HAProxy's admin socket, and its answer ("" when it is down)."""
         try:
             with socket.socket(socket.AF_UNIX) as sock:
                 sock.settimeout(3)
                 sock.connect(str(self.root / "haproxy.sock"))
-                sock.sendall(b"show stat\n")
-                answer = b"".join(iter(lambda: sock.recv(65536), b"")).decode()
+                sock.sendall(command.encode() + b"\n")
+                return b"".join(iter(lambda: sock.recv(65536), b"")).decode()
         except OSError:
-            return set()
-        rows = [line.split(",") for line in answer.splitlines() if line and line[0] != "#"]
-        return {row[1] for row in rows
-                if row[0] == section and row[1] not in ("FRONTEND", "BACKEND")
-                and row[17] == "UP"}
+            return ""
+
+    def stats(self, section: str = "web") -> dict[str, list[str]]:
+        """HAProxy's statistics row of each server of ``section``."""
+        rows = [line.split(",") for line in self.haproxy("show stat").splitlines()
+                if line and line[0] != "#"]
+        return {row[1]: row for row in rows
+                if row[0] == section and row[1] not in ("FRONTEND", "BACKEND")}
+
+    def balanced(self, section: str = "web") -> set[str]:
+        """The servers HAProxy now sends ``section``'s traffic to."""
+        return {name for name, row in self.stats(section).items() if row[17] == "UP"}
+
+    def restart_app(self, app: str) -> None:
+        """A rolling restart's step: no new requests to ``app`` (HAProxy's maintenance
+        state), its requests finished, stopped, started, back in the balancer."""
+        self.haproxy(f"set server web/{app} state maint")
+        self.wait(f"{app} drained", lambda: self.stats().get(app, ["0"] * 5)[4] == "0", 120)
+        self.stop(app)  # SIGTERM: gunicorn finishes what it has
+        self.start_app(app)
+        self.wait(app, lambda: self.http_ok(self.app_url(app) + "livez"), 300)
+        self.haproxy(f"set server web/{app} state ready")
+        self.wait("the load balancer's app nodes", lambda: self.balanced() == set(APPS), 30)
 
     def start_haproxy(self) -> None:
         self.spawn("haproxy", ["haproxy", "-W", "-db", "-f", str(self.write_haproxy_config())])
