@@ -475,6 +475,9 @@ listen web
     retry-on conn-failure empty-response
     option redispatch 1
     http-request disable-l7-retry unless METH_GET || METH_HEAD || METH_OPTIONS
+    # a new connection per request: one kept open to a node that died would take a POST
+    # that cannot be retried; a refused new one is retried on the other node
+    http-reuse never
     # a refused connection marks the node down at once (not after three missed checks)
     default-server inter 1s fall 3 rise 2 maxconn {workers} observe layer4 error-limit 1 on-error mark-down
 {apps}
