@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
 """URL layout (docs/architecture.md, Interface contract); ``/tiles/`` is dispatched in wsgi.py."""
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from geoserver_app import views
+from geoserver_app.editor import published
 from geoserver_app.metadata import views as metadata_views
 from geoserver_app.security.sso import forms
 from geoserver_app.security.sso import views as sso_views
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("ogcapi/", include("geoserver_app.ogcapi.urls")),
+    # before the admin's catch-all: published layers' admin pages (built at run time)
+    re_path(published.ROUTE, published.view, name=published.ROUTE_NAME),
     path("admin/", admin.site.urls),
 ]
 

@@ -193,6 +193,7 @@ class FeatureAdmin(admin.ModelAdmin):
             if not values:  # saved without changes: no new version, no history row
                 return
             expected = form.cleaned_data["expected_version"]
+            sql.capture_baseline(self.model.layer(), obj.pk)
             new_version = sql.update_if_version(self.model.layer(), obj.pk, expected, values)
             if new_version is None:
                 raise VersionConflict(_("The feature changed while saving; nothing was "

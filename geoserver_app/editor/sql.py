@@ -116,3 +116,26 @@ def insert_row(layer: registry.Layer, values: Mapping[str, Any]) -> None:
         values=sql.SQL(", ").join(sql.Placeholder() * len(values)))
     with connection.cursor() as cursor:
         cursor.execute(query.as_string(cursor.connection), list(values.values()))
+
+
+def capture_baseline(layer: registry.Layer, pk: int) -> None:
+    """Record a feature's current version in ``feature_history`` if it is not there yet.
+
+    Features loaded with history off (a layer's first load by ``publish``, bulk ingests)
+    have no captured version; before the first edit, their loaded state is recorded (as
+    written by the batch that loaded it) so that it can be seen and reverted to.
+    """
+    query = sql.SQL(_BASELINE).format(table=sql.Identifier(layer.table))
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(cursor.connection), {"layer": layer.id, "pk": pk})
+
+
+_BASELINE = """
+INSERT INTO feature_history (layer, feature_id, version, operation, changed_at, actor, data, geom)
+SELECT %(layer)s, t.id, t.version, 'I', t.updated_at,
+       coalesce('ingest:' || nullif(b.created_by, ''), 'ingest:' || b.id, 'db:unknown'),
+       to_jsonb(t) - 'geom' - 'geom_4326', t.geom
+FROM {table} t LEFT JOIN ingest_batches b ON b.id = t.ingest_batch_id
+WHERE t.id = %(pk)s AND NOT EXISTS (SELECT 1 FROM feature_history h
+    WHERE h.layer = %(layer)s AND h.feature_id = t.id AND h.version = t.version)
+"""

@@ -59,3 +59,17 @@ def sync_groups(**kwargs) -> None:
 
 def _view_layer_permissions() -> list[Permission]:
     return _permissions(registry.LAYERS, ("view",))
+
+
+def published_rights(user, layer: registry.Layer) -> frozenset[str]:
+    """What ``user`` may do with the features of a published layer (it has no model, so no
+    model permissions): the groups of its sector edit, the other sector groups and the
+    auditors view, like the registry layers; superusers do everything."""
+    if not (user.is_active and user.is_staff):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(EDIT_ACTIONS)
+    groups = set(user.groups.values_list("name", flat=True))
+    if any(layer.sector in GROUP_SECTORS[name] for name in groups & GROUP_SECTORS.keys()):
+        return frozenset(EDIT_ACTIONS)
+    return frozenset(("view",)) if groups & {*GROUP_SECTORS, AUDITOR} else frozenset()
