@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from geoserver_app import views
 from geoserver_app.editor import published
 from geoserver_app.metadata import views as metadata_views
+from geoserver_app.security import roles
 from geoserver_app.security.sso import forms
 from geoserver_app.security.sso import views as sso_views
 
@@ -19,7 +20,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ogcapi/", include("geoserver_app.ogcapi.urls")),
     # before the admin's catch-all: published layers' admin pages (built at run time)
-    re_path(published.ROUTE, published.view, name=published.ROUTE_NAME),
+    re_path(published.ROUTE, published.route_view(roles.published_rights),
+            name=published.ROUTE_NAME),
     path("admin/", admin.site.urls),
 ]
 

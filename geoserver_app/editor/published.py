@@ -14,6 +14,7 @@ global one, so successive versions of a layer's model cannot collide.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -23,19 +24,28 @@ from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.gis.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLResolver, clear_url_caches, get_urlconf, include, path, resolve, \
-    set_urlconf
+from django.urls import (
+    URLResolver,
+    clear_url_caches,
+    get_urlconf,
+    include,
+    path,
+    resolve,
+    set_urlconf,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from geoserver_app.editor.admin import FeatureAdmin, list_filters
-from geoserver_app.security.roles import published_rights
 from layers import catalog, registry
 from layers.models import _GEOMETRY_FIELDS, STORAGE_SRID, Feature, layer_title
 
 ROUTE_NAME = "admin-published"
 ROUTE = r"^admin/published/(?P<layer_id>[a-z][a-z0-9_]{1,62})/"
 
+# what a user may do with a published layer's features ("view", "add", "change", "delete");
+# the access policy (geoserver_app/security/roles.py) decides, wired in by the URLconf
+Rights = Callable[[object, registry.Layer], frozenset[str]]
 ATTRIBUTE_FIELDS: dict[str, type[models.Field]] = {
     "text": models.TextField, "integer": models.BigIntegerField, "number": models.FloatField,
     "date": models.DateField, "datetime": models.DateTimeField, "boolean": models.BooleanField,
@@ -91,6 +101,7 @@ class PublishedFeatureAdmin(FeatureAdmin):
 
     readonly_fields = ("version", "updated_at", "created_at")
     formfield_overrides = {models.TextField: {"widget": widgets.AdminTextInputWidget}}
+    rights_of: Rights = staticmethod(lambda user, layer: frozenset())
 
     def catalog_layer(self) -> registry.Layer | None:
         layer = catalog.current().find(self.model.LAYER)
@@ -100,7 +111,7 @@ class PublishedFeatureAdmin(FeatureAdmin):
         cache = request.__dict__.setdefault("_published_rights", {})
         if self.model.LAYER not in cache:
             layer = self.catalog_layer()
-            cache[self.model.LAYER] = published_rights(request.user, layer) if layer else \
+            cache[self.model.LAYER] = self.rights_of(request.user, layer) if layer else \
                 frozenset()
         return cache[self.model.LAYER]
 
@@ -129,13 +140,15 @@ class PublishedFeatureAdmin(FeatureAdmin):
         """Not logged (see the class)."""
 
 
-def feature_admin(layer: registry.Layer, model: type[PublishedFeature]) -> PublishedFeatureAdmin:
+def feature_admin(layer: registry.Layer, model: type[PublishedFeature],
+                  rights: Rights) -> PublishedFeatureAdmin:
     """The admin of a published layer: text attributes searched, the first ones listed."""
     names = [field_name(a.name) for a in layer.attributes]
     texts = tuple(field_name(a.name) for a in layer.attributes if a.type == "text")
     cls = type(f"Published_{layer.id}Admin", (PublishedFeatureAdmin,), {
         "list_display": ("id", *names[:4], "updated_at", "version"),
-        "list_filter": list_filters(layer, model), "search_fields": texts})
+        "list_filter": list_filters(layer, model), "search_fields": texts,
+        "rights_of": staticmethod(rights)})
     return cls(model, admin.site)
 
 
@@ -161,7 +174,8 @@ class Built:
 class PublishedAdmins:
     """The built admins of the current catalog version (rebuilt after each change)."""
 
-    def __init__(self) -> None:
+    def __init__(self, rights: Rights) -> None:
+        self.rights = rights
         self.lock = threading.Lock()
         self.version: int | None = None
         self.apps = Apps(())
@@ -178,30 +192,31 @@ class PublishedAdmins:
                 self.version, self.apps, self.built = current.version, Apps(()), {}
                 clear_url_caches()  # the resolvers of the last version's URLconfs
             if layer_id not in self.built:
-                model_admin = feature_admin(layer, feature_model(layer, self.apps))
+                model_admin = feature_admin(layer, feature_model(layer, self.apps), self.rights)
                 self.built[layer_id] = Built(model_admin, LayerUrls(model_admin, layer_id))
             return self.built[layer_id]
 
 
-ADMINS = PublishedAdmins()
+def route_view(rights: Rights) -> Callable[[HttpRequest, str], HttpResponse]:
+    """The admin view of ``/admin/published/<layer_id>/...`` (login required), whose users
+    may do what ``rights`` grants them."""
+    admins = PublishedAdmins(rights)
 
+    def dispatch(request: HttpRequest, layer_id: str) -> HttpResponse:
+        """Serve one admin page of a published layer under the layer's URLconf."""
+        built = admins.get(layer_id)
+        if built is None:
+            raise Http404(_("No published layer %(id)s.") % {"id": layer_id})
+        previous = get_urlconf()
+        set_urlconf(built.urls)
+        try:
+            match = resolve(request.path_info, built.urls)
+            request.resolver_match = match
+            response = match.func(request, *match.args, **match.kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # its {% url %} tags need the layer's URLconf
+            return response
+        finally:
+            set_urlconf(previous)
 
-def dispatch(request: HttpRequest, layer_id: str) -> HttpResponse:
-    """Serve one admin page of a published layer under the layer's URLconf."""
-    built = ADMINS.get(layer_id)
-    if built is None:
-        raise Http404(_("No published layer %(id)s.") % {"id": layer_id})
-    previous = get_urlconf()
-    set_urlconf(built.urls)
-    try:
-        match = resolve(request.path_info, built.urls)
-        request.resolver_match = match
-        response = match.func(request, *match.args, **match.kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()  # its {% url %} tags need the layer's URLconf
-        return response
-    finally:
-        set_urlconf(previous)
-
-
-view = admin.site.admin_view(dispatch)
+    return admin.site.admin_view(dispatch)
