@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
+from django.apps import apps as project_apps
 from django.apps.registry import Apps
 from django.conf import settings
 from django.contrib import admin
@@ -92,6 +93,14 @@ def feature_model(layer: registry.Layer, apps: Apps) -> type[PublishedFeature]:
     return type(f"Published_{layer.id}", (PublishedFeature,), {
         "__module__": __name__, "Meta": meta, "LAYER": layer.id, "geom": geometry,
         **{field_name(a.name): attribute_field(a) for a in layer.attributes}})
+
+
+def layer_apps() -> Apps:
+    """An app registry of its own for one catalog version's models, knowing the ``layers``
+    app (the admin's pages name it in their breadcrumbs)."""
+    apps = Apps(())
+    apps.app_configs["layers"] = project_apps.get_app_config("layers")
+    return apps
 
 
 class PublishedFeatureAdmin(FeatureAdmin):
@@ -178,7 +187,7 @@ class PublishedAdmins:
         self.rights = rights
         self.lock = threading.Lock()
         self.version: int | None = None
-        self.apps = Apps(())
+        self.apps = layer_apps()
         self.built: dict[str, Built] = {}
 
     def get(self, layer_id: str) -> Built | None:
@@ -189,7 +198,7 @@ class PublishedAdmins:
             return None
         with self.lock:
             if self.version != current.version:
-                self.version, self.apps, self.built = current.version, Apps(()), {}
+                self.version, self.apps, self.built = current.version, layer_apps(), {}
                 clear_url_caches()  # the resolvers of the last version's URLconfs
             if layer_id not in self.built:
                 model_admin = feature_admin(layer, feature_model(layer, self.apps), self.rights)

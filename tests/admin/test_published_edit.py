@@ -75,6 +75,7 @@ def test_list_search_change_history_and_revert(schools_layer, client, django_use
     assert 'name="ten_truong"' in change.text and 'value="Trường TH Đào Lý"' in change.text
     assert 'name="so_hs"' in change.text and 'value="421"' in change.text
     assert "editor/js/basemap-widget.js" in change.text and 'id="id_geom"' in change.text
+    assert '<a href="/admin/layers/">Lớp dữ liệu nền</a>' in change.text  # the breadcrumbs
 
     saved = client.post(f"{BASE}2/change/", form(2, ten_truong="Trường TH Đào Lý mới"))
     assert saved.status_code == 302 and saved["Location"] == BASE
