@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from geoserver_app import views
+from geoserver_app.ogcapi import urls as ogcapi_urls
 from geoserver_app.metadata import views as metadata_views
 from geoserver_app.security.sso import forms
 from geoserver_app.security.sso import views as sso_views
@@ -16,6 +17,7 @@ admin.site.index_title = _("Lớp dữ liệu và người dùng")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("ogcapi", ogcapi_urls.LANDING_PAGE),  # 200 as /ogcapi/: QGIS does not follow a 301
     path("ogcapi/", include("geoserver_app.ogcapi.urls")),
     path("admin/", admin.site.urls),
 ]

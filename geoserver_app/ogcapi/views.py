@@ -7,13 +7,14 @@ import datetime as dt
 import json
 from http import HTTPStatus
 
+import pygeoapi.api.tiles as tiles_api
 import pygeoapi.django_.views as pygeoapi_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from psycopg2 import sql
 
 from geoserver_app import errors
-from geoserver_app.ogcapi import db, fastpath, pygeoapi_config, transactions
+from geoserver_app.ogcapi import db, dispatch, fastpath, pygeoapi_config, transactions
 from geoserver_app.ogcapi.dispatch import api_url
 from geoserver_app.security import access
 
@@ -125,6 +126,12 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
         return _respond(result)
     return (fastpath.items(request, collection_id)
             or pygeoapi_views.collection_items(request, collection_id))
+
+
+def tilematrixset(request: HttpRequest, tilematrixset_id: str) -> HttpResponse:
+    """One tile matrix set (pygeoapi 0.24's Django view passes the id to the handler of the
+    list, a TypeError and a 500)."""
+    return dispatch.execute(tiles_api.tilematrixset, request, tilematrixset_id)
 
 
 def tile(request: HttpRequest, collection_id: str, tileMatrixSetId: str,  # noqa: N803
