@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geoserver_app import views
 from geoserver_app.ogcapi import urls as ogcapi_urls
+from geoserver_app.qgis import views as qgis_views
 from geoserver_app.metadata import views as metadata_views
 from geoserver_app.security.sso import forms
 from geoserver_app.security.sso import views as sso_views
@@ -20,6 +21,7 @@ urlpatterns = [
     path("ogcapi", ogcapi_urls.LANDING_PAGE),  # 200 as /ogcapi/: QGIS does not follow a 301
     path("ogcapi/", include("geoserver_app.ogcapi.urls")),
     path("admin/", admin.site.urls),
+    path("qgis/basemap.qgz", qgis_views.basemap_qgz, name="qgis-project"),
 ]
 
 
