@@ -88,3 +88,12 @@ def test_a_token_project_has_its_layers_and_needs_its_auth_config(client):
 def test_bad_token_is_401_and_post_is_405(client):
     assert client.get("/qgis/basemap.qgz", HTTP_AUTHORIZATION="Bearer bm_nope").status_code == 401
     assert client.post("/qgis/basemap.qgz").status_code == 405
+
+
+def test_viewer_and_admin_offer_the_project(client, admin_client):
+    viewer = client.get("/").content.decode()
+    assert 'id="btn-qgis" href="/qgis/basemap.qgz" download' in viewer
+    assert "Mở trong QGIS" in viewer
+    assert "Open in QGIS" in client.get("/?lang=en").content.decode()
+    admin = admin_client.get("/admin/").content.decode()
+    assert 'href="/qgis/basemap.qgz" download>Mở trong QGIS</a>' in admin

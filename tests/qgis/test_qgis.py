@@ -20,8 +20,6 @@ from tests.support.servers import ROOT
 QGIS_PYTHON = "/usr/bin/python3"  # QGIS's bindings are for Debian's Python, not the venv's
 CLIENT = ROOT / "tests" / "support" / "qgis_client.py"
 HALF = 300.0  # metres: the drawn extent is 600 m around a parcel
-pytestmark = pytest.mark.skipif(not Path("/usr/lib/python3/dist-packages/qgis").exists(),
-                                reason="python3-qgis is installed by scripts/setup.sh --dev")
 
 
 def qgis(*args: str) -> dict:
