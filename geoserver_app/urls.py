@@ -5,9 +5,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from geoserver_app import views
+from geoserver_app.metadata import views as metadata_views
 from geoserver_app.ogcapi import urls as ogcapi_urls
 from geoserver_app.qgis import views as qgis_views
-from geoserver_app.metadata import views as metadata_views
 from geoserver_app.security.sso import forms
 from geoserver_app.security.sso import views as sso_views
 

@@ -2,7 +2,8 @@
 """Real QGIS, headless, as a client of the server under test.
 
 Run by Debian's ``/usr/bin/python3`` (QGIS's Python bindings are built for it, not for the
-project's virtualenv), never imported by the tests. Prints one JSON object.
+project's virtualenv), never imported by the tests; headless with ``QT_QPA_PLATFORM=offscreen``
+in its environment. Prints one JSON object.
 
     python3 qgis_client.py layers BASE_URL OUT_DIR XMIN YMIN XMAX YMAX   (EPSG:9214 extent)
     python3 qgis_client.py project FILE.qgz OUT.png XMIN YMIN XMAX YMAX
@@ -13,12 +14,10 @@ import json
 import os
 import sys
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from qgis.core import (  # noqa: E402
+from qgis.core import (
     QgsApplication,
-    QgsCoordinateTransform,
     QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
     QgsPointXY,
@@ -27,8 +26,8 @@ from qgis.core import (  # noqa: E402
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QSize  # noqa: E402
-from qgis.PyQt.QtGui import QColor  # noqa: E402
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
 
 SIZE = 600
 PROBE = (106.2, 21.3)  # lon, lat: where the project's datum shift is checked
