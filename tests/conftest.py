@@ -9,9 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from geoserver_app.ops.cluster import Cluster, free_port, throwaway_cluster
-from layers import catalog
+from layers import catalog, catalog_edit, registry
 from tests.support.servers import ROOT, wait_for_http
 
 # The tile-invalidation listener thread belongs to servers; tests start one when they need it.
@@ -79,3 +80,17 @@ def serve() -> Iterator:
     for proc in started:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture
+def catalog_restored(transactional_db) -> Iterator[None]:
+    """Put the curated layers' catalog rows back as the registry seeds them after the test
+    (``layer_catalog`` is not a Django model, so a transactional test's flush keeps it)."""
+    yield
+    current = catalog.current()
+    for layer in current.retired:
+        catalog_edit.restore(connection, layer.id, "tests")
+    for layer in registry.LAYERS:
+        catalog_edit.update(connection, layer.id, "tests", access=layer.access.value,
+                            sensitive=list(layer.sensitive),
+                            style=catalog.style_json(layer.style))

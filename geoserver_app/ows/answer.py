@@ -13,6 +13,7 @@ import logging
 from http import HTTPStatus
 from urllib.parse import quote
 from wsgiref.util import application_uri
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -41,9 +42,12 @@ def service_url(environ: dict, path: str) -> str:
 
 
 def with_urls(body: bytes, environ: dict, path: str) -> bytes:
-    """The body with the placeholders of ``mapfile`` replaced by this site's addresses."""
-    body = body.replace(mapfile.ONLINE.encode(), service_url(environ, path).encode("utf-8"))
-    return body.replace(mapfile.ROOT.encode(), application_uri(environ).rstrip("/").encode())
+    """The body with the placeholders of ``mapfile`` replaced by this site's addresses
+    (XML-escaped: the placeholders are in XML attributes)."""
+    body = body.replace(mapfile.ONLINE.encode(),
+                        escape(service_url(environ, path), {'"': "&quot;"}).encode("utf-8"))
+    root = application_uri(environ).rstrip("/")  # the Host header is the caller's text
+    return body.replace(mapfile.ROOT.encode(), escape(root, {'"': "&quot;"}).encode("utf-8"))
 
 
 def is_exception(output: Output) -> bool:

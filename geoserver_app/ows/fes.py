@@ -44,6 +44,17 @@ def split(element: etree._Element) -> tuple[str, str]:
     return qname.namespace or "", qname.localname
 
 
+def check_name(element: etree._Element, known: Callable[[str], str | None]) -> None:
+    """A ValueReference / PropertyName: plain text naming a property the caller sees."""
+    if len(element):
+        raise parsing_failed(f"{split(element)[1]} holds a name, not elements")
+    text = (element.text or "").strip()
+    checked = known(text)
+    if checked is None:
+        raise unknown("filter", text)
+    element.text = checked
+
+
 def check_element(element: etree._Element, known: Callable[[str], str | None],
                   depth: int) -> None:
     """One element and its subtree; property names are replaced by their checked form."""
@@ -52,22 +63,12 @@ def check_element(element: etree._Element, known: Callable[[str], str | None],
     if not isinstance(element.tag, str):
         raise parsing_failed("only elements and text are allowed")
     namespace, name = split(element)
-    if namespace in GML:
-        for child in element:
-            check_element(child, known, depth + 1)
-        return
-    if namespace not in FES or name not in OPERATORS:
+    if namespace not in GML and (namespace not in FES or name not in OPERATORS):
         raise OwsError("OperationParsingFailed", "filter",
                        f"Phép lọc {name!r} không được hỗ trợ",
                        f"filter operator {name!r} is not supported")
-    if name in NAMES:
-        if len(element):
-            raise parsing_failed(f"{name} holds a name, not elements")
-        text = (element.text or "").strip()
-        checked = known(text)
-        if checked is None:
-            raise unknown("filter", text)
-        element.text = checked
+    if namespace not in GML and name in NAMES:
+        check_name(element, known)
         return
     for child in element:
         check_element(child, known, depth + 1)

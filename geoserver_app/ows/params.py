@@ -54,6 +54,15 @@ def crs_code(value: str, locator: str) -> int:
                   "supported CRS: " + ", ".join(f"EPSG:{c}" for c in SRS_CODES))
 
 
+def mapserver_crs(value: str, locator: str) -> str:
+    """A served CRS as MapServer reads it: ``EPSG:n`` kept, URNs and URIs as the URN (both
+    mean the EPSG axis order), CRS84 as its URN."""
+    code = crs_code(value, locator)
+    if CRS84.match(value.strip()):
+        return "urn:ogc:def:crs:OGC:1.3:CRS84"
+    return value.strip() if CRS_FORMS[0].match(value.strip()) else f"urn:ogc:def:crs:EPSG::{code}"
+
+
 def numbers(value: str, locator: str, count: int) -> list[float]:
     """``count`` finite comma-separated numbers."""
     parts = value.split(",")

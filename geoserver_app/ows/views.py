@@ -26,7 +26,7 @@ from django.utils import translation
 
 from geoserver_app.ows import mapfile
 from geoserver_app.ows.mapfile import Visible
-from layers import catalog, grants
+from layers import grants
 from layers.models import attribute_columns
 
 PREFIXES = ("basemap:", "ms:")

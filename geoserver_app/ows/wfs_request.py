@@ -10,6 +10,7 @@ capabilities; a value that is not a 32-bit number is refused). Parameters not li
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from geoserver_app.ows import fes, mapfile, params
@@ -108,8 +109,9 @@ def filters(text: str, types: tuple[Visible, ...], view: View) -> str:
         raise fes.parsing_failed("unbalanced parentheses around the filters")
     if len(parts) not in (1, len(types)):
         raise fes.parsing_failed("one filter per type name is expected")
-    checked = [fes.check(part, lambda name, own=(types if len(parts) == 1 else (types[i],)):
-                          view.attribute(own, name)) for i, part in enumerate(parts)]
+    owners = [types] if len(parts) == 1 else [(one,) for one in types]
+    checked = [fes.check(part, functools.partial(view.attribute, own))
+               for part, own in zip(parts, owners, strict=True)]
     return checked[0] if len(checked) == 1 else "".join(f"({f})" for f in checked)
 
 
@@ -117,17 +119,17 @@ def spatial(query: dict[str, str]) -> list[tuple[str, str]]:
     """srsName and BBOX, checked (the served CRSs only)."""
     out = []
     if query.get("SRSNAME", "").strip():
-        params.crs_code(query["SRSNAME"], "srsname")
-        out.append(("SRSNAME", query["SRSNAME"].strip()))
+        if params.CRS84.match(query["SRSNAME"].strip()):  # MapServer writes no CRS84
+            raise invalid("srsname", query["SRSNAME"], "dùng EPSG:4326", "use EPSG:4326")
+        out.append(("SRSNAME", params.mapserver_crs(query["SRSNAME"], "srsname")))
     if query.get("BBOX", "").strip():
         parts = query["BBOX"].split(",")
-        params.numbers(",".join(parts[:4]), "bbox", 4)
-        if len(parts) == 5:
-            params.crs_code(parts[4], "bbox")
-        elif len(parts) != 4:
+        if len(parts) not in (4, 5):
             raise invalid("bbox", query["BBOX"], "minx,miny,maxx,maxy[,crs]",
                           "minx,miny,maxx,maxy[,crs] is expected")
-        out.append(("BBOX", query["BBOX"].strip()))
+        corners = params.numbers(",".join(parts[:4]), "bbox", 4)
+        crs = [params.mapserver_crs(parts[4], "bbox")] if len(parts) == 5 else []
+        out.append(("BBOX", ",".join([*(f"{x:.12g}" for x in corners), *crs])))
     return out
 
 
