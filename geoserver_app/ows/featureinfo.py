@@ -6,8 +6,7 @@ GetFeatureInfo request is taken before MapProxy (``geoserver_app.wsgi``) and ask
 on the caller's view mapfile (the same one as the WFS): a layer the caller may not read is
 not defined, an attribute it may not see is not in the mapfile. Formats: ``text/html``
 (Vietnamese, drawn here from MapServer's GeoJSON), ``application/json``, GML
-(``text/xml`` or ``application/vnd.ogc.gml``, GML 3 as ``application/vnd.ogc.gml/3.1.1``)
-and ``text/plain``. A click where there is nothing (outside the layer or the province) is
+(``text/xml`` or ``application/vnd.ogc.gml``) and ``text/plain``. A click where there is nothing (outside the layer or the province) is
 an empty, valid answer; a point outside the image is ``InvalidPoint``.
 """
 from __future__ import annotations
@@ -29,7 +28,6 @@ HTML, JSON = "text/html", "application/json"
 GML = "application/vnd.ogc.gml"
 # asked format -> what mapserv writes (HTML is drawn here from its GeoJSON)
 FORMATS = {HTML: JSON, JSON: JSON, "application/geo+json": JSON, "text/xml": GML, GML: GML,
-           "application/vnd.ogc.gml/3.1.1": "application/vnd.ogc.gml/3.1.1",
            "text/plain": "text/plain"}
 MAX_SIZE = 4096
 MAX_FEATURES = 50

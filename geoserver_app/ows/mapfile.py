@@ -75,7 +75,6 @@ def layer_block(view: Visible) -> list[str]:
             "gml_include_items": items, "gml_types": "auto", "gml_featureid": "id",
             "gml_geometries": GEOMETRY, f"gml_{GEOMETRY}_type": GML_TYPES[layer.geometry],
             "wms_include_items": items, "wfs_getfeature_formatlist": GEOJSON,
-            "wms_getfeatureinfo_formatlist": f"{GEOJSON},gml,gml3,text/plain",
             "ows_extent": EXTENT, "ows_srs": " ".join(SRS),
             "wfs_geometry_precision": str(PRECISION),
             "ows_metadataurl_href": f"{ROOT}/metadata/{layer.id}.xml",
