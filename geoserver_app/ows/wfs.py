@@ -1,12 +1,11 @@
 # SPDX-License-Identifier: MIT
 """The ``/wfs`` WSGI app: WFS 2.0.0, 1.1.0 (and 1.0.0) by MapServer, per grant view.
 
-A request is read as key-value parameters, checked against the caller's view
-(``geoserver_app.ows.wfs_request``), run by mapserv on the view's mapfile and relayed with our
-URLs and error texts (``geoserver_app.ows.answer``). Refusals are OWS exception reports with
-status 400; a failing MapServer or database is a 503 report. XML-encoded (POST) requests
-are refused as not supported: every parameter is then in a document MapServer would read
-on its own, past our checks.
+A request is read as key-value parameters (a POSTed XML document is read into the same,
+``geoserver_app.ows.wfs_xml``), checked against the caller's view
+(``geoserver_app.ows.wfs_request``), run by mapserv on the view's mapfile as a rebuilt GET, and
+relayed with our URLs and error texts (``geoserver_app.ows.answer``). Refusals are OWS
+exception reports with status 400; a failing MapServer or database is a 503 report.
 """
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 
-from geoserver_app.ows import answer, exceptions, mapserv, params, views, wfs_request
+from geoserver_app.ows import answer, exceptions, mapserv, params, views, wfs_request, wfs_xml
 from geoserver_app.ows.exceptions import OwsError
 from geoserver_app.security import access
 
@@ -24,17 +23,24 @@ WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 DROPPED_HEADERS = {"status", "content-disposition", "content-length"}
 
 
+def parameters(environ: dict) -> dict[str, str]:
+    """The request's parameters: the query string's, or those of a POSTed document."""
+    if environ.get("REQUEST_METHOD", "GET") != "POST":
+        return params.read(environ.get("QUERY_STRING", ""))
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = environ["wsgi.input"].read(min(length, wfs_xml.MAX_BYTES + 1)) if length else b""
+    if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        return params.read(body.decode("utf-8", "replace"))
+    return wfs_xml.read(body)
+
+
 def run(environ: dict, store: views.Mapfiles) -> tuple[str, mapserv.Output]:
     """The WFS version and mapserv's answer to a request (OwsError when refused)."""
-    query = params.read(environ.get("QUERY_STRING", ""))
-    version = "2.0.0"
-    try:
-        version = wfs_request.version_of(query)
-    except OwsError:
-        pass  # reported below, in the newest version's form
-    if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
-        raise params.not_supported("yêu cầu mã hóa XML (POST); dùng GET với tham số",
-                                   "request") from None
+    query = parameters(environ)
+    version = wfs_request.version_or_newest(query)
     view = views.view_for(access.grant_for_environ(environ))
     try:
         version, checked = wfs_request.build(query, view)

@@ -54,6 +54,14 @@ def version_of(query: dict[str, str]) -> str:
     return asked
 
 
+def version_or_newest(query: dict[str, str]) -> str:
+    """The version an error report is written in (the newest when the version is bad)."""
+    try:
+        return version_of(query)
+    except OwsError:
+        return VERSIONS[0]
+
+
 def type_names(text: str, view: View) -> tuple[Visible, ...]:
     """The layers of a ``typeNames`` list (WFS 2.0 parentheses allowed)."""
     names = [n.strip() for n in re.split(r"[,()]", text) if n.strip()]

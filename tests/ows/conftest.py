@@ -39,8 +39,13 @@ class OwsClient:
         self.apps = {"/wfs": wfs.create_app(self.store),
                      "/tiles/service": featureinfo.create_app(self.store)}
 
+    def post(self, path: str, body: bytes, grant: grants.Grant = grants.PUBLIC) -> Reply:
+        return self.get(path, {}, grant, "POST", **{"wsgi.input": io.BytesIO(body),
+                                                     "CONTENT_LENGTH": str(len(body)),
+                                                     "CONTENT_TYPE": "application/xml"})
+
     def get(self, path: str, query: dict[str, str], grant: grants.Grant = grants.PUBLIC,
-            method: str = "GET", **extra: str) -> Reply:
+            method: str = "GET", **extra: object) -> Reply:
         seen: dict = {}
 
         def start_response(status: str, headers: list, exc_info=None) -> None:

@@ -59,9 +59,20 @@ def test_wfs_11_reports_in_ows_10(ows):
     assert xml(reply).tag == "{http://www.opengis.net/ows}ExceptionReport"
 
 
-def test_xml_posts_are_refused_as_not_supported(ows):
-    reply = ows.get("/wfs", {"SERVICE": "WFS"}, method="POST")
-    assert (reply.status, code_and_locator(reply)) == (400, ("OperationNotSupported", "request"))
+@pytest.mark.parametrize(("document", "expected"), [
+    (b'<wfs:Transaction xmlns:wfs="http://www.opengis.net/wfs/2.0" service="WFS"/>',
+     ("OperationNotSupported", "request")),
+    (b"<wfs:GetFeature", ("OperationParsingFailed", "request")),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+     ("OperationParsingFailed", "request")),
+    (b'<wfs:GetFeature xmlns:wfs="http://www.opengis.net/wfs/2.0" service="WFS" '
+     b'version="2.0.0"><wfs:Query typeNames="land_parcels"><wfs:PropertyName>owner_name'
+     b"</wfs:PropertyName></wfs:Query></wfs:GetFeature>", ("InvalidParameterValue", "propertyname")),
+])
+def test_bad_xml_posts_get_exception_reports(ows, document, expected):
+    reply = ows.post("/wfs", document)
+    assert (reply.status, code_and_locator(reply)) == (400, expected)
+    assert b"root:" not in reply.body
 
 
 @pytest.mark.parametrize(("changes", "code"), [

@@ -81,6 +81,20 @@ def test_a_filter_and_property_names_select_like_sql(ows):
     assert count("roads", "road_class = 'national'") == 2
 
 
+def test_an_xml_get_feature_is_answered_like_its_key_value_twin(ows):
+    document = (
+        '<wfs:GetFeature xmlns:wfs="http://www.opengis.net/wfs/2.0" '
+        'xmlns:fes="http://www.opengis.net/fes/2.0" service="WFS" version="2.0.0" count="5" '
+        'outputFormat="application/json"><wfs:Query typeNames="basemap:roads">'
+        "<wfs:PropertyName>code</wfs:PropertyName><fes:Filter><fes:PropertyIsEqualTo>"
+        "<fes:ValueReference>road_class</fes:ValueReference><fes:Literal>national</fes:Literal>"
+        "</fes:PropertyIsEqualTo></fes:Filter><fes:SortBy><fes:SortProperty><fes:ValueReference>"
+        "code</fes:ValueReference><fes:SortOrder>DESC</fes:SortOrder></fes:SortProperty>"
+        "</fes:SortBy></wfs:Query></wfs:GetFeature>")
+    page = json.loads(ows.post("/wfs", document.encode()).body)
+    assert [f["properties"] for f in page["features"]] == [{"code": "QL31"}, {"code": "QL1"}]
+
+
 def test_bbox_selects_what_postgis_selects(ows):
     bbox = (106.19, 21.26, 106.21, 21.28)
     where = f"geom_4326 && ST_MakeEnvelope({', '.join(map(str, bbox))}, 4326)"
