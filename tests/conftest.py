@@ -64,11 +64,12 @@ def serve() -> Iterator:
     """Start gunicorn on the project's WSGI app with extra environment; stop it afterwards."""
     started: list[subprocess.Popen] = []
 
-    def start(env: dict[str, str], workers: int = 1) -> str:
+    def start(env: dict[str, str], workers: int = 1, args: tuple[str, ...] = ()) -> str:
         port = free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "geoserver_app.wsgi:application",
-             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket"],
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket",
+             *args],
             cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         started.append(proc)
