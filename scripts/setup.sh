@@ -21,8 +21,8 @@ postgres_major() {  # the newest installed PostgreSQL server major, or nothing
     printf '%s' "$major"
 }
 
-missing_packages() {  # Debian packages whose files are absent (uses shell built-ins only)
-    local major missing=()
+missing_packages() {  # Debian packages whose files are absent (uses shell built-ins only);
+    local major missing=()  # $1 == --dev: the test tools' too
     major=$(postgres_major)
     if [[ -z $major ]]; then
         missing+=(postgresql postgresql-postgis)
@@ -44,12 +44,16 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
     command -v msgfmt >/dev/null || missing+=(gettext)
     command -v chromium >/dev/null || missing+=(chromium)
+    # the tests load the WFS in QGIS 3.22 headless (Debian's Python bindings)
+    if [[ ${1:-} == --dev && ! -e /usr/lib/python3/dist-packages/qgis/core/__init__.py ]]; then
+        missing+=(python3-qgis)
+    fi
     printf '%s\n' "${missing[@]}"
 }
 
-ensure_system_packages() {
+ensure_system_packages() {  # $1 == --dev: the test tools' packages too
     local missing
-    missing=$(missing_packages | tr '\n' ' ')
+    missing=$(missing_packages "${1:-}" | tr '\n' ' ')
     missing=${missing% }
     if [[ -z $missing ]]; then
         say "Debian packages: all present (PostgreSQL $(postgres_major) + PostGIS, GDAL, MapServer)"
@@ -65,7 +69,9 @@ then run the command again."
     apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq $missing >/dev/null
-    if [[ -n $(missing_packages) ]]; then fail "still missing after apt-get: $(missing_packages | tr '\n' ' ')"; fi
+    if [[ -n $(missing_packages "${1:-}") ]]; then
+        fail "still missing after apt-get: $(missing_packages "${1:-}" | tr '\n' ' ')"
+    fi
 }
 
 # --- Python ------------------------------------------------------------------------------
@@ -155,7 +161,7 @@ compile_messages() {  # locale/*/LC_MESSAGES/django.po -> .mo when the .po is ne
 main() {
     set -euo pipefail
     cd "$(dirname "${BASH_SOURCE[0]}")/.."
-    ensure_system_packages
+    ensure_system_packages "${1:-}"
     [[ ${1:-} == --system ]] && return 0
     ensure_venv
     ensure_requirements requirements.txt
