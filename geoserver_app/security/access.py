@@ -7,8 +7,8 @@ guard and ``GrantMiddleware`` resolve a request's grant once and put it in the e
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote_plus
 from collections.abc import Mapping, MutableMapping
+from urllib.parse import unquote_plus
 
 from django.http import HttpRequest
 
