@@ -44,6 +44,8 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
     command -v msgfmt >/dev/null || missing+=(gettext)
     command -v chromium >/dev/null || missing+=(chromium)
+    # the reverse proxy's fast path for cached tiles is tested with a real nginx
+    [[ -e /usr/sbin/nginx ]] || missing+=(nginx-light)
     # the tests load the WFS in QGIS 3.22 headless (Debian's Python bindings)
     if [[ ${1:-} == --dev && ! -e /usr/lib/python3/dist-packages/qgis/core/__init__.py ]]; then
         missing+=(python3-qgis)

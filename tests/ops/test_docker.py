@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "docker" / "Dockerfile").read_text()
 # packages that belong to the database image or only to development/test machines
 NOT_IN_APP_IMAGE = {"postgresql", "postgresql-postgis", "chromium", "slapd", "ldap-utils",
+                    "nginx-light",  # nginx: its own image (docker/compose.yaml)
                     "python3-qgis"}
 # test, lint and browser-test tools: requirements-dev.txt, never the image
 TEST_TOOLS = {"pytest", "pytest-django", "hypothesis", "schemathesis", "playwright", "owslib",
