@@ -21,6 +21,7 @@ from geoserver_app.ows import answer, exceptions, mapserv, params, views
 from geoserver_app.ows.exceptions import OwsError, invalid, missing
 from geoserver_app.ows.mapfile import Visible
 from geoserver_app.security import access
+from layers.models import SYSTEM_COLUMNS
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
@@ -29,6 +30,9 @@ GML = "application/vnd.ogc.gml"
 # asked format -> what mapserv writes (HTML is drawn here from its GeoJSON)
 FORMATS = {HTML: JSON, JSON: JSON, "application/geo+json": JSON, "text/xml": GML, GML: GML,
            "text/plain": "text/plain"}
+STYLE = ("body{font:13px sans-serif;margin:4px}h3{font-size:14px;margin:6px 0 2px}"
+         "table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:2px 6px;"
+         "text-align:left}th{background:#f3f3f3;font-weight:normal}")
 MAX_SIZE = 4096
 MAX_FEATURES = 50
 
@@ -124,16 +128,18 @@ def collection(store: views.Mapfiles, view: views.View, layers: tuple[Visible, .
 
 
 def html(found: dict, view: views.View) -> bytes:
-    """The Vietnamese HTML of the features found: a table per feature."""
+    """The Vietnamese HTML of the features found: a table per feature (without the
+    bookkeeping columns: version and times of the record)."""
     parts = ['<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
-             "<title>Thông tin đối tượng</title></head><body>"]
+             f"<title>Thông tin đối tượng</title><style>{STYLE}</style></head><body>"]
     if not found["features"]:
         parts.append("<p>Không có đối tượng nào tại điểm này.</p>")
     for feature in found["features"]:
         layer = view.by_id[feature["layer"]].layer
         titles = view.titles[layer.id]
         rows = "".join(f"<tr><th>{escape(titles.get(key, key))}</th><td>{escape(str(value))}</td></tr>"
-                       for key, value in feature.get("properties", {}).items() if value is not None)
+                       for key, value in feature.get("properties", {}).items()
+                       if value is not None and key not in SYSTEM_COLUMNS)
         parts.append(f"<h3>{escape(layer.title_vi)}</h3><table>{rows}</table>")
     parts.append("</body></html>")
     return "".join(parts).encode()

@@ -37,46 +37,37 @@ def parameters(environ: dict) -> dict[str, str]:
     return wfs_xml.read(body)
 
 
-def run(environ: dict, store: views.Mapfiles) -> tuple[str, mapserv.Output]:
-    """The WFS version and mapserv's answer to a request (OwsError when refused)."""
-    query = parameters(environ)
-    version = wfs_request.version_or_newest(query)
+def run(query: dict[str, str], environ: dict, store: views.Mapfiles) -> mapserv.Output:
+    """mapserv's answer to a request (OwsError when refused)."""
     view = views.view_for(access.grant_for_environ(environ))
-    try:
-        version, checked = wfs_request.build(query, view)
-    except OwsError as error:
-        raise Refused(error, version) from None
+    _version, checked = wfs_request.build(query, view)
     output = mapserv.run(store.path(view), checked)
     if answer.is_exception(output):
-        raise Refused(answer.as_error(output), version)
-    return version, output
-
-
-class Refused(Exception):
-    """An OwsError with the WFS version its report is written in."""
-
-    def __init__(self, error: OwsError, version: str) -> None:
-        super().__init__(error.code)
-        self.error, self.version = error, version
+        raise answer.as_error(output)
+    return output
 
 
 def create_app(store: views.Mapfiles | None = None) -> WSGIApp:
     """The WFS of every grant view (mapfiles written on first use)."""
     store = store or views.Mapfiles()
 
+    def report(start_response: Callable, error: OwsError, version: str) -> list[bytes]:
+        return exceptions.respond(start_response, error.status,
+                                  *exceptions.report(error, version))
+
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         try:
-            _version, output = run(environ, store)
-        except Refused as refused:
-            return exceptions.respond(start_response, refused.error.status,
-                                      *exceptions.report(refused.error, refused.version))
+            query = parameters(environ)
         except OwsError as error:
-            return exceptions.respond(start_response, error.status,
-                                      *exceptions.report(error, "2.0.0"))
+            return report(start_response, error, wfs_request.VERSIONS[0])
+        version = wfs_request.version_or_newest(query)
+        try:
+            output = run(query, environ, store)
+        except OwsError as error:
+            return report(start_response, error, version)
         except mapserv.MapservFailed:
             log.exception("wfs: mapserv failed")
-            return exceptions.respond(start_response, HTTPStatus.SERVICE_UNAVAILABLE,
-                                      *exceptions.report(answer.UNAVAILABLE, "2.0.0"))
+            return report(start_response, answer.UNAVAILABLE, version)
         body = answer.with_urls(output.body, environ, PATH)
         headers = [(key.title(), value) for key, value in output.headers.items()
                    if key not in DROPPED_HEADERS and key != "content-type"]
