@@ -46,6 +46,9 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v chromium >/dev/null || missing+=(chromium)
     # the reverse proxy's fast path for cached tiles is tested with a real nginx
     [[ -e /usr/sbin/nginx ]] || missing+=(nginx-light)
+    # the developers' guide examples (docs/examples/*.sh) that the tests run
+    command -v curl >/dev/null || missing+=(curl)
+    command -v jq >/dev/null || missing+=(jq)
     # the tests load the WFS in QGIS 3.22 headless (Debian's Python bindings)
     if [[ ${1:-} == --dev && ! -e /usr/lib/python3/dist-packages/qgis/core/__init__.py ]]; then
         missing+=(python3-qgis)
