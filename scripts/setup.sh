@@ -21,8 +21,8 @@ postgres_major() {  # the newest installed PostgreSQL server major, or nothing
     printf '%s' "$major"
 }
 
-missing_packages() {  # Debian packages whose files are absent (uses shell built-ins only);
-    local major missing=()  # $1 == --dev: the test tools' too
+missing_packages() {  # Debian packages whose files are absent (uses shell built-ins only)
+    local major missing=() mode=${1:-}
     major=$(postgres_major)
     if [[ -z $major ]]; then
         missing+=(postgresql postgresql-postgis)
@@ -49,14 +49,14 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     # the developers' guide examples (docs/examples/*.sh) that the tests run
     command -v curl >/dev/null || missing+=(curl)
     command -v jq >/dev/null || missing+=(jq)
-    # the tests load the WFS in QGIS 3.22 headless (Debian's Python bindings)
-    if [[ ${1:-} == --dev && ! -e /usr/lib/python3/dist-packages/qgis/core/__init__.py ]]; then
-        missing+=(python3-qgis)
+    # --dev: real QGIS (3.22+, headless) as a client in tests/qgis; never a run-time need
+    if [[ $mode == --dev ]]; then
+        [[ -e /usr/lib/python3/dist-packages/qgis/core/__init__.py ]] || missing+=(python3-qgis)
     fi
     printf '%s\n' "${missing[@]}"
 }
 
-ensure_system_packages() {  # $1 == --dev: the test tools' packages too
+ensure_system_packages() {
     local missing
     missing=$(missing_packages "${1:-}" | tr '\n' ' ')
     missing=${missing% }
