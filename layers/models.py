@@ -336,6 +336,23 @@ def model_for(layer_id: str) -> type[Feature]:
     return globals()[layer.model]
 
 
+# Columns of a layer table that are not attributes (geometries, internal links), and the
+# columns the triggers keep (every table has them, published ones too).
+NOT_ATTRIBUTES = frozenset({"id", "geom", "geom_4326", "ingest_batch"})
+SYSTEM_COLUMNS = ("created_at", "updated_at", "version")
+
+
+def attribute_columns(layer: registry.Layer) -> tuple[tuple[str, str], ...]:
+    """(column, Vietnamese title) of every attribute of a layer, sensitive ones included,
+    in table order: a curated layer's from its model, a published one's from the catalog."""
+    if layer.published:
+        system = tuple((name, str(Feature._meta.get_field(name).verbose_name))
+                       for name in SYSTEM_COLUMNS)
+        return system + tuple((a.name, a.title) for a in layer.attributes)
+    return tuple((f.column, str(f.verbose_name)) for f in model_for(layer.id)._meta.concrete_fields
+                  if f.name not in NOT_ATTRIBUTES)
+
+
 class FeatureHistory(models.Model):
     """One captured version of a feature (written by triggers, migration 0004; read-only)."""
 
