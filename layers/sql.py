@@ -69,6 +69,11 @@ CREATE OR REPLACE FUNCTION basemap_history_on() RETURNS boolean LANGUAGE sql STA
     SELECT coalesce(nullif(current_setting('basemap.history', true), ''), 'on') <> 'off'
 $$;
 
+-- off only inside a whole-layer replace, which records one layer_replacements event instead
+CREATE OR REPLACE FUNCTION basemap_tombstones_on() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('basemap.tombstones', true), ''), 'on') <> 'off'
+$$;
+
 -- One function per event; TG_TABLE_NAME is the layer id. Statement-level with transition
 -- tables: a 500k-row ingest is one trigger call and set-based inserts, not 500k calls.
 CREATE OR REPLACE FUNCTION basemap_capture_insert() RETURNS trigger
@@ -112,16 +117,37 @@ BEGIN
         SELECT TG_TABLE_NAME, o.id, o.version, 'D', basemap_actor(),
                to_jsonb(o) - 'geom' - 'geom_4326', o.geom FROM old_rows o;
     END IF;
-    INSERT INTO feature_tombstones (layer, feature_id, version, actor)
-        SELECT TG_TABLE_NAME, o.id, o.version, basemap_actor() FROM old_rows o
-        ON CONFLICT (layer, feature_id) DO UPDATE
-        SET version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor;
+    IF basemap_tombstones_on() THEN
+        INSERT INTO feature_tombstones (layer, feature_id, version, actor)
+            SELECT TG_TABLE_NAME, o.id, o.version, basemap_actor() FROM old_rows o
+            ON CONFLICT (layer, feature_id) DO UPDATE
+            SET version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at,
+                actor = EXCLUDED.actor;
+    END IF;
     INSERT INTO tile_invalidations (layer, bbox)
         SELECT TG_TABLE_NAME, ST_Expand(ST_Extent(o.geom_4326), 1e-7)::geometry FROM old_rows o
         HAVING count(o.geom_4326) > 0;
     PERFORM pg_notify('basemap_changes', TG_TABLE_NAME);
     RETURN NULL;
 END $$;
+"""
+
+# --- the change feed's bounds: whole-layer replaces and pruned tombstones (layers/changefeed.py)
+CHANGE_FEED_TABLES = """
+CREATE TABLE IF NOT EXISTS layer_replacements (
+    id bigserial PRIMARY KEY,
+    layer text NOT NULL,
+    replaced_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    batch_id bigint,
+    actor text NOT NULL,
+    features bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS layer_replacements_time ON layer_replacements (layer, replaced_at);
+CREATE TABLE IF NOT EXISTS change_feed_horizons (
+    layer text PRIMARY KEY,
+    pruned_before timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS feature_tombstones_deleted_at ON feature_tombstones (deleted_at);
 """
 
 _CAPTURE = (
