@@ -339,8 +339,8 @@ def comment_table(table: str) -> sql.Composed:
 # (layers/changefeed.py): the delete trigger skips tombstones while this is off, ...
 TOMBSTONES_OFF = "SELECT set_config('basemap.tombstones', 'off', true)"
 # ... the event is recorded, and the layer's earlier tombstones, which it supersedes, go
-RECORD_REPLACE = ("INSERT INTO layer_replacements (layer, batch_id, actor, features) "
-                  "VALUES (%s, %s, basemap_actor(), %s)")
+RECORD_REPLACE = ("INSERT INTO layer_replacements (layer, replaced_at, batch_id, actor, "
+                  "features) VALUES (%s, clock_timestamp(), %s, basemap_actor(), %s)")
 DROP_SUPERSEDED_TOMBSTONES = "DELETE FROM feature_tombstones WHERE layer = %s"
 
 

@@ -132,23 +132,9 @@ BEGIN
 END $$;
 """
 
-# --- the change feed's bounds: whole-layer replaces and pruned tombstones (layers/changefeed.py)
-CHANGE_FEED_TABLES = """
-CREATE TABLE IF NOT EXISTS layer_replacements (
-    id bigserial PRIMARY KEY,
-    layer text NOT NULL,
-    replaced_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-    batch_id bigint,
-    actor text NOT NULL,
-    features bigint NOT NULL
-);
-CREATE INDEX IF NOT EXISTS layer_replacements_time ON layer_replacements (layer, replaced_at);
-CREATE TABLE IF NOT EXISTS change_feed_horizons (
-    layer text PRIMARY KEY,
-    pruned_before timestamptz NOT NULL
-);
-CREATE INDEX IF NOT EXISTS feature_tombstones_deleted_at ON feature_tombstones (deleted_at);
-"""
+# pruning by age across layers (layers/changefeed.py); the primary key leads with the layer
+TOMBSTONES_BY_AGE = ("CREATE INDEX IF NOT EXISTS feature_tombstones_deleted_at "
+                     "ON feature_tombstones (deleted_at)")
 
 _CAPTURE = (
     ("insert", "INSERT", "NEW TABLE AS new_rows"),
