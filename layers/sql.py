@@ -136,6 +136,22 @@ END $$;
 TOMBSTONES_BY_AGE = ("CREATE INDEX IF NOT EXISTS feature_tombstones_deleted_at "
                      "ON feature_tombstones (deleted_at)")
 
+# The admin's searches at millions of parcels (geoserver_app/editor/search.py): exact lookups
+# on parsed numbers (the natural key's unique index serves the commune; these the sheet and
+# parcel numbers), and trigram indexes for any part of a text, on upper(column), the
+# expression Django's icontains writes. Also the owner name: searched only by its editors.
+SEARCH_INDEXES = {
+    "land_parcels": (
+        "CREATE INDEX IF NOT EXISTS land_parcels_sheet_parcel "
+        "ON land_parcels (sheet_no, parcel_no)",
+        "CREATE INDEX IF NOT EXISTS land_parcels_parcel_no ON land_parcels (parcel_no)",
+        "CREATE INDEX IF NOT EXISTS land_parcels_address_trgm ON land_parcels "
+        "USING gin (upper(address::text) gin_trgm_ops)",
+        "CREATE INDEX IF NOT EXISTS land_parcels_owner_trgm ON land_parcels "
+        "USING gin (upper(owner_name::text) gin_trgm_ops)",
+    ),
+}
+
 _CAPTURE = (
     ("insert", "INSERT", "NEW TABLE AS new_rows"),
     ("update", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),

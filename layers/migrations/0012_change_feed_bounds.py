@@ -2,7 +2,8 @@
 """The change feed's bounds (layers/changefeed.py): one event per whole-layer replace
 (``layer_replacements``) instead of a tombstone per replaced feature, the horizon of pruned
 tombstones per layer, an index for pruning tombstones by age, and the delete trigger's
-switch (``basemap.tombstones``) that a replace turns off. Re-running the idempotent capture
+switch (``basemap.tombstones``) that a replace turns off; and the indexes of the admin's
+searches at 5M parcels (``sql.SEARCH_INDEXES``, pg_trgm). Re-running the idempotent capture
 script replaces the trigger functions, as migration 0007 does."""
 from django.db import migrations, models
 
@@ -13,11 +14,17 @@ def create(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(sql.CHANGE_CAPTURE_TABLES)
         cursor.execute(sql.TOMBSTONES_BY_AGE)
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for statements in sql.SEARCH_INDEXES.values():
+            for statement in statements:
+                cursor.execute(statement)
 
 
 def drop(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute("DROP INDEX IF EXISTS feature_tombstones_deleted_at")
+        cursor.execute("DROP INDEX IF EXISTS feature_tombstones_deleted_at, "
+                       "land_parcels_sheet_parcel, land_parcels_parcel_no, "
+                       "land_parcels_address_trgm, land_parcels_owner_trgm")
 
 
 class Migration(migrations.Migration):
