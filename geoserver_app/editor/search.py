@@ -10,7 +10,7 @@ field, which no btree index serves. Large Django admins do what is done here:
   the whole key, each an exact lookup on a btree index (``layers/sql.py``
   ``SEARCH_INDEXES``: the natural key's unique index, ``(sheet_no, parcel_no)`` and
   ``(parcel_no)``). Other text (3 characters or more) matches any part of the address, the
-  name and code, and the sensitive attributes (owner name) only for those who may edit the
+  name and code (other text key parts: whole values), and the sensitive attributes (owner name) only for those who may edit the
   layer, through trigram GIN indexes on ``upper(column)``, the expression Django's
   ``icontains`` writes.
 - **Estimated counts.** ``EstimatedCountPaginator`` asks the planner (``EXPLAIN``) how many
@@ -76,8 +76,11 @@ def search(model, natural_key: tuple[str, ...], sensitive: tuple[str, ...], term
     text = [name for name in TEXT_FIELDS if name in fields]
     if may_see_sensitive:
         text += [name for name in sensitive if name in fields]
-    text += [name for name in natural_key if name not in numeric and name not in text]
-    return text_query(text, term)
+    query = text_query(text, term)
+    for name in natural_key:  # whole values, as written or in capitals (the key's index)
+        if name not in numeric and name not in text:
+            query |= Q(**{name: term}) | Q(**{name: term.upper()})
+    return query
 
 
 class EstimatedCountPaginator(Paginator):
