@@ -75,7 +75,7 @@ def sizes(pg) -> list[tuple[str, int, int]]:
 
 def one_size(n: int, count: int, runs: int) -> dict:
     source = dataset.parcels_file(n)
-    with throwaway_cluster() as pg:
+    with throwaway_cluster(tuned=True) as pg:
         env = {**os.environ, "DATABASE_URL": pg.url, "PGPASSWORD": pg.password,
                "DJANGO_SETTINGS_MODULE": "geoserver_app.settings"}
         subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT,
