@@ -120,8 +120,8 @@ def parcels(grid: Grid, start: int, count: int) -> pa.Table:
         "MaLoaiDat": pa.array([LAND_USE[i] for i in rng.integers(0, 8, count).tolist()]),
         "DienTich": pa.array(np.round(side * side * rng.uniform(0.9, 1.1, count), 1)),
         "DiaChi": pa.array([f"Số {i % 300 + 1}, {VILLAGES[i // 300 % 10]}, xã "
-                            f"{COMMUNE_NAMES[c % 12]}" for i, c in zip(local.tolist(),
-                                                                      commune.tolist())]),
+                            f"{COMMUNE_NAMES[c % 12]}"
+                            for i, c in zip(local.tolist(), commune.tolist(), strict=True)]),
         "TenChu": pa.array([f"{FAMILY[i // 10]} {GIVEN[i % 10]}" for i in names.tolist()]),
         "SoCCCD": pa.array([f"0240{i:08d}" for i in index.tolist()]),
         "SoGCN": pa.array([f"CS{i:08d}" for i in index.tolist()]),
