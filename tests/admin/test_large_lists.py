@@ -86,3 +86,21 @@ def test_counts_come_from_the_planner_above_the_exact_threshold(make_parcel, mon
         cursor.execute("ANALYZE land_parcels")
     assert search.EstimatedCountPaginator(queryset, 50).count == search.planned_rows(queryset)
     assert search.planned_rows(queryset) == 5
+
+
+def test_the_dashboard_reads_large_layers_from_the_statistics(make_parcel, monkeypatch):
+    from geoserver_app.editor import sql
+    from layers import registry
+
+    for number in range(1, 4):
+        make_parcel(number)
+    layer = registry.get("land_parcels")
+    exact = sql.layer_summary(layer)
+    assert exact[0] == 3
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE land_parcels")
+    monkeypatch.setattr(sql, "ESTIMATE_FROM", 0)
+    count, updated, extent = sql.layer_summary(layer)
+    assert (count, updated) == (3, exact[1])
+    x0, y0, x1, y1 = exact[2]
+    assert extent[0] <= (x0 + x1) / 2 <= extent[2] and extent[1] <= (y0 + y1) / 2 <= extent[3]
