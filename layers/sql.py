@@ -145,6 +145,9 @@ SEARCH_INDEXES = {
         "CREATE INDEX IF NOT EXISTS land_parcels_sheet_parcel "
         "ON land_parcels (sheet_no, parcel_no)",
         "CREATE INDEX IF NOT EXISTS land_parcels_parcel_no ON land_parcels (parcel_no)",
+        # the commune filter's newest first: without it the list walked the id index from
+        # the end through every other commune (1.9 s p50 at 5M for a commune at the start)
+        "CREATE INDEX IF NOT EXISTS land_parcels_commune_id ON land_parcels (commune_code, id)",
         "CREATE INDEX IF NOT EXISTS land_parcels_address_trgm ON land_parcels "
         "USING gin (upper(address::text) gin_trgm_ops)",
         "CREATE INDEX IF NOT EXISTS land_parcels_owner_trgm ON land_parcels "

@@ -23,7 +23,7 @@ def create(apps, schema_editor):
 def drop(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("DROP INDEX IF EXISTS feature_tombstones_deleted_at, "
-                       "land_parcels_sheet_parcel, land_parcels_parcel_no, "
+                       "land_parcels_sheet_parcel, land_parcels_parcel_no, land_parcels_commune_id, "
                        "land_parcels_address_trgm, land_parcels_owner_trgm")
 
 

@@ -71,6 +71,12 @@ def test_searches_use_their_indexes():
             statement, params = query.query.sql_with_params()
             cursor.execute(f"EXPLAIN {statement}", params)
             plans[term] = " ".join(row[0] for row in cursor.fetchall())
+        # the commune filter, newest first (the list's order)
+        statement, params = LandParcel.objects.filter(commune_code="25001").order_by(
+            "-pk")[:50].query.sql_with_params()
+        cursor.execute(f"EXPLAIN {statement}", params)
+        plans["commune"] = " ".join(row[0] for row in cursor.fetchall())
+    assert "land_parcels_commune_id" in plans["commune"]
     assert not any("Seq Scan" in plan for plan in plans.values())  # an index serves each
     assert {"land_parcels_address_trgm", "land_parcels_owner_trgm"} <= set(
         re.findall(r"land_parcels_\w+", plans["thôn"]))
