@@ -391,6 +391,35 @@ class FeatureTombstone(models.Model):
         verbose_name_plural = _("Đối tượng đã xóa")
 
 
+class LayerReplacement(models.Model):
+    """A whole-layer replace: one change-feed event (layers/changefeed.py; written by ingest)."""
+
+    id = models.BigAutoField(primary_key=True)
+    layer = models.TextField(_("lớp"))
+    replaced_at = models.DateTimeField(_("thay thế lúc"))
+    batch_id = models.BigIntegerField(_("lô nhập"), null=True)
+    actor = models.TextField(_("người thực hiện"))
+    features = models.BigIntegerField(_("số đối tượng bị thay"))
+
+    class Meta:
+        db_table = "layer_replacements"
+        indexes = [models.Index(fields=["layer", "replaced_at"], name="layer_replacements_time")]
+        verbose_name = _("Lần thay thế cả lớp")
+        verbose_name_plural = _("Lần thay thế cả lớp")
+
+
+class ChangeFeedHorizon(models.Model):
+    """Before this time a layer's tombstones may have been pruned (written by the pruner)."""
+
+    layer = models.TextField(_("lớp"), primary_key=True)
+    pruned_before = models.DateTimeField(_("đã dọn trước"))
+
+    class Meta:
+        db_table = "change_feed_horizons"
+        verbose_name = _("Mốc dọn dấu vết xóa")
+        verbose_name_plural = _("Mốc dọn dấu vết xóa")
+
+
 class TileInvalidation(models.Model):
     """A changed bounding box whose tiles must be refreshed (queue; consumers delete rows)."""
 

@@ -17,6 +17,7 @@ from geoserver_app import errors
 from geoserver_app.ogcapi import db, dispatch, fastpath, pygeoapi_config, transactions
 from geoserver_app.ogcapi.dispatch import api_url
 from geoserver_app.security import access
+from layers import changefeed
 
 MAX_DELETIONS = 10000
 GEOJSON_TYPES = ("application/geo+json",)  # as pygeoapi: other POST bodies are CQL2 JSON
@@ -65,11 +66,25 @@ def deletions(request: HttpRequest, collection_id: str) -> JsonResponse:
                       f"(an integer from 1 to {MAX_DELETIONS} is required)")
     try:
         with db.connection() as conn, conn.cursor() as cursor:
-            cursor.execute(_DELETIONS, [collection_id, since, limit])
-            rows = cursor.fetchall()
+            resync = _resync(cursor, collection_id, since) if "since" in request.GET else None
+            if resync is None:
+                cursor.execute(_DELETIONS, [collection_id, since, limit])
+                rows = cursor.fetchall()
     except db.DatabaseUnavailable as err:
         return _error(HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable", err.message)
+    if resync is not None:
+        # 410: the deletions since then cannot be listed; a client that ignored a 200 with a
+        # flag would keep features that no longer exist
+        return errors.response(HTTPStatus.GONE, "ResyncRequired", resync.message(collection_id),
+                               headers={"Vary": "Authorization", "Cache-Control": "no-cache"},
+                               resync=resync.as_json())
     return _feed(request, collection_id, rows, limit)
+
+
+def _resync(cursor, collection_id: str, since: dt.datetime) -> changefeed.Resync | None:
+    """Why the client must fetch the layer again, or None (layers/changefeed.py)."""
+    cursor.execute(changefeed.RESYNC, {"layer": collection_id, "since": since})
+    return changefeed.resync_needed(cursor.fetchone())
 
 
 def _feed(request: HttpRequest, collection_id: str, rows: list, limit: int) -> JsonResponse:
