@@ -107,7 +107,8 @@ class OverlayProcessor(AnalysisProcessor):
 class ChangesProcessor(AnalysisProcessor):
     METADATA = _metadata(
         "changes", "Thay đổi dữ liệu", "Change feed",
-        "Đối tượng thay đổi và bị xóa kể từ một thời điểm (đồng bộ gia tăng).",
+        "Đối tượng thay đổi và bị xóa kể từ một thời điểm (đồng bộ gia tăng); resync: lớp đã "
+        "được thay thế toàn bộ hoặc since cũ hơn thời hạn lưu, hãy tải lại cả lớp.",
         {"layer": ("layer id", {"type": "string"}),
          "since": ("ISO 8601 time", {"type": "string"})}, "application/json")
     run = staticmethod(changes)

@@ -17,6 +17,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from geoserver_app.security.sso import settings_from_env
+from layers import changefeed
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BASEMAP_VAR_DIR", BASE_DIR / "var"))
@@ -216,7 +217,7 @@ LOGGING.setdefault("loggers", {})["pygeoapi"] = {"level": "ERROR"}
 
 def single_sign_on() -> dict:
     """LDAP/Active Directory and OpenID Connect settings: off unless LDAP_SERVER_URI /
-    OIDC_ISSUER are set (README "Single sign-on", geoserver_app/security/sso)."""
+    OIDC_ISSUER are set (docs/en/operators.md "Single sign-on", geoserver_app/security/sso)."""
     return settings_from_env(os.environ)
 
 
@@ -250,6 +251,9 @@ OGCAPI_POOL_SIZE = int(os.environ.get("OGCAPI_POOL_SIZE", "2"))
 # The tile-invalidation listener thread (off: tests, seeding hosts)
 BASEMAP_TILE_LISTENER = (os.environ.get("BASEMAP_TILE_LISTENER", "1").strip().lower()
                          not in {"0", "false", "no", "off"})
+# Days the change feed keeps deletions (tombstones); an older `since` must resync
+# (layers/changefeed.py)
+BASEMAP_TOMBSTONE_RETENTION_DAYS = changefeed.retention_days_from_env()
 # /metrics for non-loopback clients presenting it as a bearer token (empty: loopback only)
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # Set by `make run` for gunicorn's workers: /metrics then aggregates them all

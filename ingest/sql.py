@@ -339,24 +339,17 @@ def comment_table(table: str) -> sql.Composed:
     return sql.SQL("COMMENT ON TABLE {} IS %s").format(sql.Identifier(table))
 
 
-# What the statement-level change-capture triggers (layers/sql.py, basemap_capture_delete and
-# basemap_capture_insert) write for "DELETE all + INSERT all" with history off; the swap writes
-# it itself because it replaces the rows without running those statements.
-def tombstone_all(layer: str, live: str) -> sql.Composed:
-    """A tombstone for every feature of the old table (rowcount: the features replaced)."""
-    return sql.SQL(
-        "INSERT INTO feature_tombstones (layer, feature_id, version, actor) "
-        "SELECT {layer}, o.id, o.version, basemap_actor() FROM {live} o "
-        "ON CONFLICT (layer, feature_id) DO UPDATE SET version = EXCLUDED.version, "
-        "deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor").format(
-        layer=sql.Literal(layer), live=sql.Identifier(live))
+# A whole-layer replace is one change-feed event, not a tombstone per feature
+# (layers/changefeed.py): the delete trigger skips tombstones while this is off, ...
+TOMBSTONES_OFF = "SELECT set_config('basemap.tombstones', 'off', true)"
+# ... the event is recorded, and the layer's earlier tombstones, which it supersedes, go
+RECORD_REPLACE = ("INSERT INTO layer_replacements (layer, replaced_at, batch_id, actor, "
+                  "features) VALUES (%s, clock_timestamp(), %s, basemap_actor(), %s)")
+DROP_SUPERSEDED_TOMBSTONES = "DELETE FROM feature_tombstones WHERE layer = %s"
 
 
-def untombstone(layer: str, build: str) -> sql.Composed:
-    """New features are not deleted ones (ids are never reused, so normally a no-op)."""
-    return sql.SQL("DELETE FROM feature_tombstones t USING {build} n "
-                   "WHERE t.layer = {layer} AND t.feature_id = n.id").format(
-        layer=sql.Literal(layer), build=sql.Identifier(build))
+def count_rows(table: str) -> sql.Composed:
+    return sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
 
 
 def invalidate_both(layer: str, live: str, build: str) -> sql.Composed:

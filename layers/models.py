@@ -336,6 +336,23 @@ def model_for(layer_id: str) -> type[Feature]:
     return globals()[layer.model]
 
 
+# Columns of a layer table that are not attributes (geometries, internal links), and the
+# columns the triggers keep (every table has them, published ones too).
+NOT_ATTRIBUTES = frozenset({"id", "geom", "geom_4326", "ingest_batch"})
+SYSTEM_COLUMNS = ("created_at", "updated_at", "version")
+
+
+def attribute_columns(layer: registry.Layer) -> tuple[tuple[str, str], ...]:
+    """(column, Vietnamese title) of every attribute of a layer, sensitive ones included,
+    in table order: a curated layer's from its model, a published one's from the catalog."""
+    if layer.published:
+        system = tuple((name, str(Feature._meta.get_field(name).verbose_name))
+                       for name in SYSTEM_COLUMNS)
+        return system + tuple((a.name, a.title) for a in layer.attributes)
+    return tuple((f.column, str(f.verbose_name)) for f in model_for(layer.id)._meta.concrete_fields
+                  if f.name not in NOT_ATTRIBUTES)
+
+
 class FeatureHistory(models.Model):
     """One captured version of a feature (written by triggers, migration 0004; read-only)."""
 
@@ -372,6 +389,35 @@ class FeatureTombstone(models.Model):
         db_table = "feature_tombstones"
         verbose_name = _("Đối tượng đã xóa")
         verbose_name_plural = _("Đối tượng đã xóa")
+
+
+class LayerReplacement(models.Model):
+    """A whole-layer replace: one change-feed event (layers/changefeed.py; written by ingest)."""
+
+    id = models.BigAutoField(primary_key=True)
+    layer = models.TextField(_("lớp"))
+    replaced_at = models.DateTimeField(_("thay thế lúc"))
+    batch_id = models.BigIntegerField(_("lô nhập"), null=True)
+    actor = models.TextField(_("người thực hiện"))
+    features = models.BigIntegerField(_("số đối tượng bị thay"))
+
+    class Meta:
+        db_table = "layer_replacements"
+        indexes = [models.Index(fields=["layer", "replaced_at"], name="layer_replacements_time")]
+        verbose_name = _("Lần thay thế cả lớp")
+        verbose_name_plural = _("Lần thay thế cả lớp")
+
+
+class ChangeFeedHorizon(models.Model):
+    """Before this time a layer's tombstones may have been pruned (written by the pruner)."""
+
+    layer = models.TextField(_("lớp"), primary_key=True)
+    pruned_before = models.DateTimeField(_("đã dọn trước"))
+
+    class Meta:
+        db_table = "change_feed_horizons"
+        verbose_name = _("Mốc dọn dấu vết xóa")
+        verbose_name_plural = _("Mốc dọn dấu vết xóa")
 
 
 class TileInvalidation(models.Model):

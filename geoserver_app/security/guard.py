@@ -17,7 +17,7 @@ from geoserver_app.security.tokens import InvalidToken
 from layers import grants
 
 log = logging.getLogger(__name__)
-API_PREFIXES = ("/ogcapi", "/tiles")
+API_PREFIXES = ("/ogcapi", "/tiles", "/wfs")
 
 
 class RateLimiter:
@@ -88,6 +88,7 @@ def protect(app: Callable, limiter: RateLimiter) -> Callable:
         path = environ.get("PATH_INFO", "")
         if not any(path == p or path.startswith(p + "/") for p in API_PREFIXES):
             return app(environ, start_response)
+        access.take_query_token(environ)
         try:
             grant = resolve_grant(environ)
         except InvalidToken as exc:
