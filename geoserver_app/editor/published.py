@@ -139,6 +139,18 @@ class PublishedFeatureAdmin(FeatureAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Feature | None = None) -> bool:
         return self.editable() and "delete" in self.rights(request)
 
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str) -> tuple:
+        """Django's: any part of the text attributes (a published table has no trigram
+        indexes, so this scans it), not the layer key search of the curated layers."""
+        return admin.ModelAdmin.get_search_results(self, request, queryset, search_term)
+
+    def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
+        """The text attributes; the sensitive ones only for those who may edit the layer."""
+        layer = self.catalog_layer()
+        hidden = set() if layer is None or self.has_change_permission(request) else {
+            field_name(name) for name in layer.sensitive}
+        return tuple(name for name in self.search_fields if name not in hidden)
+
     def log_addition(self, request: HttpRequest, obj: Feature, message: object) -> None:
         """Not logged (see the class)."""
 

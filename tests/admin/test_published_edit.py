@@ -24,7 +24,8 @@ BASE = f"/admin/published/{LAYER}/"
 def schools_layer(tmp_path, request) -> str:
     request.addfinalizer(lambda: drop_published(LAYER))
     publish(str(write_schools(tmp_path / "truong_hoc.shp", count=3)), "--id", LAYER,
-            "--title-vi", "Trường học", "--title-en", "Schools", "--sector", "construction")
+            "--title-vi", "Trường học", "--title-en", "Schools", "--sector", "construction",
+            "--sensitive", "hieutruong")
     return LAYER
 
 
@@ -69,6 +70,7 @@ def test_list_search_change_history_and_revert(schools_layer, client, django_use
     assert changed_ids(page.text) == ["3", "2", "1"]
     assert f'<td class="field-ten_truong">{EXPECTED_NAMES[1]}</td>' in page.text
     assert changed_ids(client.get(BASE, {"q": "Đào Lý"}).text) == ["2"]
+    assert changed_ids(client.get(BASE, {"q": "Trần Thị"}).text) == ["2"]
 
     change = client.get(f"{BASE}2/change/")
     assert change.status_code == 200
@@ -96,6 +98,9 @@ def test_other_sectors_read_and_strangers_are_refused(schools_layer, client,
                                                       django_user_model):
     reader = analyst(django_user_model, client, "giaothong", "transport")
     assert reader.get(BASE).status_code == 200
+    assert changed_ids(reader.get(BASE, {"q": "Tân Sỏi"}).text) == ["3", "1"]
+    # the principal's name is sensitive: searched for the layer's editors only
+    assert changed_ids(reader.get(BASE, {"q": "Trần Thị"}).text) == []
     assert reader.get(f"{BASE}1/change/").status_code == 200  # the read-only view
     refused = reader.post(f"{BASE}1/change/", form(1, ten_truong="Không được"))
     assert refused.status_code == 403
