@@ -254,3 +254,12 @@ BASEMAP_TILE_LISTENER = (os.environ.get("BASEMAP_TILE_LISTENER", "1").strip().lo
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # Set by `make run` for gunicorn's workers: /metrics then aggregates them all
 PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+# --- analysts' own database logins (geoserver_app/security/dblogins.py) -----------------
+# BASEMAP_DB_LISTEN: addresses the embedded cluster listens on besides 127.0.0.1 (then TLS
+# and scram only, see geoserver_app/ops/cluster.py); the host desktops use, and the sslmode
+# printed in a login's connection line, follow it unless set.
+BASEMAP_DB_LISTEN = os.environ.get("BASEMAP_DB_LISTEN", "").strip()
+BASEMAP_DB_PUBLIC_HOST = os.environ.get("BASEMAP_DB_PUBLIC_HOST", "").strip()
+BASEMAP_DB_SSLMODE = (os.environ.get("BASEMAP_DB_SSLMODE", "").strip()
+                      or ("require" if BASEMAP_DB_LISTEN else ""))

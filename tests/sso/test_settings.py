@@ -130,7 +130,7 @@ def test_configuration_mistakes_are_named(env, message):
 def test_known_groups_are_the_groups_roles_creates():
     from django.contrib.auth.models import Group
 
-    from geoserver_app.security.roles import AUDITOR, CATALOG_EDITOR, GROUP_SECTORS
+    from geoserver_app.security.roles import AUDITOR, CATALOG_EDITOR, GROUP_SECTORS, SENSITIVE
 
-    assert sorted(KNOWN_GROUPS) == sorted([*GROUP_SECTORS, AUDITOR, CATALOG_EDITOR])
+    assert sorted(KNOWN_GROUPS) == sorted([*GROUP_SECTORS, AUDITOR, CATALOG_EDITOR, SENSITIVE])
     assert sorted(Group.objects.values_list("name", flat=True)) == sorted(KNOWN_GROUPS)

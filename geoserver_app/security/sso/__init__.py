@@ -24,7 +24,8 @@ TLS_REQUIRE_CERT = ("demand", "hard", "allow", "try", "never")
 LAYER_RIGHTS = ("read", "write", "sensitive")
 # the groups geoserver_app.security.roles creates (it imports models, which settings cannot yet);
 # a test keeps the two equal
-KNOWN_GROUPS = ("land", "resources", "transport", "construction", "auditor", "catalog")
+KNOWN_GROUPS = ("land", "resources", "transport", "construction", "auditor", "catalog",
+                "sensitive")
 
 
 @dataclass(frozen=True)
