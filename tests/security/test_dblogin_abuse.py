@@ -24,7 +24,7 @@ ABUSES = [
     ("ALTER TABLE public.land_parcels DISABLE TRIGGER USER", "must be owner of table"),
     ("ALTER TABLE public.land_parcels DISABLE TRIGGER land_parcels_capture_update",
      "must be owner of table"),
-    ("DROP TRIGGER land_parcels_touch ON public.land_parcels", "must be owner of table"),
+    ("DROP TRIGGER land_parcels_touch ON public.land_parcels", "must be owner of relation"),
     ("SET session_replication_role = replica", "permission denied to set parameter"),
     ("CREATE TABLE public.mine (id int)", "permission denied for schema public"),
     ("CREATE TABLE redacted.mine (id int)", "permission denied for schema redacted"),
@@ -32,11 +32,11 @@ ABUSES = [
     ("CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
      "permission denied for schema public"),
     ("CREATE OR REPLACE FUNCTION public.basemap_actor() RETURNS text LANGUAGE sql "
-     "AS 'SELECT ''user:someone'''", "must be owner of function basemap_actor"),
+     "AS 'SELECT ''user:someone'''", "permission denied for schema public"),
     ("UPDATE public.feature_history SET actor = 'user:someone'",
      "permission denied for table feature_history"),
     ("DELETE FROM public.feature_history", "permission denied for table feature_history"),
-    ("UPDATE redacted.feature_history SET actor = 'x'", "permission denied for view"),
+    ("UPDATE redacted.feature_history SET actor = 'x'", 'cannot update view "feature_history"'),
     ("UPDATE public.layer_catalog SET access = 'public'", "permission denied for table layer_catalog"),
     ("INSERT INTO public.database_logins (role, user_id, created_at, created_by) "
      "VALUES ('gis_x', 1, now(), '')", "permission denied for table database_logins"),
@@ -60,8 +60,8 @@ ABUSES = [
     ("UPDATE redacted.land_parcels SET version = 0", "a version cannot go back to 0"),
     ("SET ROLE basemap", 'permission denied to set role "basemap"'),
     ("SET SESSION AUTHORIZATION basemap", "permission denied to set session authorization"),
-    ("ALTER ROLE gis_lan SUPERUSER", "permission denied"),
-    ("GRANT basemap_analyst TO gis_lan", "permission denied"),
+    ("ALTER ROLE gis_lan SUPERUSER", "must be superuser to alter superuser roles"),
+    ("GRANT basemap_analyst TO gis_lan", 'must have admin option on role "basemap_analyst"'),
 ]
 
 
