@@ -185,3 +185,42 @@ def test_bad_usernames_are_one_line_errors(args, message):
 
     with pytest.raises(CommandError, match=message):
         call_command("dbaccess", *args)
+
+
+def test_catalog_changes_reach_the_logins():
+    """What the catalog listener does after ``layer set``: rights and views follow."""
+    from django.db import transaction
+
+    from geoserver_app.security import dblogin_signals
+    from layers import catalog_edit
+
+    dan = login_for("dan")  # no group: the public layers only
+    lan = login_for("lan", "land")
+
+    def change(**values) -> None:
+        with transaction.atomic():
+            catalog_edit.update(connection, values.pop("layer"), "test:catalog", **values)
+        dblogin_signals.catalog_changed()
+
+    def columns(login, relation: str) -> list[str]:
+        with login.connect() as conn, conn.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM {relation} LIMIT 0")  # noqa: S608 (constant)
+            names = [column.name for column in cursor.description]
+        conn.close()
+        return names
+
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        columns(dan, "public.mineral_sites")
+    change(layer="mineral_sites", access="public")
+    try:
+        assert "licensee" in columns(dan, "public.mineral_sites")
+        change(layer="land_parcels", sensitive=["owner_name"])
+        names = columns(lan, "redacted.land_parcels")
+        assert "owner_name" not in names and "owner_id_number" in names
+    finally:
+        change(layer="mineral_sites", access="internal")
+        change(layer="land_parcels",
+               sensitive=["owner_name", "owner_id_number", "certificate_number"])
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        columns(dan, "public.mineral_sites")
+    assert "owner_id_number" not in columns(lan, "redacted.land_parcels")
