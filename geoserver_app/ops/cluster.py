@@ -23,6 +23,10 @@ from pathlib import Path
 
 ROLE = "basemap"
 DATABASE = "basemap"
+# Password guessing on database logins: every failed authentication waits this long before
+# its answer (contrib auth_delay), and failures are logged (the server log is their audit).
+AUTH_DELAY_MS = 1000
+THROTTLE = f"-c shared_preload_libraries=auth_delay -c auth_delay.milliseconds={AUTH_DELAY_MS}"
 
 
 class ClusterError(RuntimeError):
@@ -132,7 +136,7 @@ class Cluster:
             self.logfile.touch()
         _chown_tree(self.logfile)
         options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-                   "-c unix_socket_directories='' -c fsync=on")
+                   "-c unix_socket_directories='' -c fsync=on " + THROTTLE)
         self._run([str(pg_bindir() / "pg_ctl"), "start", "-D", str(self.datadir), "-w",
                    "-t", "60", "-l", str(self.logfile), "-o", options], "pg_ctl start")
 

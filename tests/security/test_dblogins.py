@@ -224,3 +224,18 @@ def test_catalog_changes_reach_the_logins():
     with pytest.raises(psycopg2.errors.InsufficientPrivilege):
         columns(dan, "public.mineral_sites")
     assert "owner_id_number" not in columns(lan, "redacted.land_parcels")
+
+
+def test_a_wrong_database_password_waits_before_its_answer():
+    import time
+
+    from geoserver_app.ops.cluster import AUTH_DELAY_MS
+
+    lan = login_for("lan", "land")
+    started = time.monotonic()
+    with pytest.raises(psycopg2.OperationalError, match="password authentication failed"):
+        connect(lan.role, "guess")
+    assert time.monotonic() - started >= AUTH_DELAY_MS / 1000
+    started = time.monotonic()
+    lan.connect().close()
+    assert time.monotonic() - started < AUTH_DELAY_MS / 1000

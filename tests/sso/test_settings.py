@@ -30,8 +30,9 @@ OIDC = {"OIDC_ISSUER": "https://sso.tinh.gov.vn/realms/tinh/", "OIDC_CLIENT_ID":
 @pytest.mark.unit
 def test_off_when_unset():
     assert settings_from_env({}) == {"SSO_LDAP": None, "SSO_OIDC": None,
-                                     "AUTHENTICATION_BACKENDS": [MODEL_BACKEND]}
-    assert settings.AUTHENTICATION_BACKENDS == [MODEL_BACKEND]
+                                     "AUTHENTICATION_BACKENDS": [THROTTLE_BACKEND,
+                                                                 MODEL_BACKEND]}
+    assert settings.AUTHENTICATION_BACKENDS == [THROTTLE_BACKEND, MODEL_BACKEND]
 
 
 @pytest.mark.unit
@@ -51,7 +52,7 @@ def test_off_means_no_ldap_or_oidc_import():
 @pytest.mark.unit
 def test_backends_in_order_local_last():
     assert settings_from_env({**LDAP, **OIDC})["AUTHENTICATION_BACKENDS"] == [
-        LDAP_BACKEND, OIDC_BACKEND, MODEL_BACKEND]
+        THROTTLE_BACKEND, LDAP_BACKEND, OIDC_BACKEND, MODEL_BACKEND]
 
 
 @pytest.mark.unit

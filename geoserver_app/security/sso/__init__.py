@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from layers import registry
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# first: django-axes' check (geoserver_app/security/throttle.py), before any directory
+THROTTLE_BACKEND = "geoserver_app.security.throttle.ThrottleBackend"
 LDAP_BACKEND = "geoserver_app.security.sso.directory.DirectoryBackend"
 OIDC_BACKEND = "geoserver_app.security.sso.openid.ProviderBackend"
 GROUP_TYPES = ("groupOfNames", "groupOfUniqueNames", "posixGroup", "activeDirectory",
@@ -247,5 +249,5 @@ def settings_from_env(env: Mapping[str, str]) -> dict:
     if env.get("OIDC_ISSUER", "").strip():
         values.update(oidc_settings(env))
         backends.append(OIDC_BACKEND)
-    values["AUTHENTICATION_BACKENDS"] = [*backends, MODEL_BACKEND]
+    values["AUTHENTICATION_BACKENDS"] = [THROTTLE_BACKEND, *backends, MODEL_BACKEND]
     return values
