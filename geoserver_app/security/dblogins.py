@@ -145,7 +145,17 @@ def sync_views(cursor, current: catalog.Catalog) -> None:
             cursor.execute(q.drop_view(name))
     for name, columns in wanted.items():
         if existing.get(name) != columns:
-            cursor.execute(q.create_view(name, columns))
+            create_view(cursor, name, columns)
+
+
+def create_view(cursor, table: str, columns: list[str]) -> None:
+    """The view, with the table's defaults (so QGIS fills a new feature as for the table)."""
+    cursor.execute(q.create_view(table, columns))
+    qualified = f'public."{table}"'
+    cursor.execute(q.DEFAULTS, [qualified, qualified])
+    for column, expression in cursor.fetchall():
+        if column in columns:
+            cursor.execute(q.view_default(table, column, expression))
 
 
 def apply_privileges(cursor, role: str, wanted: Wanted) -> None:

@@ -170,9 +170,21 @@ CROSS JOIN LATERAL aclexplode(c.relacl) a
 WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = %s)
   AND n.nspname IN ('public', '{REDACTED}')
 """
+# a view's columns: not the generated ones (geom_4326 is the web's copy of geom; through a
+# view QGIS cannot tell it is generated, and would write it)
 COLUMNS = ("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(%s) "
-           "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")
+           "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum")
 SEQUENCE = "SELECT pg_get_serial_sequence(%s, 'id')"
+# a table's column defaults, for its view (QGIS fills a new feature with them; without them
+# it would send NULL): the expression, or the identity's sequence
+DEFAULTS = """
+SELECT a.attname, CASE WHEN a.attidentity <> ''
+    THEN format('nextval(%%L::regclass)', pg_get_serial_sequence(%s, a.attname))
+    ELSE pg_get_expr(d.adbin, d.adrelid) END
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0 AND NOT a.attisdropped
+  AND a.attgenerated = '' AND (d.adbin IS NOT NULL OR a.attidentity <> '')
+"""
 
 
 def grant(privilege: str, schema: str, relation: str, role: str) -> sql.Composed:
@@ -199,6 +211,13 @@ def create_view(table: str, columns: list[str]) -> sql.Composed:
     return sql.SQL("CREATE VIEW {schema}.{view} AS SELECT {columns} FROM public.{table}").format(
         schema=sql.Identifier(REDACTED), view=sql.Identifier(table),
         columns=sql.SQL(", ").join(map(sql.Identifier, columns)), table=sql.Identifier(table))
+
+
+def view_default(table: str, column: str, expression: str) -> sql.Composed:
+    """``expression`` comes from the table's own definition (pg_attrdef), not from input."""
+    return sql.SQL("ALTER VIEW {}.{} ALTER COLUMN {} SET DEFAULT {}").format(
+        sql.Identifier(REDACTED), sql.Identifier(table), sql.Identifier(column),
+        sql.SQL(expression))
 
 
 def drop_view(table: str) -> sql.Composed:
