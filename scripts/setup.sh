@@ -44,6 +44,8 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
     command -v msgfmt >/dev/null || missing+=(gettext)
     command -v chromium >/dev/null || missing+=(chromium)
+    # QGIS 3.22's Python bindings: the desktop tests open analysts' projects headless
+    [[ -e /usr/lib/python3/dist-packages/qgis/core/__init__.py ]] || missing+=(python3-qgis)
     printf '%s\n' "${missing[@]}"
 }
 

@@ -24,7 +24,7 @@ from tests.support.dblogins import login_for, logins  # noqa: F401 (fixture)
 from tests.support.servers import ROOT
 
 pytestmark = [pytest.mark.usefixtures("logins"),
-              pytest.mark.skipif(not Path("/usr/lib/python3/dist-packages/qgis").exists(),
+              pytest.mark.skipif(not Path("/usr/lib/python3/dist-packages/qgis/core").exists(),
                                  reason="python3-qgis is not installed (scripts/setup.sh --dev)")]
 OWNER = "Nguyễn Văn Chủ"
 SESSION = ROOT / "tests" / "support" / "qgis_session.py"
