@@ -23,9 +23,7 @@ from tests.support.admin_forms import X0, Y0, square
 from tests.support.dblogins import login_for, logins  # noqa: F401 (fixture)
 from tests.support.servers import ROOT
 
-pytestmark = [pytest.mark.usefixtures("logins"),
-              pytest.mark.skipif(not Path("/usr/lib/python3/dist-packages/qgis/core").exists(),
-                                 reason="python3-qgis is not installed (scripts/setup.sh --dev)")]
+pytestmark = pytest.mark.usefixtures("logins")  # QGIS: python3-qgis (scripts/setup.sh)
 OWNER = "Nguyễn Văn Chủ"
 SESSION = ROOT / "tests" / "support" / "qgis_session.py"
 
