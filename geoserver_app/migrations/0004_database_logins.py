@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
 """Personal database logins: the table mapping a login to its person, the ``basemap_analyst``
 group role, the ``redacted`` schema, and triggers that take the actor of a personal login
-from that table (geoserver_app/security/dblogins_sql.py)."""
+from that table (layers/logins_sql.py)."""
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from geoserver_app.security import dblogins_sql
+from layers import logins_sql
 
 
 class Migration(migrations.Migration):
@@ -36,5 +36,5 @@ class Migration(migrations.Migration):
             options={"verbose_name": "Đăng nhập CSDL", "verbose_name_plural": "Đăng nhập CSDL",
                      "db_table": "database_logins"},
         ),
-        migrations.RunSQL(dblogins_sql.LOGIN_FUNCTIONS, dblogins_sql.DROP_LOGIN_FUNCTIONS),
+        migrations.RunSQL(logins_sql.LOGIN_FUNCTIONS, logins_sql.DROP_LOGIN_FUNCTIONS),
     ]

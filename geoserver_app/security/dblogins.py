@@ -7,7 +7,7 @@ may read in the admin (public layers for anyone; every layer for a sector group 
 write the layers of their sector's group, and see sensitive attributes only as a member of
 the ``sensitive`` group (on the layers they write; auditors on every layer). Where the
 sensitive attributes are hidden the login gets the ``redacted`` view of the table instead of
-the table (``dblogins_sql``). ``sync`` makes the database match: run after a group or
+the table (``layers.logins_sql``). ``sync`` makes the database match: run after a group or
 activity change of a person with a login (signals), after every catalog change (the catalog
 listener) and by ``dbaccess sync``.
 
@@ -31,9 +31,9 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 
 from geoserver_app.models import DatabaseLogin
-from geoserver_app.security import dblogins_sql as q
 from geoserver_app.security.roles import AUDITOR, GROUP_SECTORS, SENSITIVE
 from layers import catalog, registry
+from layers import logins_sql as q
 from layers.grants import LayerRights
 
 log = logging.getLogger(__name__)

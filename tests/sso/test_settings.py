@@ -18,6 +18,7 @@ from geoserver_app.security.sso import (
     LDAP_BACKEND,
     MODEL_BACKEND,
     OIDC_BACKEND,
+    THROTTLE_BACKEND,
     settings_from_env,
 )
 
