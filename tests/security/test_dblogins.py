@@ -239,3 +239,28 @@ def test_a_wrong_database_password_waits_before_its_answer():
     started = time.monotonic()
     lan.connect().close()
     assert time.monotonic() - started < AUTH_DELAY_MS / 1000
+
+
+def test_a_build_and_swap_ingest_keeps_the_logins_working(tmp_path):
+    """The swap drops the redacted view with the old table and announces a catalog change;
+    the sync it starts (servers' catalog listeners) makes the view and its grants again."""
+    from geoserver_app.security import dblogin_signals
+    from ingest.api import run_ingest
+    from tests.support.ingest_sources import parcel_columns, square as source_square
+    from tests.support.ingest_sources import write_vector
+
+    lan = login_for("lan", "land")
+    source = write_vector(tmp_path / "parcels.gpkg", parcel_columns(3, SoTo=[3] * 3),
+                          [source_square(i) for i in range(3)], crs="EPSG:9214")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'land_parcels'::regclass::oid")
+        oid = cursor.fetchone()[0]
+    run_ingest(source, "land_parcels", mode="replace", history=False, swap_from=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'land_parcels'::regclass::oid <> %s", [oid])
+        assert cursor.fetchone() == (True,)  # swapped, not row by row
+    dblogin_signals.catalog_changed()  # what the swap's notice makes each server do
+    with lan.connect() as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM redacted.land_parcels")
+        assert cursor.fetchone() == (3,)
+    conn.close()
