@@ -246,8 +246,8 @@ def test_a_build_and_swap_ingest_keeps_the_logins_working(tmp_path):
     the sync it starts (servers' catalog listeners) makes the view and its grants again."""
     from geoserver_app.security import dblogin_signals
     from ingest.api import run_ingest
-    from tests.support.ingest_sources import parcel_columns, square as source_square
-    from tests.support.ingest_sources import write_vector
+    from tests.support.ingest_sources import parcel_columns, write_vector
+    from tests.support.ingest_sources import square as source_square
 
     lan = login_for("lan", "land")
     source = write_vector(tmp_path / "parcels.gpkg", parcel_columns(3, SoTo=[3] * 3),
