@@ -15,7 +15,7 @@ from geoserver_app.models import DatabaseLogin
 from geoserver_app.security import dblogins
 from layers.models import FeatureHistory, LandParcel, TileInvalidation
 from tests.support.admin_forms import X0, Y0, square
-from tests.support.dblogins import connect, login_for, logins  # noqa: F401 (fixture)
+from tests.support.dblogins import connect, login_for, logins, person  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures("logins")
 
@@ -46,9 +46,10 @@ def test_grant_prints_the_libpq_line_then_the_password_kept_only_as_scram():
     conn.close()
 
 
-def test_land_analyst_edits_a_parcel_and_the_history_names_them():
+def test_land_analyst_edits_a_parcel_and_the_history_names_them(admin_client):
     feature = parcel()
-    lan = login_for("lan", "land")
+    person("lan", "land", first_name="Lan", last_name="Nguyễn Thị")
+    lan = login_for("lan")
     TileInvalidation.objects.all().delete()
     with lan.connect() as conn, conn.cursor() as cursor:
         cursor.execute("UPDATE redacted.land_parcels SET address = 'Thôn Tây' WHERE id = %s",
@@ -62,6 +63,8 @@ def test_land_analyst_edits_a_parcel_and_the_history_names_them():
                                          ).order_by("-version").first()
     assert (last.version, last.operation, last.actor) == (2, "U", "user:lan")
     assert TileInvalidation.objects.filter(layer="land_parcels").count() == 1
+    page = admin_client.get(f"/admin/layers/landparcel/{feature.pk}/history/")
+    assert "<td>Lan Nguyễn Thị (lan)</td>" in page.text
 
 
 def test_land_analyst_cannot_edit_a_road():
