@@ -171,11 +171,15 @@ def apply_privileges(cursor, role: str, wanted: Wanted) -> None:
 def sync_login(cursor, login: DatabaseLogin, current: catalog.Catalog) -> None:
     """Privileges and the right to log in of one login, from its person now."""
     user = login.user
-    rights = rights_of(user, current)
-    apply_privileges(cursor, login.role, wanted_privileges(cursor, rights, current))
     cursor.execute(q.ROLE_EXISTS, [login.role])
     row = cursor.fetchone()
-    if row is not None and row[0] != user.is_active:
+    if row is None:  # a restored database on another cluster: `dbaccess grant` makes it again
+        log.warning("database login %s of %s: no such role in this cluster", login.role,
+                    user.get_username())
+        return
+    rights = rights_of(user, current)
+    apply_privileges(cursor, login.role, wanted_privileges(cursor, rights, current))
+    if row[0] != user.is_active:
         cursor.execute(q.set_login(login.role, user.is_active))
     if not user.is_active:
         cursor.execute(q.TERMINATE, [login.role])
