@@ -4,8 +4,10 @@ TLS with a SCRAM password gets in (a real cluster; a client from another address
 binding a socket to 127.0.0.3)."""
 from __future__ import annotations
 
+import shutil
 import socket
 import struct
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,14 +20,17 @@ LISTEN = "127.0.0.2"
 
 
 @pytest.fixture
-def listening(tmp_path) -> Iterator[Cluster]:
-    tmp_path.chmod(0o755)
-    cluster = Cluster(tmp_path / "pgdata", free_port(), listen=LISTEN)
+def listening() -> Iterator[Cluster]:
+    """A cluster of its own (as throwaway_cluster, where the server account can read)."""
+    parent = Path(tempfile.mkdtemp(prefix="basemap-listen-"))
+    parent.chmod(0o755)
+    cluster = Cluster(parent / "pgdata", free_port(), listen=LISTEN)
     try:
         cluster.up()
         yield cluster
     finally:
         cluster.destroy()
+        shutil.rmtree(parent, ignore_errors=True)
 
 
 def startup(source: str, cluster: Cluster, ssl: bool) -> bytes:
@@ -53,8 +58,8 @@ def test_tls_and_scram_beyond_the_loopback(listening: Cluster):
                           sslrootcert=str(cert)) as conn, conn.cursor() as cursor:
         cursor.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
         assert cursor.fetchone() == (True,)
-        cursor.execute("SHOW auth_delay.milliseconds")
-        assert cursor.fetchone() == (f"{AUTH_DELAY_MS}ms",)
+        cursor.execute("SELECT setting FROM pg_settings WHERE name = 'auth_delay.milliseconds'")
+        assert cursor.fetchone() == (str(AUTH_DELAY_MS),)
         cursor.execute("SHOW password_encryption")
         assert cursor.fetchone() == ("scram-sha-256",)
     conn.close()
@@ -62,7 +67,7 @@ def test_tls_and_scram_beyond_the_loopback(listening: Cluster):
     assert hba.rstrip().endswith("hostnossl all all all reject\nhostssl all all all scram-sha-256")
 
 
-def test_the_loopback_only_by_default(tmp_path):
+def test_the_loopback_only_by_default():
     assert Cluster(Path("x"), 1).listen_addresses() == "127.0.0.1"
     assert Cluster(Path("x"), 1, listen="10.1.2.3").listen_addresses() == "127.0.0.1,10.1.2.3"
     assert Cluster(Path("x"), 1, listen="0.0.0.0").listen_addresses() == "0.0.0.0"
