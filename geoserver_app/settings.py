@@ -275,4 +275,5 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "geoserver_app.security.throttle.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False  # no start-up banner on every command (one-line errors stay one line)
 AXES_CLIENT_IP_CALLABLE = "geoserver_app.security.throttle.client_address"
