@@ -5,7 +5,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from geoserver_app import views
+from geoserver_app.guides import views as guide_views
 from geoserver_app.metadata import views as metadata_views
+from geoserver_app.ogcapi import urls as ogcapi_urls
+from geoserver_app.qgis import views as qgis_views
 from geoserver_app.security.sso import forms
 from geoserver_app.security.sso import views as sso_views
 
@@ -16,8 +19,16 @@ admin.site.index_title = _("Lớp dữ liệu và người dùng")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("ogcapi", ogcapi_urls.LANDING_PAGE),  # 200 as /ogcapi/: QGIS does not follow a 301
     path("ogcapi/", include("geoserver_app.ogcapi.urls")),
     path("admin/", admin.site.urls),
+    # the user guides; the admin header links the URL named like django.contrib.admindocs'
+    # index ("Tài liệu" / "Documentation"), which this project does not install
+    path("docs/", guide_views.guide, name="guides"),
+    path("docs/", guide_views.guide, name="django-admindocs-docroot"),
+    path("docs/img/<str:name>", guide_views.image, name="guide-image"),
+    path("docs/<slug:slug>", guide_views.guide, name="guide"),
+    path("qgis/basemap.qgz", qgis_views.basemap_qgz, name="qgis-project"),
 ]
 
 

@@ -22,7 +22,7 @@ postgres_major() {  # the newest installed PostgreSQL server major, or nothing
 }
 
 missing_packages() {  # Debian packages whose files are absent (uses shell built-ins only)
-    local major missing=()
+    local major missing=() mode=${1:-}
     major=$(postgres_major)
     if [[ -z $major ]]; then
         missing+=(postgresql postgresql-postgis)
@@ -44,14 +44,21 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
     command -v msgfmt >/dev/null || missing+=(gettext)
     command -v chromium >/dev/null || missing+=(chromium)
-    # QGIS 3.22's Python bindings: the desktop tests open analysts' projects headless
-    [[ -e /usr/lib/python3/dist-packages/qgis/core/__init__.py ]] || missing+=(python3-qgis)
+    # the reverse proxy's fast path for cached tiles is tested with a real nginx
+    [[ -e /usr/sbin/nginx ]] || missing+=(nginx-light)
+    # the developers' guide examples (docs/examples/*.sh) that the tests run
+    command -v curl >/dev/null || missing+=(curl)
+    command -v jq >/dev/null || missing+=(jq)
+    # --dev: real QGIS (3.22+, headless) as a client in tests/qgis; never a run-time need
+    if [[ $mode == --dev ]]; then
+        [[ -e /usr/lib/python3/dist-packages/qgis/core/__init__.py ]] || missing+=(python3-qgis)
+    fi
     printf '%s\n' "${missing[@]}"
 }
 
 ensure_system_packages() {
     local missing
-    missing=$(missing_packages | tr '\n' ' ')
+    missing=$(missing_packages "${1:-}" | tr '\n' ' ')
     missing=${missing% }
     if [[ -z $missing ]]; then
         say "Debian packages: all present (PostgreSQL $(postgres_major) + PostGIS, GDAL, MapServer)"
@@ -67,7 +74,9 @@ then run the command again."
     apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq $missing >/dev/null
-    if [[ -n $(missing_packages) ]]; then fail "still missing after apt-get: $(missing_packages | tr '\n' ' ')"; fi
+    if [[ -n $(missing_packages "${1:-}") ]]; then
+        fail "still missing after apt-get: $(missing_packages "${1:-}" | tr '\n' ' ')"
+    fi
 }
 
 # --- Python ------------------------------------------------------------------------------
@@ -157,7 +166,7 @@ compile_messages() {  # locale/*/LC_MESSAGES/django.po -> .mo when the .po is ne
 main() {
     set -euo pipefail
     cd "$(dirname "${BASH_SOURCE[0]}")/.."
-    ensure_system_packages
+    ensure_system_packages "${1:-}"
     [[ ${1:-} == --system ]] && return 0
     ensure_venv
     ensure_requirements requirements.txt

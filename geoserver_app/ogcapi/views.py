@@ -7,13 +7,14 @@ import datetime as dt
 import json
 from http import HTTPStatus
 
+import pygeoapi.api.tiles as tiles_api
 import pygeoapi.django_.views as pygeoapi_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from psycopg2 import sql
 
 from geoserver_app import errors
-from geoserver_app.ogcapi import db, fastpath, pygeoapi_config, transactions
+from geoserver_app.ogcapi import db, dispatch, fastpath, pygeoapi_config, transactions
 from geoserver_app.ogcapi.dispatch import api_url
 from geoserver_app.security import access
 
@@ -123,8 +124,22 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
                                      _body(request), request.headers.get("Content-Crs"),
                                      api_url(request))
         return _respond(result)
-    return (fastpath.items(request, collection_id)
-            or pygeoapi_views.collection_items(request, collection_id))
+    return geojson_type(fastpath.items(request, collection_id)
+                        or pygeoapi_views.collection_items(request, collection_id))
+
+
+def geojson_type(response: HttpResponse) -> HttpResponse:
+    """Features in JSON as ``application/geo+json`` (OGC API Features Part 1, /req/geojson/
+    content; ArcGIS Pro and GDAL ask for it), where pygeoapi 0.24 says ``application/json``."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        response["Content-Type"] = GEOJSON_TYPES[0]
+    return response
+
+
+def tilematrixset(request: HttpRequest, tilematrixset_id: str) -> HttpResponse:
+    """One tile matrix set (pygeoapi 0.24's Django view passes the id to the handler of the
+    list, a TypeError and a 500)."""
+    return dispatch.execute(tiles_api.tilematrixset, request, tilematrixset_id)
 
 
 def tile(request: HttpRequest, collection_id: str, tileMatrixSetId: str,  # noqa: N803
@@ -146,7 +161,7 @@ def item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse
     if request.method == "DELETE":
         return _respond(transactions.delete(grant, collection_id, item_id,
                                             request.headers.get("If-Match")))
-    return pygeoapi_views.collection_item(request, collection_id, item_id)
+    return geojson_type(pygeoapi_views.collection_item(request, collection_id, item_id))
 
 
 def _execution_body_error(body: bytes) -> str | None:

@@ -11,6 +11,7 @@ import pytest
 from django.test import RequestFactory
 
 from geoserver_app.ogcapi import fastpath
+from geoserver_app.ogcapi import urls as _urls  # noqa: F401 (pygeoapi's views need our patches)
 from layers.grants import PUBLIC
 from tests.support.ogc_data import everything
 

@@ -4,7 +4,9 @@ sensitive attribute (name or value); a token with every right meets them."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import zipfile
 
 import pytest
 import requests
@@ -42,7 +44,8 @@ def walk(parcel_id: int) -> list[str]:
                "/ogcapi/collections/land_parcels/deletions?since=2000-01-01T00:00:00Z",
                "/tiles/wmts/1.0.0/WMTSCapabilities.xml", "/tiles/tms/1.0.0/",
                "/tiles/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0",
-               "/tiles/demo/"]
+               "/tiles/demo/", "/docs/", "/docs/citizens",
+               "/qgis/basemap.qgz"]
     return routes
 
 
@@ -67,13 +70,21 @@ def fetch(base: str, path: str, headers: dict | None = None) -> requests.Respons
     return requests.get(base + path, headers=headers or {}, timeout=120)
 
 
+def readable(response: requests.Response) -> bytes:
+    """The body as a client reads it (a zip, such as the QGIS project, unpacked)."""
+    if response.headers.get("Content-Type") != "application/zip":
+        return response.content
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
+
+
 def test_anonymous_walk_never_meets_internal_or_sensitive_data(site):
     base, parcel_id = site
     for path in walk(parcel_id):
         response = fetch(base, path)
         assert response.status_code < 500, path
         assert response.status_code == 200, (path, response.status_code)
-        body = response.content
+        body = readable(response)
         for word in (*INTERNAL_IDS, *SENSITIVE_NAMES, *SECRETS):
             assert word.encode() not in body, (path, word)
     for internal in INTERNAL_IDS:
@@ -100,3 +111,5 @@ def test_the_same_walk_with_a_full_token_finds_them(site):
     assert "construction_permits" in capabilities
     openapi = json.dumps(fetch(base, "/ogcapi/openapi?f=json", auth).json())
     assert "mineral_sites" in openapi
+    project = readable(fetch(base, "/qgis/basemap.qgz", auth))
+    assert b"typename='construction_permits'" in project
