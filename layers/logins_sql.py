@@ -78,6 +78,21 @@ BEGIN
     RETURN true;
 END $$;
 
+-- a whole-layer replace switches tombstones off (one layer_replacements event instead); a
+-- personal login may not, or its deletions would vanish from the change feed
+CREATE OR REPLACE FUNCTION basemap_tombstones_on() RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF coalesce(nullif(current_setting('basemap.tombstones', true), ''), 'on') = 'on' THEN
+        RETURN true;
+    END IF;
+    IF {_IS_LOGIN} AND basemap_login_person() IS NOT NULL THEN
+        RAISE EXCEPTION 'basemap.tombstones cannot be switched off by a personal login'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN current_setting('basemap.tombstones', true) <> 'off';
+END $$;
+
 -- the app's own role takes the cheap branch (a name test), not a lookup per call
 CREATE OR REPLACE FUNCTION basemap_actor() RETURNS text LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN {_IS_LOGIN} THEN basemap_login_actor()

@@ -48,6 +48,8 @@ ABUSES = [
      "basemap.history cannot be switched off by a personal login"),
     ("SET basemap.history = 'off'; DELETE FROM redacted.land_parcels",
      "basemap.history cannot be switched off by a personal login"),
+    ("SET basemap.tombstones = 'off'; DELETE FROM redacted.land_parcels",
+     "basemap.tombstones cannot be switched off by a personal login"),
     ("UPDATE redacted.land_parcels SET geom = ST_Multi(ST_GeomFromText("
      "'POLYGON((440000 2350000,440020 2350020,440020 2350000,440000 2350020,440000 2350000))'"
      ", 9214))", "has an invalid geometry or one outside the province"),
