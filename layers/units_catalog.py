@@ -69,12 +69,17 @@ class Catalog:
     other_provinces: tuple[str, ...] = ()  # names of the country's other provinces
 
 
+def fold(text: str) -> str:
+    """Lower case without accents, spaces collapsed: "Thị  Trấn" -> "thi tran"."""
+    folded = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return " ".join(plain.split())
+
+
 @lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """A name reduced for matching: no accents, no case, no leading kind ("xã", "P.", "TT.")."""
-    folded = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    plain = "".join(c for c in folded if not unicodedata.combining(c)).lower().strip()
-    plain = re.sub(r"\s+", " ", plain)
+    plain = fold(text)
     for prefix in _PREFIXES:
         if plain.startswith(prefix) and len(plain) > len(prefix) and (
                 prefix.endswith(".") or plain[len(prefix)] == " "):

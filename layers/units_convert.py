@@ -9,6 +9,7 @@ package's own converter geocodes split communes on the internet; ours does not).
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from layers.units_catalog import (
     REFORM,
     Catalog,
     Unit,
+    fold,
     name_key,
 )
 
@@ -59,6 +61,26 @@ def unit_json(unit: Unit) -> dict:
             "district_code": unit.district_code or None}
 
 
+_PREFIX_KINDS = {"xa": "xã", "x.": "xã", "phuong": "phường", "p.": "phường", "p": "phường",
+                 "thi tran": "thị trấn", "tt.": "thị trấn", "tt": "thị trấn"}
+
+
+def _spelled(found: list[Unit], text: str) -> list[Unit]:
+    """Of units matching without accents, those the text spells exactly (with its accents,
+    and its kind if it gives one): "xã Đông Sơn" and "P. Đồng Sơn" are not the same unit;
+    "xa dong son" stays ambiguous."""
+    written = " ".join(unicodedata.normalize("NFC", text).lower().split())
+    exact = []
+    for unit in found:
+        name = unit.name.lower()
+        if not written.endswith(name):
+            continue
+        prefix = fold(written[:-len(name)])
+        if prefix == "" or _PREFIX_KINDS.get(prefix) == unit.kind:
+            exact.append(unit)
+    return exact or found
+
+
 def _names(units: list[Unit]) -> str:
     return ", ".join(f"{u.full_name} ({u.code})" for u in units)
 
@@ -90,7 +112,8 @@ class Converter:
     def named(self, level: str, text: str, day: date | None = None) -> list[Unit]:
         """Units of a level whose name matches ``text`` (valid on ``day`` if given)."""
         found = self._by_name.get((level, name_key(text)), [])
-        return [u for u in found if day is None or u.valid_on(day)]
+        found = [u for u in found if day is None or u.valid_on(day)]
+        return _spelled(found, text) if len(found) > 1 else found
 
     def check_code(self, code: str, day: date) -> Result:
         """Is ``code`` a commune of the province on ``day``?"""

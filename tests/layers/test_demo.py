@@ -163,7 +163,7 @@ def test_every_old_commune_has_its_official_successor(data):
     for code, commune in new.items():
         merged = [old[o]["geom"] for o, n in data.successions if n == code]
         assert _same_area(merged, commune["geom"])
-    # the former provincial city's wards and Dĩnh Trì became Phường Bắc Giang
+    # six wards of the former provincial city and Dĩnh Trì became Phường Bắc Giang
     assert sorted(o for o, n in data.successions if n == "07210") == [
         "07201", "07207", "07210", "07213", "07225", "07231", "07441"]
 
