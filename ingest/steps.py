@@ -121,7 +121,7 @@ def _process(ctx: Context, batch: pa.RecordBatch, transformer, to_wgs84) -> pa.T
     for index, reason in checked.rejected.items():
         rejects[index] = f"{rejects[index]}; {reason}" if index in rejects else reason
     if ctx.units is not None:
-        units.apply(ctx.units, columns, fids, checked.geoms, rejects)
+        units.apply(ctx.units, ctx.plan.specs, columns, fids, checked.geoms, rejects)
     ctx.report.repaired += checked.repaired - len(set(rejects) & checked.repaired_rows)
     rejected_rows = sorted(rejects)
     where = geometry.positions(checked.geoms, rejected_rows, to_wgs84)

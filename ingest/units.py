@@ -19,6 +19,7 @@ import pyarrow as pa
 import shapely
 from django.db import connection
 
+from ingest import fields
 from layers import units_db
 from layers.units_convert import AMBIGUOUS, OK, Converter, Result
 
@@ -62,16 +63,20 @@ def resolve(check: UnitCheck, value: str) -> Result:
     return check.converter.code_for_name(value, check.day)
 
 
-def apply(check: UnitCheck, columns: dict[str, pa.Array], fids: list, geoms,
-          rejects: dict[int, str]) -> None:
+def apply(check: UnitCheck, specs: list[fields.FieldSpec], columns: dict[str, pa.Array],
+          fids: list, geoms, rejects: dict[int, str]) -> None:
     """Check and convert the units of one batch's columns in place, recording rejections."""
-    if "commune_code" not in columns:
+    spec = next((s for s in specs if s.name == "commune_code"), None)
+    if spec is None:
         return
     values = columns["commune_code"].to_pylist()
     found = {v: resolve(check, v) for v in set(values) if v}
+    name_too_long = fields.too_long(spec)  # a name is longer than a code: fine once resolved
     codes = []
     for index, value in enumerate(values):
         result = found.get(value)
+        if result is not None and rejects.get(index) == name_too_long:
+            del rejects[index]
         if result is not None and result.status != OK:
             rejects.setdefault(index, result.reason)
         codes.append(result.old.code if result is not None and result.old else (value or ""))
