@@ -77,15 +77,22 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def plain_key(text: str) -> str:
+    """A name reduced for matching: letters and digits only, no accents, no case."""
+    return re.sub(r"[^0-9a-z]", "", fold(text))
+
+
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
-    """A name reduced for matching: no accents, no case, no leading kind ("xã", "P.", "TT.")."""
+    """``plain_key`` without a leading kind ("xã", "P.", "TT."): "P. Thọ Xương" -> "thoxuong".
+    Catalog names carry no kind, so they are keyed with ``plain_key`` ("Phương Liễu" is a
+    name, not "phường Liễu"); a text is looked up by its plain key first, then by this."""
     plain = fold(text)
     for prefix in _PREFIXES:
         if plain.startswith(prefix) and len(plain) > len(prefix) and (
                 prefix.endswith(".") or plain[len(prefix)] == " "):
-            plain = plain[len(prefix):]
-            break
-    return re.sub(r"[^0-9a-z]", "", plain)
+            return plain_key(plain[len(prefix):])
+    return plain_key(plain)
 
 
 def package_source() -> str:

@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from layers.units_catalog import (
     CATALOG_START,
@@ -23,8 +24,10 @@ from layers.units_catalog import (
     Unit,
     fold,
     name_key,
+    plain_key,
 )
 
+MAX_REMEMBERED = 100_000  # address tails whose conversion is kept
 OK, UNKNOWN, AMBIGUOUS, OTHER_PROVINCE, BAD_DATE = (
     "ok", "unknown", "ambiguous", "other_province", "before_catalog")
 
@@ -56,7 +59,9 @@ class Result:
         return out
 
 
+@cache
 def unit_json(unit: Unit) -> dict:
+    """The JSON of a unit (one shared dict per unit: do not change it)."""
     return {"code": unit.code, "name": unit.full_name, "province_code": unit.province_code,
             "district_code": unit.district_code or None}
 
@@ -90,13 +95,14 @@ class Converter:
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        self.other_provinces = frozenset(name_key(n) for n in catalog.other_provinces)
+        self.other_provinces = frozenset(plain_key(n) for n in catalog.other_provinces)
         self._by_code: dict[tuple[str, str], list[Unit]] = defaultdict(list)
         self._by_name: dict[tuple[str, str], list[Unit]] = defaultdict(list)
         for unit in catalog.units:
             self._by_code[(unit.level, unit.code)].append(unit)
-            self._by_name[(unit.level, name_key(unit.name))].append(unit)
+            self._by_name[(unit.level, plain_key(unit.name))].append(unit)
         new = {u.code: u for u in catalog.units if u.level == "commune" and u.valid_to is None}
+        self._tails: dict[tuple[str, ...], tuple[Result, int]] = {}
         self.successors: dict[str, tuple[Unit, ...]] = defaultdict(tuple)
         self.predecessors: dict[str, tuple[str, ...]] = defaultdict(tuple)
         for old_code, new_code in catalog.successions:
@@ -111,7 +117,8 @@ class Converter:
 
     def named(self, level: str, text: str, day: date | None = None) -> list[Unit]:
         """Units of a level whose name matches ``text`` (valid on ``day`` if given)."""
-        found = self._by_name.get((level, name_key(text)), [])
+        found = (self._by_name.get((level, plain_key(text)))
+                 or self._by_name.get((level, name_key(text)), []))
         found = [u for u in found if day is None or u.valid_on(day)]
         return _spelled(found, text) if len(found) > 1 else found
 
@@ -163,19 +170,36 @@ class Converter:
         return self.successor(old)
 
     def convert_address(self, text: str) -> Result:
-        """An address naming old units to its 2025 form (street part kept as written)."""
+        """An address naming old units to its 2025 form (street part kept as written).
+
+        Only the last three parts can name units, and land records repeat the same few
+        hundred of them, so what those parts convert to is remembered per converter."""
         parts = [p.strip() for p in str(text).split(",")]
-        read = _read_address(self, parts)
-        if read.status != OK:
-            return read
-        result = self.successor(read.old)
+        tail = tuple(parts[-3:])
+        known = self._tails.get(tail)
+        if known is None:
+            if len(self._tails) >= MAX_REMEMBERED:
+                self._tails.clear()
+            known = self._tails[tail] = self._convert_tail(list(tail))
+        result, start = known
         if result.status != OK:
             return result
-        street = parts[:read.candidates_start]
-        province = self.unit("province", NEW_PROVINCE, REFORM)
-        new = result.new
-        address = ", ".join([*street, f"{new.kind} {new.name}", f"{province.kind} {province.name}"])
-        return Result(OK, old=read.old, new=new, address=address)
+        street = parts[:len(parts) - len(tail) + start]
+        return Result(OK, old=result.old, new=result.new,
+                      address=", ".join([*street, result.address]))
+
+    def _convert_tail(self, tail: list[str]) -> tuple[Result, int]:
+        """The units named by an address's last parts, and where they start among them;
+        the result's address is the 2025 units' part ("xã Tân Dĩnh, tỉnh Bắc Ninh")."""
+        read = _read_address(self, tail)
+        if read.status != OK:
+            return read, 0
+        result = self.successor(read.old)
+        if result.status != OK:
+            return result, 0
+        province, new = self.unit("province", NEW_PROVINCE, REFORM), result.new
+        units = f"{new.kind} {new.name}, {province.kind} {province.name}"
+        return Result(OK, old=read.old, new=new, address=units), read.candidates_start
 
 
 @dataclass(frozen=True)
