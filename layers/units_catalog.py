@@ -21,7 +21,7 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import metadata, resources
 
 PACKAGE = "vietnamadminunits"
@@ -49,6 +49,12 @@ class Unit:
     district_code: str
     valid_from: date
     valid_to: date | None
+
+    @cached_property
+    def json(self) -> dict:
+        """The unit in the process's output (one dict per unit, shared: never change it)."""
+        return {"code": self.code, "name": self.full_name, "province_code": self.province_code,
+                "district_code": self.district_code or None}
 
     @property
     def full_name(self) -> str:

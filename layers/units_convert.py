@@ -13,7 +13,6 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
 from layers.units_catalog import (
     CATALOG_START,
@@ -49,21 +48,14 @@ class Result:
         if self.reason:
             out["reason"] = self.reason
         if self.old is not None:
-            out["old"] = unit_json(self.old)
+            out["old"] = self.old.json
         if self.new is not None:
-            out["new"] = unit_json(self.new)
+            out["new"] = self.new.json
         if self.candidates:
-            out["candidates"] = [unit_json(u) for u in self.candidates]
+            out["candidates"] = [u.json for u in self.candidates]
         if self.address:
             out["address"] = self.address
         return out
-
-
-@cache
-def unit_json(unit: Unit) -> dict:
-    """The JSON of a unit (one shared dict per unit: do not change it)."""
-    return {"code": unit.code, "name": unit.full_name, "province_code": unit.province_code,
-            "district_code": unit.district_code or None}
 
 
 _PREFIX_KINDS = {"xa": "xã", "x.": "xã", "phuong": "phường", "p.": "phường", "p": "phường",
@@ -174,8 +166,9 @@ class Converter:
 
         Only the last three parts can name units, and land records repeat the same few
         hundred of them, so what those parts convert to is remembered per converter."""
-        parts = [p.strip() for p in str(text).split(",")]
-        tail = tuple(parts[-3:])
+        pieces = str(text).rsplit(",", 3)  # the street (as written), then up to 3 unit parts
+        street = [pieces.pop(0).strip()] if len(pieces) == 4 else []
+        tail = tuple(p.strip() for p in pieces)
         known = self._tails.get(tail)
         if known is None:
             if len(self._tails) >= MAX_REMEMBERED:
@@ -184,9 +177,8 @@ class Converter:
         result, start = known
         if result.status != OK:
             return result
-        street = parts[:len(parts) - len(tail) + start]
         return Result(OK, old=result.old, new=result.new,
-                      address=", ".join([*street, result.address]))
+                      address=", ".join([*street, *tail[:start], result.address]))
 
     def _convert_tail(self, tail: list[str]) -> tuple[Result, int]:
         """The units named by an address's last parts, and where they start among them;
