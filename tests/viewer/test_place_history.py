@@ -15,14 +15,18 @@ def search(page, text: str) -> list[str]:
 
 def test_an_old_name_says_both_names(serve, demo_site, open_page, tmp_path):
     base = serve(demo_site.env)
-    (old_id,), = demo_site.rows("SELECT id FROM admin_communes WHERE code = '07201' "
-                                "AND valid_to IS NOT NULL")
+    (west, south, east, north), = demo_site.rows(
+        "SELECT ST_XMin(g), ST_YMin(g), ST_XMax(g), ST_YMax(g) FROM (SELECT geom_4326::box2d "
+        "AS g FROM admin_communes WHERE code = '07201' AND valid_to IS NOT NULL) AS b")
     view = open_page(f"{base}/?lang=vi")
     page = view.page
     assert search(page, "tho xuong") == ["Phường Thọ Xương (cũ) → Phường Bắc Giang"]
     page.locator("#results button").first.click()
     wait_until(page, "window.basemapViewer.highlighted")
-    assert page.evaluate("window.basemapViewer.highlighted.features[0].id") == old_id
+    assert page.evaluate("window.basemapViewer.highlighted.features.length") == 1
+    centre = wait_until(page, "(() => { const m = window.basemapViewer.map; return !m.isMoving()"
+                              " && m.getCenter().toArray(); })()")
+    assert west < centre[0] < east and south < centre[1] < north  # the old ward, framed
     page.screenshot(path=str(tmp_path / "place-history.png"))
     # the new name lists the unit itself first, then the units that became it
     labels = search(page, "Phường Bắc Giang")
