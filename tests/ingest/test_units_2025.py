@@ -11,9 +11,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 
 from ingest.api import run_ingest
-from layers.models import LandParcel
+from layers import units_catalog, units_db
+from layers.models import AdminCommune, LandParcel
 from tests.support.ingest_sources import (
     ESRI_TM3_107,
     ROOT,
@@ -123,3 +125,23 @@ def test_a_date_before_the_catalog_and_a_bad_date(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         "CommandError: --as-of: ngày '2019-13-01' không đúng dạng YYYY-MM-DD"]
+
+
+def test_a_split_commune_goes_to_the_unit_whose_boundary_holds_the_feature(tmp_path):
+    package = units_catalog.from_package()
+    split = units_catalog.Catalog(package.units, (*package.successions, ("07201", "07432")),
+                                  "test: 07201 split", package.other_provinces)
+    units_db.refresh(split)
+    AdminCommune.objects.create(code="07210", name="Bắc Giang", kind="phường",
+                                province_code="24", valid_from=date(2025, 7, 1),
+                                geom=MultiPolygon(GEOSGeometry(square(0, size=25).wkt, srid=9214)))
+    columns = {b"SoTo": [4, 4], b"SoThua": [1, 2], b"MaLoaiDat": [b"ONT"] * 2,
+               b"DienTich": [400.0] * 2, b"MaXa": [b"07201"] * 2}
+    path = write_legacy_shapefile(tmp_path / "split.shp", columns, [square(0), square(3)],
+                                  ESRI_TM3_107)
+    report = run_ingest(path, "land_parcels", as_of=date(2019, 5, 1), to_2025=True)
+    assert (report.read, report.loaded) == (2, 2)
+    assert [row[:3] for row in parcels()] == [(1, "07201", "07210"), (2, "07201", "")]
+    assert report.units["ambiguous"] == [{
+        "feature": 2, "reason": "Phường Thọ Xương (07201) chia cho 2 đơn vị: Phường Bắc Giang "
+                                "(07210), Xã Tân Dĩnh (07432); cần vị trí để chọn"}]
