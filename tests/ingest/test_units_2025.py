@@ -142,6 +142,6 @@ def test_a_split_commune_goes_to_the_unit_whose_boundary_holds_the_feature(tmp_p
     report = run_ingest(path, "land_parcels", as_of=date(2019, 5, 1), to_2025=True)
     assert (report.read, report.loaded) == (2, 2)
     assert [row[:3] for row in parcels()] == [(1, "07201", "07210"), (2, "07201", "")]
-    assert report.units["ambiguous"] == [{
-        "feature": 2, "reason": "Phường Thọ Xương (07201) chia cho 2 đơn vị: Phường Bắc Giang "
+    assert report.units["ambiguous"] == [{  # shapefile fids count from 0
+        "feature": 1, "reason": "Phường Thọ Xương (07201) chia cho 2 đơn vị: Phường Bắc Giang "
                                 "(07210), Xã Tân Dĩnh (07432); cần vị trí để chọn"}]
