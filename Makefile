@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: MIT
-# The interface contract (README: Quick start, Tests): make run, test, test-unit, lint, stop, psql.
+# The interface contract (README: Quick start; docs/en/operators.md): make run, test, test-unit, lint, docs, stop, psql.
 SHELL := /bin/bash
 VAR_DIR := $(or $(BASEMAP_VAR_DIR),$(CURDIR)/var)
 PGPORT ?= 5433
 PY := .venv/bin/python
 
-.PHONY: setup setup-dev run test test-unit stop psql lint backup restore
+.PHONY: setup setup-dev run test test-unit stop psql lint docs backup restore
 
 # what the server needs; setup-dev adds the test and lint tools (requirements-dev.txt)
 setup:
@@ -25,6 +25,13 @@ test: setup-dev
 # database address points nowhere, so a unit test that reaches for a database fails
 test-unit: setup-dev
 	@DATABASE_URL=postgis://nobody@127.0.0.1:1/unit-tests-use-no-database $(PY) -m pytest -m unit $(ARGS)
+
+# the guides (docs/vi, docs/en): example blocks rewritten from docs/examples, and the pictures
+# of docs/img taken again in a browser on the demo data (tests/docs/test_screenshots.py)
+docs: setup-dev
+	@$(PY) -m geoserver_app.guides.examples
+	@DOCS_IMG_DIR=$(CURDIR)/docs/img $(PY) -m geoserver_app.ops.cluster with-throwaway -- \
+		$(PY) -m pytest tests/docs/test_screenshots.py -q
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m geoserver_app.ops.cluster stop --datadir $(VAR_DIR)/pgdata; fi

@@ -18,4 +18,16 @@ export default [
     languageOptions: {ecmaVersion: 2022, sourceType: "script",
                       globals: {...globals.browser, L: "readonly"}},
   },
+  {
+    // the developers' guide examples (docs/examples), run in a browser by tests/docs
+    files: ["docs/examples/*.mjs"],
+    ...js.configs.recommended,
+    languageOptions: {ecmaVersion: 2022, sourceType: "module", globals: globals.browser},
+  },
+  {
+    files: ["docs/examples/*.js"],
+    ...js.configs.recommended,
+    languageOptions: {ecmaVersion: 2022, sourceType: "script",
+                      globals: {...globals.browser, ol: "readonly"}},
+  },
 ];

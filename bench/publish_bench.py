@@ -12,6 +12,7 @@ tables first. Target: publish <= 1.5x ogr2ogr.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -40,12 +41,16 @@ def one_round(pg, env: dict, source: Path, number: int) -> tuple[float, float, i
                       str(source), "parcels", "-nln", "ogr_scratch", "-lco",
                       "GEOMETRY_NAME=geom", "--config", "PG_USE_COPY", "YES"], env)
     settle(pg)
+    report = source.with_name(f"report-{number}.json")
     publish, _mb = timed([PYTHON, "manage.py", "publish", str(source), "--id", "thua_dat_moi",
                           "--title-vi", "Thửa đất (bản mới)", "--sector", "land",
-                          "--sensitive", "TenChu"], env)
+                          "--sensitive", "TenChu", "--report", str(report)], env)
     rows = int(pg.psql("basemap", "SELECT count(*) FROM thua_dat_moi").strip())
     print(f"round {number}: ogr2ogr {ogr:6.1f} s   publish {publish:6.1f} s   "
           f"ratio {publish / ogr:.2f}   ({rows:,} rows published)")
+    timings = json.loads(report.read_text())["timings"]
+    print("  publish steps (s): " + ", ".join(f"{step} {seconds}"
+                                              for step, seconds in timings.items() if seconds))
     return ogr, publish, rows
 
 

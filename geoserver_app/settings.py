@@ -216,7 +216,7 @@ LOGGING.setdefault("loggers", {})["pygeoapi"] = {"level": "ERROR"}
 
 def single_sign_on() -> dict:
     """LDAP/Active Directory and OpenID Connect settings: off unless LDAP_SERVER_URI /
-    OIDC_ISSUER are set (README "Single sign-on", geoserver_app/security/sso)."""
+    OIDC_ISSUER are set (docs/en/operators.md "Single sign-on", geoserver_app/security/sso)."""
     return settings_from_env(os.environ)
 
 

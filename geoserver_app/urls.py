@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from geoserver_app import views
+from geoserver_app.guides import views as guide_views
 from geoserver_app.metadata import views as metadata_views
 from geoserver_app.security.sso import forms
 from geoserver_app.security.sso import views as sso_views
@@ -18,6 +19,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ogcapi/", include("geoserver_app.ogcapi.urls")),
     path("admin/", admin.site.urls),
+    # the user guides; the admin header links the URL named like django.contrib.admindocs'
+    # index ("Tài liệu" / "Documentation"), which this project does not install
+    path("docs/", guide_views.guide, name="guides"),
+    path("docs/", guide_views.guide, name="django-admindocs-docroot"),
+    path("docs/img/<str:name>", guide_views.image, name="guide-image"),
+    path("docs/<slug:slug>", guide_views.guide, name="guide"),
 ]
 
 

@@ -8,6 +8,7 @@ in the apply transaction, so a failed or killed ingest leaves it exactly as it w
 """
 from __future__ import annotations
 
+import io
 import json
 import secrets
 import time
@@ -19,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 from django.db import connection, transaction
 
-from ingest import geometry, sql
+from ingest import geometry, pgbinary, sql
 from ingest import swap as swapping
 
 
@@ -141,6 +142,61 @@ class Staging:
             cursor.execute(sql.UNLOCK, [self.token])
 
 
+@dataclass
+class Direct:
+    """The first load of a new layer, COPYed straight into its table in the transaction that
+    created it (no staging table, no INSERT ... SELECT): ids 1, 2, ... in COPY order, the
+    batch id, EWKB geometry; binary COPY when every value allows, else CSV.
+
+    The table is invisible to other sessions until that transaction commits, so the load
+    runs on this one connection (``CopyPipe``: Python checks batch N+1 while the server
+    writes batch N). A failure or SIGKILL rolls back the table with everything in it.
+    """
+
+    name: str
+    columns: list[str]  # the staged columns, geometry last
+    batch_id: int
+    multi: bool
+    encoders: list | None
+    rows: int = 0
+
+    @classmethod
+    def into(cls, table: str, columns: list[tuple[str, str]], batch_id: int,
+             multi: bool) -> Direct:
+        encoders = [pgbinary.encoder(kind) for kind in
+                    ["bigint", *(kind for _, kind in columns), "bigint"]]
+        return cls(table, [name for name, _ in columns], batch_id, multi,
+                   encoders if None not in encoders else None)
+
+    def sink(self) -> CopyPipe:
+        return CopyPipe(self)
+
+    def numbered(self, table: pa.Table) -> pa.Table:
+        """The batch with its ids (call once per batch, in order)."""
+        ids = pa.array(np.arange(self.rows + 1, self.rows + table.num_rows + 1), pa.int64())
+        self.rows += table.num_rows
+        return table.add_column(1, "id", ids)
+
+    def copy(self, table: pa.Table, pg_connection) -> None:
+        """COPY one numbered batch (fid, id, columns..., geom as WKB) into the table."""
+        geom = geometry.ewkb(table.column("geom").combine_chunks(), geometry.STORAGE_SRID,
+                             self.multi)
+        values = [table.column("id").combine_chunks(),
+                  *(table.column(name).combine_chunks() for name in self.columns[:-1]),
+                  geom, pa.array(np.full(table.num_rows, self.batch_id), pa.int64())]
+        names = ["id", *self.columns, "ingest_batch_id"]
+        data = pgbinary.batch(values, self.encoders) if self.encoders else None
+        if data is None:
+            values[-2] = geometry.hex_wkb(geom)
+            statement = sql.copy_build(self.name, names, "csv", freeze=True)
+            buffer = swapping.csv_buffer(pa.table(dict(zip(names, values, strict=True))))
+        else:
+            statement = sql.copy_build(self.name, names, "binary", freeze=True)
+            buffer = io.BytesIO(data)
+        with pg_connection.cursor() as cursor:
+            cursor.copy_expert(statement, buffer, swapping.COPY_CHUNK)
+
+
 class CopyPipe:
     """COPYs batch N in a worker thread while the caller prepares batch N+1.
 
@@ -148,7 +204,7 @@ class CopyPipe:
     I/O); at most one batch is in flight, so memory stays at two batches.
     """
 
-    def __init__(self, staging: Staging) -> None:
+    def __init__(self, staging: Staging | Direct) -> None:
         self.staging = staging
         connection.ensure_connection()
         self.pg_connection = connection.connection

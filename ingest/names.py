@@ -15,8 +15,9 @@ import re
 import unicodedata
 
 from ingest.errors import IngestError
+from layers.registry import LAYER_ID
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,62}$")  # also the catalog's CHECK
+ID_PATTERN = LAYER_ID
 MAX_LENGTH = 63
 MAX_ATTRIBUTES = 200
 # the columns every published table has, and the staging table's own

@@ -1,16 +1,19 @@
 # SPDX-License-Identifier: MIT
 """Publish a new layer from a source file: its table, its first load and its catalog row.
 
-The same readers, encoding repair, CRS resolution, geometry checks, staging and report as
+The same readers, encoding repair, CRS resolution, geometry checks and report as
 ``ingest`` (``ingest.steps``); only the first steps differ: the schema comes from the source
-(typed columns, safe names, ``ingest.names``) and the table is created before staging.
+(typed columns, safe names, ``ingest.names``), and the features are COPYed straight into
+the new table (``load.Direct``: no staging table), whose key, indexes and triggers follow.
 Everything, from CREATE TABLE to the catalog row, is ONE transaction: any error, or a
 process killed with SIGKILL, leaves no table, no catalog row and no audit row behind.
 """
 from __future__ import annotations
 
+import json
 import secrets
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +23,7 @@ import shapely
 from django.db import transaction
 
 from ingest import crs as crs_module
-from ingest import geometry, load, names, readers, steps
+from ingest import geometry, load, names, readers, sql, steps
 from ingest import publish_sql as q
 from ingest.archive import remove
 from ingest.errors import IngestError
@@ -277,8 +280,6 @@ def run_publish(path: str | Path, entry: Entry, *, source_crs: str | None = None
             if dry_run:
                 transaction.set_rollback(True)
     finally:
-        if context.staging is not None:
-            context.staging.drop()
         remove(workdir)
     catalog.invalidate()
     if report:
@@ -286,20 +287,54 @@ def run_publish(path: str | Path, entry: Entry, *, source_crs: str | None = None
     return context.report
 
 
-def _steps(ctx: Context, entry: Entry, draft: Draft) -> None:
-    open_source(ctx)
-    steps.read_first_batch(ctx)
-    steps.check_not_empty(ctx)
-    steps.decide_encoding(ctx)
-    describe(ctx, entry, draft)
-    steps.load_region(ctx)
-    steps.resolve_crs(ctx)
-    create(ctx, entry, draft)
-    steps.plan_fields(ctx)
-    steps.stage(ctx)
-    steps.reject_duplicates(ctx)
-    require_features(ctx)
-    steps.apply_load(ctx)
+def load_first(ctx: Context) -> load.Direct:
+    """COPY every accepted feature straight into the new table (``load.Direct``), as the
+    layer's first ingest batch."""
     with load.raw_cursor() as cursor:
-        for statement in q.create_indexes(entry.id):
+        cursor.execute(sql.CREATE_BATCH, [ctx.layer.table, str(ctx.options.path)[:500],
+                                          ctx.options.mode, ctx.options.user])
+        batch_id = cursor.fetchone()[0]
+    direct = load.Direct.into(ctx.layer.table, steps.staging_columns(ctx), batch_id,
+                              ctx.layer.geometry is not Geometry.POINT)
+    with direct.sink() as sink:
+        steps.stream(ctx, sink)
+    ctx.report.loaded = ctx.report.read - len(ctx.report.rejected)
+    ctx.report.batch, ctx.report.inserted = batch_id, direct.rows
+    return direct
+
+
+def finish(ctx: Context, direct: load.Direct) -> None:
+    """Key, indexes, triggers and statistics of the loaded table; the batch's report."""
+    if ctx.options.dry_run:
+        return
+    with load.raw_cursor() as cursor:
+        for what, statement in q.finish_table(ctx.layer.table, direct.rows):
+            started = time.monotonic()
             cursor.execute(statement)
+            key = f"finish: {what}"
+            ctx.report.timings[key] = round(ctx.report.timings.get(key, 0)
+                                            + time.monotonic() - started, 2)
+        cursor.execute(sql.FINISH_BATCH, [json.dumps(ctx.report.as_dict(), ensure_ascii=False),
+                                          direct.batch_id])
+
+
+def _steps(ctx: Context, entry: Entry, draft: Draft) -> None:
+    """Each step in order, its seconds in the report (``timings``)."""
+    direct = None
+
+    def first_load(ctx: Context) -> None:
+        nonlocal direct
+        direct = load_first(ctx)
+
+    for name, step in (("open_source", open_source), ("read_first_batch", steps.read_first_batch),
+                       ("check_not_empty", steps.check_not_empty),
+                       ("decide_encoding", steps.decide_encoding),
+                       ("describe", lambda c: describe(c, entry, draft)),
+                       ("load_region", steps.load_region), ("resolve_crs", steps.resolve_crs),
+                       ("create", lambda c: create(c, entry, draft)),
+                       ("plan_fields", steps.plan_fields), ("load", first_load),
+                       ("require_features", require_features),
+                       ("finish", lambda c: finish(c, direct))):
+        started = time.monotonic()
+        step(ctx)
+        ctx.report.timings[name] = round(time.monotonic() - started, 2)

@@ -221,12 +221,16 @@ def insert_build(name: str, staging: str, columns: list[str], ids: list[tuple[st
         t=sql.Identifier(staging))
 
 
-def copy_build(name: str, columns: list[str], form: str) -> sql.Composed:
+def copy_build(name: str, columns: list[str], form: str, freeze: bool = False) -> sql.Composed:
     """COPY batches straight into the twin (ids, staged columns with EWKB geometry, batch
-    id); ``form`` is binary or csv."""
-    return sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT {})").format(
+    id); ``form`` is binary or csv. ``freeze`` (only for a table created in the same
+    transaction): the rows are written frozen and all-visible, so the first reads after the
+    commit do not rewrite every page to set hint bits, nor does a later anti-wraparound
+    vacuum."""
+    return sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT {}{})").format(
         sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, columns)),
-        sql.SQL({"binary": "binary", "csv": "csv"}[form]))
+        sql.SQL({"binary": "binary", "csv": "csv"}[form]),
+        sql.SQL(", FREEZE" if freeze else ""))
 
 
 def insert_build_from(name: str, source: str, columns: list[str]) -> sql.Composed:

@@ -152,18 +152,23 @@ def stage(ctx: Context) -> None:
                                              ctx.layer.natural_key, ctx.workdir)
     if ctx.staging is None:
         ctx.staging = load.Staging.create(columns)
-    transformer, to_wgs84 = ctx.crs.transformer(), crs_module.to_wgs84()
     with ctx.staging.sink() as sink:
-        for batch in ctx.batches():
-            table = _process(ctx, batch, transformer, to_wgs84)
-            ctx.report.read += batch.num_rows
-            if table.num_rows:
-                sink.send(table)
-            ctx.tick(ctx.report.read)
+        stream(ctx, sink)
     if ctx.staging.early is not None:
         started = time.monotonic()
         ctx.staging.early.finish()
         ctx.report.timings["stage: wait for the twin"] = round(time.monotonic() - started, 2)
+
+
+def stream(ctx: Context, sink) -> None:
+    """Read, decode, check and reproject every batch; ``sink.send`` the accepted rows."""
+    transformer, to_wgs84 = ctx.crs.transformer(), crs_module.to_wgs84()
+    for batch in ctx.batches():
+        table = _process(ctx, batch, transformer, to_wgs84)
+        ctx.report.read += batch.num_rows
+        if table.num_rows:
+            sink.send(table)
+        ctx.tick(ctx.report.read)
     ctx.report.encoding = ctx.decoder.label
 
 

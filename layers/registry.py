@@ -7,6 +7,7 @@ parsed into typed objects here, and ``layers.checks`` verifies them against the 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -19,6 +20,8 @@ class Sector(StrEnum):
     CONSTRUCTION = "construction"
 
 
+# the form of every layer id: a safe lower-case SQL identifier (also the catalog's CHECK)
+LAYER_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 SECTOR_TITLES = {
     Sector.ADMINISTRATIVE: ("Hành chính", "Administrative"),
     Sector.LAND: ("Đất đai", "Land"),

@@ -44,6 +44,11 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
     command -v msgfmt >/dev/null || missing+=(gettext)
     command -v chromium >/dev/null || missing+=(chromium)
+    # the reverse proxy's fast path for cached tiles is tested with a real nginx
+    [[ -e /usr/sbin/nginx ]] || missing+=(nginx-light)
+    # the developers' guide examples (docs/examples/*.sh) that the tests run
+    command -v curl >/dev/null || missing+=(curl)
+    command -v jq >/dev/null || missing+=(jq)
     printf '%s\n' "${missing[@]}"
 }
 

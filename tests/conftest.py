@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +11,7 @@ from django.conf import settings
 
 from geoserver_app.ops.cluster import Cluster, free_port, throwaway_cluster
 from layers import catalog
-from tests.support.servers import ROOT, wait_for_http
+from tests.support.servers import start_server
 
 # The tile-invalidation listener thread belongs to servers; tests start one when they need it.
 # The environment is for the servers the tests start; pytest-django loaded the settings already.
@@ -65,15 +64,8 @@ def serve() -> Iterator:
 
     def start(env: dict[str, str], workers: int = 1) -> str:
         port = free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "geoserver_app.wsgi:application",
-             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket"],
-            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        started.append(proc)
-        base = f"http://127.0.0.1:{port}"
-        wait_for_http(base + "/healthz", proc=proc)
-        return base
+        started.append(start_server(env, port, workers))
+        return f"http://127.0.0.1:{port}"
 
     yield start
     for proc in started:

@@ -31,9 +31,10 @@ def test_lint_runs_ruff_import_contracts_and_eslint():
     assert "npx --no-install eslint --max-warnings 0" in lines
     config = (ROOT / "eslint.config.mjs").read_text()
     for path in ("geoserver_app/static/geoserver_app/viewer.mjs",
-                 "geoserver_app/editor/static/editor/js/*.js", "geoserver_app/ogcapi/static/*.js"):
+                 "geoserver_app/editor/static/editor/js/*.js", "geoserver_app/ogcapi/static/*.js",
+                 "docs/examples/*.mjs", "docs/examples/*.js"):
         assert f'"{path}"' in config
-    assert config.count("...js.configs.recommended") == 2
+    assert config.count("...js.configs.recommended") == 4
 
 
 def test_unit_lane_starts_no_cluster():

@@ -100,7 +100,7 @@ def test_missing_packages_without_root_print_the_install_line():
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [
         "setup: error: missing Debian packages: postgresql-client gdal-bin libgdal-dev "
-        "mapserver-bin nodejs npm gettext chromium. Install them with:",
+        "mapserver-bin nodejs npm gettext chromium curl jq. Install them with:",
         "    sudo apt-get update && sudo apt-get install -y postgresql-client gdal-bin "
-        "libgdal-dev mapserver-bin nodejs npm gettext chromium",
+        "libgdal-dev mapserver-bin nodejs npm gettext chromium curl jq",
     ]

@@ -54,7 +54,7 @@ class UploadForm(forms.Form):
         "FlatGeobuf or CSV."))
     layer = forms.ChoiceField(label=_("Target layer"))
     mapping = forms.FileField(label=_("Mapping file (YAML)"), required=False, help_text=_(
-        "Optional: which source field fills which attribute (see the README)."))
+        "Optional: which source field fills which attribute (see the analysts' guide, /docs/analysts)."))
     mode = forms.ChoiceField(label=_("Mode"), choices=MODES, initial="append")
     source_crs = forms.CharField(label=_("Source coordinate system"), required=False,
                                  max_length=20, help_text=_(

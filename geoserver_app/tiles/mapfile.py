@@ -246,9 +246,19 @@ def overlay(layer: Layer) -> LayerDef:
                for value, colour in st.classes.items()] if st.classify_by else []
     classes.append(klass(layer.title_vi, feature_style(layer, st.fill), None, in_class,
                          layer.geometry))
-    where = CURRENT_UNITS if layer.sector is registry.Sector.ADMINISTRATIVE else ""
+    where = CURRENT_UNITS if dated_units(layer) else ""
     return LayerDef(layer.id, layer, classes, where, (st.classify_by or "", st.label or ""),
                     label, min_zoom=layer.min_zoom, max_zoom=layer.max_zoom)
+
+
+def dated_units(layer: Layer) -> bool:
+    """Administrative units with a ``valid_to`` date: only today's are drawn. A layer
+    published in that sector without such a column is drawn whole (filtering on a column it
+    lacks would fail every tile)."""
+    if layer.sector is not registry.Sector.ADMINISTRATIVE:
+        return False
+    return not layer.published or any(a.name == "valid_to" and a.type in {"date", "datetime"}
+                                      for a in layer.attributes)
 
 
 # --- the cartographic base map ------------------------------------------------------------

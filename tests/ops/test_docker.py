@@ -12,7 +12,9 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "docker" / "Dockerfile").read_text()
 # packages that belong to the database image or only to development/test machines
-NOT_IN_APP_IMAGE = {"postgresql", "postgresql-postgis", "chromium", "slapd", "ldap-utils"}
+# (nginx: its own image, docker/compose.yaml; curl and jq run the developers' guide examples)
+NOT_IN_APP_IMAGE = {"postgresql", "postgresql-postgis", "chromium", "slapd", "ldap-utils",
+                    "nginx-light", "curl", "jq"}
 # test, lint and browser-test tools: requirements-dev.txt, never the image
 TEST_TOOLS = {"pytest", "pytest-django", "hypothesis", "schemathesis", "playwright", "owslib",
               "ruff", "import-linter"}

@@ -83,6 +83,7 @@ def test_json_logs_carry_the_request_id(tmp_path):
 
 
 @pytest.mark.parametrize("path, route", [("/", "root"), ("/tiles/wmts", "tiles"),
-                                         ("/admin/login/", "admin"), ("/x.php", "other")])
+                                         ("/admin/login/", "admin"), ("/docs/analysts", "docs"),
+                                         ("/x.php", "other")])
 def test_route_labels_are_bounded(path, route):
     assert observe.route_of(path) == route

@@ -35,8 +35,9 @@ def many_schools(path):
 
 
 def loading() -> bool:
-    """The publish holds its staging lock: the table exists (uncommitted), rows are coming."""
-    return fetch("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")[0][0] > 0
+    """The publish is COPYing rows into its table (which exists, uncommitted)."""
+    return fetch("SELECT count(*) FROM pg_stat_progress_copy WHERE tuples_processed > 0"
+                 )[0][0] > 0
 
 
 def test_sigkill_mid_load_leaves_no_table_row_or_staging(tmp_path):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from psycopg2 import sql
 
+from geoserver_app.ogcapi import queries
 from layers import catalog
 from layers.registry import Attribute, Geometry
 from tests.publish.conftest import (
@@ -89,3 +92,21 @@ def test_ingest_refuses_a_registered_table(dba_tables, tmp_path):
     publish("--table", "nhap.tram_y_te", "--id", "tram_y_te", "--title-vi", "Trạm y tế")
     with pytest.raises(CommandError, match="đăng ký bằng publish --table"):
         call_command("ingest", str(write_schools(tmp_path / "t.shp")), "--layer", "tram_y_te")
+
+
+def test_the_last_change_of_a_registered_table_costs_no_scan(dba_tables, client):
+    """The view cannot know when the DBA changed the table (its ``updated_at`` is NULL): the
+    layer's last change is NULL from the planner's one-time filter, the table is never read,
+    and pages carry no Last-Modified, so no conditional GET is answered from a guess."""
+    publish("--table", "nhap.tram_y_te", "--id", "tram_y_te", "--title-vi", "Trạm y tế")
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("EXPLAIN (ANALYZE, FORMAT JSON) {}").format(
+            queries.layer_last_change("tram_y_te")).as_string(cursor.connection),
+            ["tram_y_te"])
+        plan = json.dumps(cursor.fetchone()[0])
+    scans = re.findall(r'"Node Type": "Seq Scan", [^}]*?"Relation Name": "tram_y_te"[^}]*?'
+                       r'"Actual Loops": (\d+)', plan)
+    assert scans == ["0"]  # planned, never executed
+    page = client.get("/ogcapi/collections/tram_y_te/items?f=json",
+                      HTTP_IF_MODIFIED_SINCE="Wed, 01 Jan 2031 00:00:00 GMT")
+    assert page.status_code == 200 and "Last-Modified" not in page.headers

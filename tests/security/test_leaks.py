@@ -42,7 +42,7 @@ def walk(parcel_id: int) -> list[str]:
                "/ogcapi/collections/land_parcels/deletions?since=2000-01-01T00:00:00Z",
                "/tiles/wmts/1.0.0/WMTSCapabilities.xml", "/tiles/tms/1.0.0/",
                "/tiles/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0",
-               "/tiles/demo/"]
+               "/tiles/demo/", "/docs/", "/docs/citizens"]
     return routes
 
 

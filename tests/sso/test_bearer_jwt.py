@@ -13,11 +13,13 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from django.contrib.auth.models import User
+from django.core.management import call_command
 
 from geoserver_app.security import access
 from geoserver_app.security.tokens import InvalidToken
 from layers import grants, registry
 from layers.grants import PUBLIC
+from tests.publish.conftest import drop_published, write_schools
 from tests.support.oidc_provider import new_key
 from tests.support.sso_setup import API_AUDIENCE
 
@@ -61,6 +63,23 @@ def test_sensitive_scope_and_list_form_scp(api_on, provider):
         grant = grant_of(token)
     assert grant.hidden_attributes(registry.get("land_parcels")) == ()
     assert not grant.can_write("land_parcels") and not grant.can_read("mineral_sites")
+
+
+def test_scopes_of_published_layers_are_checked_against_the_catalog_when_used(
+        oidc_on, provider, tmp_path):
+    schools = write_schools(tmp_path / "truong_hoc.shp")
+    scopes = "gis.schools=truong_hoc:read;gis.later=chua_xuat_ban:write"
+    token = provider.mint({"sub": "so-gd", "aud": API_AUDIENCE,
+                           "scope": "gis.schools gis.later"})
+    with oidc_on(OIDC_API_AUDIENCE=API_AUDIENCE, OIDC_SCOPE_MAP=scopes):
+        before = grant_of(token)
+        call_command("publish", str(schools), "--id", "truong_hoc", "--title-vi", "Trường",
+                     "--access", "internal")
+        after = grant_of(token)
+    assert before == PUBLIC  # neither layer existed: the scopes gave nothing
+    assert after.can_read("truong_hoc") and not after.can_write("truong_hoc")
+    assert not after.can_write("chua_xuat_ban") and not after.can_read("chua_xuat_ban")
+    drop_published("truong_hoc")
 
 
 def test_unmapped_scopes_give_public_rights(api_on, provider):

@@ -95,11 +95,13 @@ def test_oidc_settings():
     values = settings_from_env({**OIDC, "OIDC_CLIENT_SECRET": "s", "OIDC_CA_FILE": "/ca.pem",
                                 "OIDC_GROUP_MAP": "/gis/dat-dai:land;gis-kiem-toan:auditor",
                                 "OIDC_API_AUDIENCE": "basemap-api",
-                                "OIDC_SCOPE_MAP": "gis.ks=mineral_sites:read,roads:write"})
+                                "OIDC_SCOPE_MAP": "gis.ks=mineral_sites:read,roads:write;"
+                                                  "gis.gd=truong_hoc:read"})
     config = values["SSO_OIDC"]
     assert config.issuer == "https://sso.tinh.gov.vn/realms/tinh"
     assert config.group_map == {"/gis/dat-dai": "land", "gis-kiem-toan": "auditor"}
-    assert config.scope_map == {"gis.ks": (("mineral_sites", "read"), ("roads", "write"))}
+    assert config.scope_map == {"gis.ks": (("mineral_sites", "read"), ("roads", "write")),
+                                "gis.gd": (("truong_hoc", "read"),)}  # checked when used
     assert (config.username_claim, config.groups_claim) == ("preferred_username", "groups")
     assert values["OIDC_USE_PKCE"] is True and values["OIDC_PKCE_CODE_CHALLENGE_METHOD"] == "S256"
     assert values["OIDC_VERIFY_SSL"] == "/ca.pem" and values["OIDC_RP_SIGN_ALGO"] == "RS256"
@@ -114,9 +116,9 @@ def test_oidc_settings():
     ({**LDAP, "LDAP_TIMEOUT": "five"}, "LDAP_TIMEOUT='five': give a number of seconds, e.g. 5"),
     ({**OIDC, "OIDC_TIMEOUT": "0"}, "OIDC_TIMEOUT='0': give a number of seconds"),
     ({"OIDC_ISSUER": "https://x"}, "OIDC_CLIENT_ID must be set when OIDC_ISSUER is set"),
-    ({**OIDC, "OIDC_SCOPE_MAP": "s=parcels:read"}, "OIDC_SCOPE_MAP: parcels:read names an "
-                                                    "unknown layer or right"),
-    ({**OIDC, "OIDC_SCOPE_MAP": "s=roads:own"}, "OIDC_SCOPE_MAP: roads:own names an unknown"),
+    ({**OIDC, "OIDC_SCOPE_MAP": "s=Thửa đất:read"}, "OIDC_SCOPE_MAP: Thửa đất:read is not a "
+                                                     "layer id and a right"),
+    ({**OIDC, "OIDC_SCOPE_MAP": "s=roads:own"}, "OIDC_SCOPE_MAP: roads:own is not a layer id"),
     ({**OIDC, "OIDC_SCOPE_MAP": "just-a-scope"}, "OIDC_SCOPE_MAP: 'just-a-scope' is not"),
 ])
 @pytest.mark.unit

@@ -2,7 +2,9 @@
 """Waiting for a server started by a test; the repository root."""
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,3 +25,19 @@ def wait_for_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None
         except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+def start_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess.Popen:
+    """gunicorn on the project's WSGI app at 127.0.0.1:``port``, with extra environment;
+    returns once ``/healthz`` answers."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "geoserver_app.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket"],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", proc=proc)
+    except (RuntimeError, TimeoutError):
+        proc.terminate()
+        raise
+    return proc

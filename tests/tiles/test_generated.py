@@ -59,11 +59,17 @@ def test_zoom_range_of_a_layer_visible_from_15():
     assert mapfile.zoom_range(0, 14) == ["MINSCALEDENOM 24129"]
 
 
-def test_nginx_fast_path_lists_only_public_caches():
+def test_nginx_fast_path_matches_any_layer_id_not_other_paths():
     from geoserver_app.tiles import nginx
 
     text = nginx.render()
-    listed = re.search(r"\^/tiles/wmts/\(([^)]*)\)", text).group(1).split("|")
-    assert listed == ["basemap", *(layer.id for layer in registry.public_layers())]
+    pattern = re.compile(re.search(r'location ~ "([^"]+)"', text).group(1))
+    tile = "/tiles/wmts/{}/webmercator/16/52203/28931.png"
+    assert all(pattern.match(tile.format(name)) for name in
+               ["basemap", "truong_hoc", *(layer.id for layer in registry.LAYERS)])
+    assert not any(pattern.match(tile.format(name)) for name in
+                   ["Truong", "../etc", "truong-hoc", "x", "a" * 64])
+    assert not pattern.match("/tiles/wmts/roads/webmercator/16/1/2.jpeg")
+    assert not pattern.match("/tiles/wmts/roads/mercator/16/1/2.png")
     assert "if ($http_authorization) { return 418; }" in text
     assert "try_files /$1/$2/$3/$4/$5.png @basemap_app;" in text

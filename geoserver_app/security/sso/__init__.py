@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 
-from layers import registry
+from layers.registry import LAYER_ID
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 LDAP_BACKEND = "geoserver_app.security.sso.directory.DirectoryBackend"
@@ -79,8 +79,12 @@ def group_map(value: str, name: str, *, lower: bool = False) -> dict[str, str]:
 
 
 def scope_map(value: str, name: str = "OIDC_SCOPE_MAP") -> dict[str, tuple[tuple[str, str], ...]]:
-    """``"scope=layer:right,layer:right;scope2=..."`` with rights read, write or sensitive."""
-    known = {layer.id for layer in registry.LAYERS}
+    """``"scope=layer:right,layer:right;scope2=..."`` with rights read, write or sensitive.
+
+    Layer ids are checked for their form only: layers are published and retired at run
+    time, so whether one exists is asked of the catalog when a token is used
+    (``bearer.scope_rights``), not when the settings load.
+    """
     mapping: dict[str, tuple[tuple[str, str], ...]] = {}
     for item in filter(None, (part.strip() for part in value.split(";"))):
         scope, sep, grants = item.partition("=")
@@ -88,9 +92,9 @@ def scope_map(value: str, name: str = "OIDC_SCOPE_MAP") -> dict[str, tuple[tuple
         if not scope.strip() or not rights:
             raise ImproperlyConfigured(f"{name}: {item!r} is not 'scope=layer:right,...'")
         for layer, right in rights:
-            if layer not in known or right not in LAYER_RIGHTS:
+            if not LAYER_ID.match(layer) or right not in LAYER_RIGHTS:
                 raise ImproperlyConfigured(
-                    f"{name}: {layer}:{right} names an unknown layer or right (rights: "
+                    f"{name}: {layer}:{right} is not a layer id and a right (rights: "
                     f"{', '.join(LAYER_RIGHTS)})")
         mapping[scope.strip()] = rights
     return mapping

@@ -18,6 +18,8 @@ from django.conf import settings
 
 from geoserver_app.security.sso import OidcConfig
 from geoserver_app.security.tokens import InvalidToken
+from layers import catalog
+from layers.catalog import Catalog
 from layers.grants import LayerRights
 
 KEYS_LIFESPAN_S = 300
@@ -108,10 +110,15 @@ def token_scopes(claims: dict) -> set[str]:
     return scopes
 
 
-def scope_rights(scopes: set[str], config: OidcConfig) -> Iterator[tuple[str, LayerRights]]:
+def scope_rights(scopes: set[str], config: OidcConfig,
+                 live: Catalog | None = None) -> Iterator[tuple[str, LayerRights]]:
+    """The rights the scopes map to, on the layers the run-time catalog has live now (a
+    mapped layer that was never published, or is retired, gives nothing)."""
+    live = live or catalog.current()
     for scope in sorted(scopes & set(config.scope_map)):
         for layer, right in config.scope_map[scope]:
-            yield layer, RIGHTS[right]
+            if live.find(layer) is not None:
+                yield layer, RIGHTS[right]
 
 
 def bearer_rights(token: str) -> tuple[str, list[tuple[str, LayerRights]]]:
