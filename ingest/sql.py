@@ -15,7 +15,6 @@ LOCK = "SELECT pg_advisory_lock(%s)"
 UNLOCK = "SELECT pg_advisory_unlock(%s)"
 SET_ACTOR = layer_sql.SET_ACTOR
 SET_HISTORY = "SELECT set_config('basemap.history', %s, true)"
-COMMUNE_CODES = "SELECT DISTINCT code FROM admin_communes"
 PROVINCE_REGION = ("SELECT ST_AsBinary(ST_Buffer(ST_Union(ST_SimplifyPreserveTopology(geom, 50)), "
                    "%s)) FROM admin_provinces")
 CREATE_BATCH = ("INSERT INTO ingest_batches (layer, source, mode, created_by, report) "
