@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('layers', '0010_publish_permission'),
+        ('layers', '0012_change_feed_bounds'),
     ]
 
     operations = [
