@@ -356,12 +356,6 @@ def relation_kind(table: str) -> str | None:
     return row[0] if row else None
 
 
-def commune_codes() -> frozenset[str]:
-    with raw_cursor() as cursor:
-        cursor.execute(sql.COMMUNE_CODES)
-        return frozenset(code for (code,) in cursor.fetchall())
-
-
 def province_region_wkb(buffer_m: float) -> bytes | None:
     """The admin_provinces area plus a buffer, as WKB in EPSG:9214 (None when empty)."""
     with raw_cursor() as cursor:

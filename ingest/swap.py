@@ -630,6 +630,7 @@ def swap(cursor, table: Shape, live: str, name: str) -> None:
         else:  # serial: the twin's default already uses it; keep it past the DROP
             cursor.execute(sql.own_sequence(sequence.schema, sequence.name, name,
                                             sequence.column))
+    cursor.execute(sql.drop_redacted_view(live))
     cursor.execute(sql.drop_table(live))
     cursor.execute(sql.rename_table(name, live))
     _restore_names(cursor, table, live, name)
@@ -643,6 +644,7 @@ def swap(cursor, table: Shape, live: str, name: str) -> None:
     for _trigger, statement in table.triggers:
         cursor.execute(statement)
     _restore_access(cursor, table, live)
+    cursor.execute(sql.NOTIFY_CATALOG)
 
 
 def _restore_names(cursor, table: Shape, live: str, name: str) -> None:

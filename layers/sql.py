@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from psycopg2 import sql
 
+from layers import province
+
 TOUCH_FUNCTION = """
 CREATE OR REPLACE FUNCTION basemap_touch_feature() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -73,13 +75,15 @@ $$;
 CREATE OR REPLACE FUNCTION basemap_tombstones_on() RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT coalesce(nullif(current_setting('basemap.tombstones', true), ''), 'on') <> 'off'
 $$;
+"""
 
+_CAPTURE_FUNCTIONS = """
 -- One function per event; TG_TABLE_NAME is the layer id. Statement-level with transition
 -- tables: a 500k-row ingest is one trigger call and set-based inserts, not 500k calls.
 CREATE OR REPLACE FUNCTION basemap_capture_insert() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF basemap_history_on() THEN
+LANGUAGE plpgsql@DEFINER@ AS $$
+@DECLARE@BEGIN
+@CHECK@    IF basemap_history_on() THEN
         INSERT INTO feature_history (layer, feature_id, version, operation, actor, data, geom)
         SELECT TG_TABLE_NAME, n.id, n.version, 'I', basemap_actor(),
                to_jsonb(n) - 'geom' - 'geom_4326', n.geom FROM new_rows n;
@@ -94,9 +98,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION basemap_capture_update() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF basemap_history_on() THEN
+LANGUAGE plpgsql@DEFINER@ AS $$
+@DECLARE@BEGIN
+@CHECK@    IF basemap_history_on() THEN
         INSERT INTO feature_history (layer, feature_id, version, operation, actor, data, geom)
         SELECT TG_TABLE_NAME, n.id, n.version, 'U', basemap_actor(),
                to_jsonb(n) - 'geom' - 'geom_4326', n.geom FROM new_rows n;
@@ -110,8 +114,8 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION basemap_capture_delete() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
+LANGUAGE plpgsql@DEFINER@ AS $$
+@DECLARE@BEGIN
     IF basemap_history_on() THEN
         INSERT INTO feature_history (layer, feature_id, version, operation, actor, data, geom)
         SELECT TG_TABLE_NAME, o.id, o.version, 'D', basemap_actor(),
@@ -154,6 +158,32 @@ SEARCH_INDEXES = {
         "USING gin (upper(owner_name::text) gin_trgm_ops)",
     ),
 }
+
+# What a personal database login (geoserver_app/security/dblogins.py) may not write: a
+# geometry PostGIS finds invalid, or one outside the area the services cover.
+_LOGIN_CHECK = """    IF basemap_login_person() IS NOT NULL THEN
+        SELECT min(n.id) INTO refused FROM new_rows n WHERE n.geom IS NOT NULL AND NOT (
+            ST_IsValid(n.geom) AND ST_CoveredBy(n.geom_4326, ST_MakeEnvelope(@BBOX@, 4326)));
+        IF refused IS NOT NULL THEN
+            RAISE EXCEPTION '%: feature % has an invalid geometry or one outside the province',
+                TG_TABLE_NAME, refused USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+"""
+
+
+def capture_functions(for_logins: bool) -> str:
+    """The change-capture trigger functions. ``for_logins``: as the owner (a personal login
+    may read the history, never write it), refusing bad geometry from a personal login."""
+    if not for_logins:
+        return (_CAPTURE_FUNCTIONS.replace("@DEFINER@", "").replace("@DECLARE@", "")
+                .replace("@CHECK@", ""))
+    bbox = ", ".join(repr(float(value)) for value in province.BBOX)
+    # the actor once per statement, not once per row (it is looked up for a personal login)
+    return (_CAPTURE_FUNCTIONS.replace("basemap_actor()", "who")
+            .replace("@DEFINER@", " SECURITY DEFINER SET search_path = public, pg_temp")
+            .replace("@DECLARE@", "DECLARE refused bigint; who text := basemap_actor();\n")
+            .replace("@CHECK@", _LOGIN_CHECK.replace("@BBOX@", bbox)))
 
 _CAPTURE = (
     ("insert", "INSERT", "NEW TABLE AS new_rows"),

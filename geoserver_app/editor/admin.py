@@ -19,12 +19,14 @@ from geoserver_app.editor.catalog_admin import CatalogAdmin
 from geoserver_app.editor.forms import FeatureForm, VersionConflict
 from geoserver_app.editor.geometry import FeatureGeometryField
 from geoserver_app.editor.models import Upload
+from geoserver_app.editor.units_admin import AdminUnitAdmin
 from geoserver_app.editor.widgets import BasemapWidget
 from ingest.errors import IngestError
 from ingest.publish import inspect, run_publish
 from layers import catalog, registry
 from layers.models import (
     AdminCommune,
+    AdminUnitRecord,
     CatalogEntry,
     Feature,
     ForestArea,
@@ -504,6 +506,7 @@ def register(site: admin.AdminSite) -> None:
     site.register(IngestBatch, IngestBatchAdmin)
     site.register(Upload, UploadAdmin)
     site.register(CatalogEntry, CatalogAdmin)
+    site.register(AdminUnitRecord, AdminUnitAdmin)
 
 
 register(admin.site)

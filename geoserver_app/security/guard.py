@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 
 from django.conf import settings
@@ -18,6 +18,15 @@ from layers import grants
 
 log = logging.getLogger(__name__)
 API_PREFIXES = ("/ogcapi", "/tiles", "/wfs")
+
+
+def client_address(environ: Mapping[str, str], trusted_proxies: frozenset[str]) -> str:
+    """The client's address: the last X-Forwarded-For hop when a trusted proxy sent it."""
+    remote = environ.get("REMOTE_ADDR", "")
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+    if remote in trusted_proxies and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return remote
 
 
 class RateLimiter:
@@ -47,11 +56,7 @@ class RateLimiter:
                    tiles=settings.TILE_RATE_LIMIT)
 
     def client_address(self, environ: dict) -> str:
-        remote = environ.get("REMOTE_ADDR", "")
-        forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
-        if remote in self.trusted_proxies and forwarded:
-            return forwarded.split(",")[-1].strip()
-        return remote
+        return client_address(environ, self.trusted_proxies)
 
     def allow(self, environ: dict, grant: grants.Grant) -> int | None:
         """None when the request may go on, else the seconds to wait."""

@@ -12,7 +12,7 @@ from layers import sql
 
 def create(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(sql.CHANGE_CAPTURE_TABLES)
+        cursor.execute(sql.CHANGE_CAPTURE_TABLES + sql.capture_functions(for_logins=False))
         cursor.execute(sql.TOMBSTONES_BY_AGE)
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for statements in sql.SEARCH_INDEXES.values():

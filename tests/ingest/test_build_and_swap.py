@@ -137,8 +137,7 @@ def test_swapped_table_has_the_same_catalog_and_the_sequence_goes_on(tmp_path, r
     assert "ingest_swap_reader=r/" in after["access"][0][1]
     assert [row[0] for row in live_rows()] == list(range(last + 1, last + 6))
     assert build_tables() == []
-    assert report.warnings == ["admin_communes trống: không kiểm tra mã xã",
-                               "admin_provinces trống: dùng khung cố định của tỉnh"]
+    assert report.warnings == ["admin_provinces trống: dùng khung cố định của tỉnh"]
 
 
 def test_small_replace_keeps_the_row_by_row_path_and_history(tmp_path):

@@ -122,7 +122,7 @@ def test_anonymous_fast_page_has_no_sensitive_attribute(client, ogc_data, as_gra
     assert len(features) == 30
     assert sorted(features[0]["properties"]) == sorted([
         "created_at", "updated_at", "version", "commune_code", "sheet_no", "parcel_no",
-        "land_use_code", "area_m2", "address"])
+        "land_use_code", "area_m2", "address", "commune_code_2025", "address_original"])
     assert "Nguyễn Văn" not in response.content.decode()
     assert "Authorization" in response["Vary"]
 
