@@ -14,6 +14,9 @@ from geoserver_app.ops.cluster import Cluster, free_port, throwaway_cluster
 from layers import catalog, catalog_edit, registry
 from tests.support.servers import start_server
 
+# the demo database and the browser, one of each for the suite (viewer, guides, QGIS)
+pytest_plugins = ["tests.support.viewer_fixtures"]
+
 # The tile-invalidation listener thread belongs to servers; tests start one when they need it.
 # The environment is for the servers the tests start; pytest-django loaded the settings already.
 # The catalog listener too: a test that needs one starts it, or serves with it on.
