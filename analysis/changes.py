@@ -6,6 +6,7 @@ from psycopg2 import sql
 
 from analysis import inputs
 from analysis.db import fetch
+from layers import changefeed
 from layers.grants import Grant
 
 MAX_CHANGES = 50_000
@@ -20,10 +21,17 @@ def changes(grant: Grant, data: dict) -> dict:
     """Compact diff since ``since``: changed ids with versions, deleted ids, and a cursor.
 
     A client stores ``until`` and passes it as the next ``since``; when ``complete`` is
-    false it asks again at once (more than MAX_CHANGES changes).
+    false it asks again at once (more than MAX_CHANGES changes). ``resync`` (reason, at) says
+    the diff cannot be told: the layer was replaced after ``since``, or its deletions from
+    then were pruned (layers/changefeed.py); the client fetches the layer again.
     """
     layer = inputs.visible_layer(grant, data.get("layer"))
     since = inputs.timestamp(data, "since")
+    resync = changefeed.resync_needed(
+        (fetch(sql.SQL(changefeed.RESYNC), {"layer": layer.table, "since": since}) or [None])[0])
+    if resync is not None:
+        return {"layer": layer.id, "since": since.isoformat(), "until": since.isoformat(),
+                "complete": True, "changed": [], "deleted": [], "resync": resync.as_json()}
     params = {"since": since, "layer": layer.id, "cap": MAX_CHANGES}
     changed = fetch(sql.SQL(CHANGED).format(table=sql.Identifier(layer.table)), params)
     deleted = fetch(sql.SQL(DELETED), params)
@@ -34,4 +42,5 @@ def changes(grant: Grant, data: dict) -> dict:
         "complete": len(changed) < MAX_CHANGES and len(deleted) < MAX_CHANGES,
         "changed": [{"id": i, "version": v} for i, v, _t in changed],
         "deleted": [{"id": i, "version": v} for i, v, _t in deleted],
+        "resync": None,
     }

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connections
 from pygeoapi.process.base import BaseProcessor
 
+from analysis.admin_units import convert as convert_units
 from analysis.changes import changes
 from analysis.export import export
 from analysis.overlay import overlay
@@ -107,7 +108,8 @@ class OverlayProcessor(AnalysisProcessor):
 class ChangesProcessor(AnalysisProcessor):
     METADATA = _metadata(
         "changes", "Thay đổi dữ liệu", "Change feed",
-        "Đối tượng thay đổi và bị xóa kể từ một thời điểm (đồng bộ gia tăng).",
+        "Đối tượng thay đổi và bị xóa kể từ một thời điểm (đồng bộ gia tăng); resync: lớp đã "
+        "được thay thế toàn bộ hoặc since cũ hơn thời hạn lưu, hãy tải lại cả lớp.",
         {"layer": ("layer id", {"type": "string"}),
          "since": ("ISO 8601 time", {"type": "string"})}, "application/json")
     run = staticmethod(changes)
@@ -128,6 +130,21 @@ class ExportProcessor(AnalysisProcessor):
         return mime, body
 
 
+class AdminUnitsConvertProcessor(AnalysisProcessor):
+    METADATA = _metadata(
+        "admin-units-convert", "Chuyển đơn vị hành chính sang 2025",
+        "Convert administrative units to 2025",
+        "Mã xã cũ hoặc địa chỉ theo đơn vị cũ (danh sách đến 10.000 mục, hoặc CSV) sang đơn vị "
+        "hành chính từ 01/7/2025: mã, tên, tỉnh, đơn vị cũ đã đọc, hoặc lý do không chuyển được. "
+        "Lô lớn: gửi bất đồng bộ (Prefer: respond-async).",
+        {"codes": ("old commune codes", {"type": "array", "items": {"type": "string"}}),
+         "addresses": ("addresses naming old units", {"type": "array", "items": {"type": "string"}}),
+         "csv": ("CSV text with a code or address column", {"type": "string"})},
+        "application/json")
+    run = staticmethod(convert_units)
+
+
 PROCESSORS: dict[str, type[AnalysisProcessor]] = {
     cls.METADATA["id"]: cls for cls in (PlanningLookupProcessor, AreaStatisticsProcessor,
-                                        OverlayProcessor, ChangesProcessor, ExportProcessor)}
+                                        OverlayProcessor, ChangesProcessor, ExportProcessor,
+                                        AdminUnitsConvertProcessor)}

@@ -187,8 +187,11 @@ def servers(url: str, work: Path) -> dict[str, tuple[int, subprocess.Popen]]:
         "tipg": ([str(bin_ / "uvicorn"), "tipg.main:app", "--workers", "2", "--port",
                   str(ports["tipg"]), "--log-level", "warning"],
                  {"DATABASE_URL": pg_url, "TIPG_DB_SCHEMAS": '["public"]'}, "/collections"),
+        # stock tiles take seconds (tens under load): past gunicorn's 30 s it drops the
+        # connection and the run is void
         "pygeoapi": ([str(bin_ / "gunicorn"), "pygeoapi.flask_app:APP", "--workers", "2",
-                      "--bind", f"127.0.0.1:{ports['pygeoapi']}", "--no-control-socket"],
+                      "--bind", f"127.0.0.1:{ports['pygeoapi']}", "--no-control-socket",
+                      "--timeout", "300"],
                      stock_env, f"/collections/{LAYER['id']}?f=json"),
     }
     return {name: (ports[name], start(command, env, ports[name], probe, work / f"{name}.log"))

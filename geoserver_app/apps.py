@@ -9,10 +9,11 @@ class GeoserverAppConfig(AppConfig):
 
     def ready(self) -> None:
         # local: roles uses auth models, importable once the app registry is ready
-        from geoserver_app.security import roles
+        from geoserver_app.security import dblogin_signals, roles
 
         # after the layers app's own post_migrate has created its permissions
         post_migrate.connect(roles.sync_groups, sender=apps.get_app_config("layers"),
                              dispatch_uid="geoserver_app.sync_groups")
+        dblogin_signals.connect()
         # pygeoapi's patches (ogcapi/patches.py) are installed with the /ogcapi/ URLs,
         # not here: commands such as ingest never import pygeoapi

@@ -50,3 +50,22 @@ class ApiTokenRight(models.Model):
     def __str__(self) -> str:
         flags = [name for name in ("read", "sensitive", "write") if getattr(self, name)]
         return f"{self.layer}: {', '.join(flags) or '-'}"
+
+
+class DatabaseLogin(models.Model):
+    """A person's own PostgreSQL login (``manage.py dbaccess``); its rights follow their
+    groups. The password is never stored here (PostgreSQL keeps its SCRAM verifier)."""
+
+    user = models.OneToOneField("auth.User", models.CASCADE, related_name="database_login",
+                                verbose_name="người dùng")
+    role = models.CharField("tên đăng nhập CSDL", max_length=63, unique=True, editable=False)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    created_by = models.CharField("người tạo", max_length=150, blank=True)
+
+    class Meta:
+        db_table = "database_logins"
+        verbose_name = "Đăng nhập CSDL"
+        verbose_name_plural = "Đăng nhập CSDL"
+
+    def __str__(self) -> str:
+        return f"{self.role} ({self.user.get_username()})"

@@ -8,6 +8,7 @@ ALLOWED_HOSTS  comma separated; default 127.0.0.1,localhost
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import secrets
@@ -17,6 +18,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from geoserver_app.security.sso import settings_from_env
+from layers import changefeed
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BASEMAP_VAR_DIR", BASE_DIR / "var"))
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "geoserver_app.middleware.DatabaseUnavailableMiddleware",
     "geoserver_app.middleware.GrantMiddleware",
     "geoserver_app.routers.PrimaryForWritesMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "geoserver_app.urls"
@@ -253,7 +256,31 @@ OGCAPI_POOL_SIZE = int(os.environ.get("OGCAPI_POOL_SIZE", "2"))
 # The tile-invalidation listener thread (off: tests, seeding hosts)
 BASEMAP_TILE_LISTENER = (os.environ.get("BASEMAP_TILE_LISTENER", "1").strip().lower()
                          not in {"0", "false", "no", "off"})
+# Days the change feed keeps deletions (tombstones); an older `since` must resync
+# (layers/changefeed.py)
+BASEMAP_TOMBSTONE_RETENTION_DAYS = changefeed.retention_days_from_env()
 # /metrics for non-loopback clients presenting it as a bearer token (empty: loopback only)
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # Set by `make run` for gunicorn's workers: /metrics then aggregates them all
 PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+# --- analysts' own database logins (geoserver_app/security/dblogins.py) -----------------
+# BASEMAP_DB_LISTEN: addresses the embedded cluster listens on besides 127.0.0.1 (then TLS
+# and scram only, see geoserver_app/ops/cluster.py); the host desktops use, and the sslmode
+# printed in a login's connection line, follow it unless set.
+BASEMAP_DB_LISTEN = os.environ.get("BASEMAP_DB_LISTEN", "").strip()
+BASEMAP_DB_PUBLIC_HOST = os.environ.get("BASEMAP_DB_PUBLIC_HOST", "").strip()
+BASEMAP_DB_SSLMODE = (os.environ.get("BASEMAP_DB_SSLMODE", "").strip()
+                      or ("require" if BASEMAP_DB_LISTEN else ""))
+
+# --- failed-login throttling (geoserver_app/security/throttle.py) -----------------------
+INSTALLED_APPS += ["axes"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=float(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+# an account (whatever the address) and an address (whatever the account), each on its own
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "geoserver_app.security.throttle.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False  # no start-up banner on every command (one-line errors stay one line)
+AXES_CLIENT_IP_CALLABLE = "geoserver_app.security.throttle.client_address"

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""The one WSGI entry point: ``/tiles/`` goes to the tile service, the rest to Django.
+"""The one WSGI entry point: ``/tiles/`` goes to the tile service (its WMS GetFeatureInfo to
+the OGC web services: MapProxy has no attributes and no grants), ``/wfs`` to the WFS, the
+rest to Django.
 
-API paths (``/ogcapi``, ``/tiles``) pass through ``guard`` first: it resolves the caller's
+API paths (``/ogcapi``, ``/tiles``, ``/wfs``) pass through ``guard`` first: it resolves the caller's
 grant once (401 for a bad token), rate-limits per token or client address (429), and puts the
 grant in the environ where every service reads it. A safe read that failed on a broken
 database connection (a failover) is run once more by ``ops/retry``.
@@ -17,13 +19,18 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 TILES_PREFIX = "/tiles"
+WFS_PATH = "/wfs"
 
 
-def dispatcher(django_app: WSGIApp, tiles_app: WSGIApp) -> WSGIApp:
-    """Route ``/tiles`` and below to ``tiles_app`` with SCRIPT_NAME set, the rest to Django."""
+def dispatcher(django_app: WSGIApp, tiles_app: WSGIApp,
+               wfs_app: WSGIApp | None = None) -> WSGIApp:
+    """Route ``/tiles`` and below to ``tiles_app`` with SCRIPT_NAME set, ``/wfs`` to
+    ``wfs_app``, the rest to Django."""
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if wfs_app is not None and path in (WFS_PATH, WFS_PATH + "/"):
+            return wfs_app(environ, start_response)
         if path == TILES_PREFIX or path.startswith(TILES_PREFIX + "/"):
             environ = {**environ,
                        "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + TILES_PREFIX,
@@ -40,13 +47,16 @@ def create_application() -> WSGIApp:
     from django.conf import settings
 
     from geoserver_app.ops import observe, retry
+    from geoserver_app.ows import featureinfo, views, wfs
     from geoserver_app.security import guard
     from geoserver_app.tiles import service
     from layers import catalog
 
     if settings.CATALOG_LISTENER:
         catalog.follow_changes()
-    site = dispatcher(django_app, service.create_app())
+    mapfiles = views.Mapfiles()
+    tiles = featureinfo.in_front_of(service.create_app(), featureinfo.create_app(mapfiles))
+    site = dispatcher(django_app, tiles, wfs.create_app(mapfiles))
     guarded = guard.protect(site, guard.RateLimiter.from_settings())
     return observe.observe(retry.retry_reads(guarded))
 

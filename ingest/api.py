@@ -25,7 +25,8 @@ def options_from(path: Path, layer: str | None, mapping: Mapping, **overrides) -
     given = {key: value for key, value in overrides.items() if value is not None}
     options = Options(path=Path(path), layer=layer or mapping.layer,
                       mapping_fields=dict(mapping.fields), source_layer=mapping.source_layer,
-                      source_crs=mapping.source_crs, encoding=mapping.encoding or "auto")
+                      source_crs=mapping.source_crs, encoding=mapping.encoding or "auto",
+                      as_of=mapping.as_of)
     options = replace(options, **given)
     if options.mode not in MODES:
         raise IngestError(f"chế độ {options.mode!r} không có; dùng {', '.join(MODES)}")

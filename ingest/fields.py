@@ -259,6 +259,10 @@ def _flag(mask: pa.Array, reason: Callable[[int], str], rejects: Rejects) -> Non
         rejects.setdefault(index, reason(index))
 
 
+def too_long(spec: FieldSpec) -> str:
+    return f"{spec.name} dài quá {spec.max_length} ký tự"
+
+
 def _limits(array: pa.Array, spec: FieldSpec, rejects: Rejects) -> pa.Array:
     """Required, length, sign, magnitude and domain checks of a coerced column."""
     if spec.kind == "text":
@@ -267,7 +271,7 @@ def _limits(array: pa.Array, spec: FieldSpec, rejects: Rejects) -> pa.Array:
             _flag(empty, lambda i: f"thiếu {spec.name}", rejects)
         if spec.max_length:
             _flag(pc.greater(pc.utf8_length(array), spec.max_length),
-                  lambda i: f"{spec.name} dài quá {spec.max_length} ký tự", rejects)
+                  lambda i: too_long(spec), rejects)
         if spec.domain is not None:
             outside = pc.and_(pc.invert(empty), pc.invert(pc.is_in(array, pa.array(sorted(spec.domain)))))
             _flag(outside, lambda i: f"{spec.name} {array[i].as_py()!r} không có trong danh mục",

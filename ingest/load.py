@@ -260,15 +260,35 @@ def apply(staging: Staging, live: str, mode: str, key: tuple[str, ...], multi: b
         if not history:
             cursor.execute(sql.SET_HISTORY, ["off"])
         cursor.execute(sql.lock_live(live))
+        if mode == "replace":
+            bound_replace(cursor, history)
         blockers = tuple(swapping.blockers(cursor, live)) if swap else ()
         if swap and not blockers:
             result = _build_and_swap(cursor, staging, live, multi, batch_id)
         else:
             result = _row_by_row(cursor, staging, live, mode, key, multi, batch_id)
             result.swap_blockers = blockers
+        if mode == "replace":
+            record_replace(cursor, live, result, history)
         report = batch["report"](result)
         cursor.execute(sql.FINISH_BATCH, [json.dumps(report, ensure_ascii=False), batch_id])
     return result
+
+
+def bound_replace(cursor, history: bool) -> None:
+    """A replace without per-row history writes no tombstones (layers/changefeed.py)."""
+    if not history:
+        cursor.execute(sql.TOMBSTONES_OFF)
+
+
+def record_replace(cursor, live: str, result: ApplyResult, history: bool) -> None:
+    """The replace's one change-feed event ("layer replaced at T; fetch it again"). Without
+    history, the layer's earlier tombstones go too: the event supersedes them, so a layer
+    reloaded every month keeps no more tombstones than its edits since the last reload.
+    With history (small replaces) they stay: the admin restores deleted features from them."""
+    cursor.execute(sql.RECORD_REPLACE, [live, result.batch_id, result.deleted])
+    if not history:
+        cursor.execute(sql.DROP_SUPERSEDED_TOMBSTONES, [live])
 
 
 def _row_by_row(cursor, staging: Staging, live: str, mode: str, key: tuple[str, ...],
@@ -298,7 +318,7 @@ def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
     if early is not None and swapping.still_fits(cursor, early, table, live):
         # the twin is complete: capture the change while its indexes build (this
         # transaction then holds a lock on the twin, so only now that it is kept)
-        written = swapping.tombstone(cursor, live, live)
+        written = swapping.replaced(cursor, live)
         _capture(cursor, live, twin, timings)
         early.wait()
     elif early is not None:  # the live table changed meanwhile: a new twin (same rows, ids)
@@ -307,11 +327,11 @@ def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
         swapping.set_aside(params, early, staging.name)
         early = None
 
-    def tombstones() -> int:
-        return swapping.tombstone(cursor, live, live) if written is None else written
+    def count() -> int:
+        return swapping.replaced(cursor, live) if written is None else written
 
     inserted, deleted = swapping.build(cursor, params, table, live, staging, multi, batch_id,
-                                       timings, tombstones, early)
+                                       timings, count, early)
     if written is None:
         _capture(cursor, live, twin, timings)
     started = time.monotonic()
@@ -334,12 +354,6 @@ def relation_kind(table: str) -> str | None:
                        [table])
         row = cursor.fetchone()
     return row[0] if row else None
-
-
-def commune_codes() -> frozenset[str]:
-    with raw_cursor() as cursor:
-        cursor.execute(sql.COMMUNE_CODES)
-        return frozenset(code for (code,) in cursor.fetchall())
 
 
 def province_region_wkb(buffer_m: float) -> bytes | None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
 
 from ingest.errors import IngestError
 
-KEYS = {"layer", "source_crs", "encoding", "fields", "source_layer"}
+KEYS = {"layer", "source_crs", "encoding", "fields", "source_layer", "as_of"}
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Mapping:
     encoding: str | None = None
     source_layer: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    as_of: date | None = None  # the date of the data (units valid then)
 
 
 def _text(data: dict, key: str, path: Path) -> str | None:
@@ -49,4 +51,16 @@ def load(path: Path) -> Mapping:
         raise IngestError(f"{path.name}: 'fields' phải có dạng thuộc_tính_đích: trường_nguồn")
     return Mapping(_text(data, "layer", path), _text(data, "source_crs", path),
                    _text(data, "encoding", path), _text(data, "source_layer", path),
-                   {str(k): str(v) for k, v in fields.items()})
+                   {str(k): str(v) for k, v in fields.items()}, _day(data, path))
+
+
+def _day(data: dict, path: Path) -> date | None:
+    """``as_of``: a YAML date or a YYYY-MM-DD string."""
+    value = data.get("as_of")
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise IngestError(f"{path.name}: 'as_of' phải là ngày YYYY-MM-DD, không phải {value!r}") \
+            from exc

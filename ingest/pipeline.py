@@ -11,6 +11,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,6 +25,7 @@ from ingest.load import Staging
 from ingest.readers import BATCH_SIZE, Source
 from ingest.report import Report
 from ingest.text import TextDecoder
+from ingest.units import UnitCheck
 from layers import province, registry
 
 MODES = ("replace", "append", "upsert")
@@ -49,6 +51,8 @@ class Options:
     max_vertices: int = MAX_VERTICES
     zip_limits: ZipLimits = ZipLimits()
     province_buffer_m: float = province.INGEST_BUFFER_M
+    as_of: date | None = None  # commune codes are checked against the units of this day
+    to_2025: bool = False  # also store the 2025 unit and address (ingest.units)
 
 
 @dataclass
@@ -67,6 +71,7 @@ class Context:
     rest: Iterator[pa.RecordBatch] | None = None
     region: shapely.Geometry | None = None
     domains: dict[str, frozenset[str]] = field(default_factory=dict)
+    units: UnitCheck | None = None
     plan: FieldPlan | None = None
     crs: CrsChoice | None = None
     staging: Staging | None = None

@@ -33,6 +33,7 @@ class Report:
     fields: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per pipeline step
+    units: dict = field(default_factory=dict)  # the date checked against, --to-2025's results
 
     def reject(self, feature: int | str, reason: str, where: list[float] | None = None) -> None:
         """Record a rejected feature; ``where`` is its [lon, lat] when it has a geometry."""
@@ -48,6 +49,16 @@ class Report:
         path.write_text(json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n",
                         encoding="utf-8")
 
+    def _units_lines(self) -> list[str]:
+        """What --to-2025 converted, and what it could not."""
+        if not self.units.get("converted") and not self.units.get("addresses_converted"):
+            return []
+        lines = [f"  sang đơn vị 2025: {self.units['converted']:,} mã xã, "
+                 f"{self.units['addresses_converted']:,} địa chỉ"]
+        lines += [f"  chưa xác định đơn vị 2025 của đối tượng {item['feature']}: {item['reason']}"
+                  for item in self.units["ambiguous"][:MAX_LISTED]]
+        return lines
+
     def summary(self) -> str:
         """A few readable Vietnamese lines for the terminal."""
         action = "Chạy thử (--dry-run), không ghi vào lớp" if self.dry_run else \
@@ -62,6 +73,7 @@ class Report:
         if not self.dry_run and self.mode == "upsert":
             lines.append(f"  thêm mới {self.inserted:,}, cập nhật {self.updated:,}, "
                          f"không đổi {self.unchanged:,}")
+        lines += self._units_lines()
         lines += [f"  cảnh báo: {warning}" for warning in self.warnings]
         for item in self.rejected[:MAX_LISTED]:
             lines.append(f"  loại đối tượng {item['feature']}: {item['reason']}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from psycopg2 import sql
 
+from layers import catalog_sql, logins_sql
 from layers import sql as layer_sql
 
 STAGING_PREFIX = "ingest_stage_"
@@ -14,7 +15,6 @@ LOCK = "SELECT pg_advisory_lock(%s)"
 UNLOCK = "SELECT pg_advisory_unlock(%s)"
 SET_ACTOR = layer_sql.SET_ACTOR
 SET_HISTORY = "SELECT set_config('basemap.history', %s, true)"
-COMMUNE_CODES = "SELECT DISTINCT code FROM admin_communes"
 PROVINCE_REGION = ("SELECT ST_AsBinary(ST_Buffer(ST_Union(ST_SimplifyPreserveTopology(geom, 50)), "
                    "%s)) FROM admin_provinces")
 CREATE_BATCH = ("INSERT INTO ingest_batches (layer, source, mode, created_by, report) "
@@ -24,6 +24,15 @@ RESERVE_BATCH_ID = "SELECT nextval(pg_get_serial_sequence('ingest_batches', 'id'
 CREATE_BATCH_WITH_ID = ("INSERT INTO ingest_batches (id, layer, source, mode, created_by, report) "
                         "VALUES (%s, %s, %s, %s, %s, '{}'::jsonb) RETURNING id")
 FINISH_BATCH = "UPDATE ingest_batches SET finished_at = now(), report = %s WHERE id = %s"
+
+
+def drop_redacted_view(name: str) -> sql.Composed:
+    return sql.SQL("DROP VIEW IF EXISTS {}.{}").format(sql.Identifier(logins_sql.REDACTED),
+                                                      sql.Identifier(name))
+
+
+# makes every server process re-sync the personal logins (their views and privileges)
+NOTIFY_CATALOG = f"SELECT pg_notify('{catalog_sql.CHANNEL}', 'swap')"
 
 
 def drop_table(name: str) -> sql.Composed:
@@ -117,7 +126,9 @@ _QUALIFIED = ("(SELECT format('%%I.%%I', n.nspname, t.relname) FROM pg_class t "
               "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.oid = %(t)s)")
 
 # Why a table cannot simply be rebuilt under its name: one row per obstacle (none: it can).
-SWAP_BLOCKERS = """
+# the redacted views of personal logins (layers/logins_sql.py) are dropped by the swap and
+# made again by their next sync, which the swap's catalog notice starts
+SWAP_BLOCKERS = f"""
 SELECT 'loại bảng ' || c.relkind::text FROM pg_class c WHERE c.oid = %(t)s AND c.relkind <> 'r'
 UNION ALL SELECT 'bảng không ghi nhật ký' FROM pg_class c
     WHERE c.oid = %(t)s AND c.relpersistence <> 'p'
@@ -131,7 +142,8 @@ UNION ALL SELECT 'ràng buộc ' || conname FROM pg_constraint
     WHERE conrelid = %(t)s AND contype NOT IN ('p', 'u', 'f', 'c')
 UNION ALL SELECT 'khung nhìn/quy tắc ' || r.rulename FROM pg_depend d
     JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-    WHERE d.refobjid = %(t)s
+    WHERE d.refobjid = %(t)s AND r.ev_class NOT IN (SELECT c.oid FROM pg_class c
+        WHERE c.relnamespace = to_regnamespace('{logins_sql.REDACTED}'))
 UNION ALL SELECT 'dãy số bước khác 1 ' || s.seqrelid::regclass::text FROM pg_attribute a
     JOIN pg_sequence s ON s.seqrelid = pg_get_serial_sequence(%(t)s::regclass::text, a.attname)::regclass
     WHERE a.attrelid = %(t)s AND a.attnum > 0 AND NOT a.attisdropped AND s.seqincrement <> 1
@@ -339,24 +351,17 @@ def comment_table(table: str) -> sql.Composed:
     return sql.SQL("COMMENT ON TABLE {} IS %s").format(sql.Identifier(table))
 
 
-# What the statement-level change-capture triggers (layers/sql.py, basemap_capture_delete and
-# basemap_capture_insert) write for "DELETE all + INSERT all" with history off; the swap writes
-# it itself because it replaces the rows without running those statements.
-def tombstone_all(layer: str, live: str) -> sql.Composed:
-    """A tombstone for every feature of the old table (rowcount: the features replaced)."""
-    return sql.SQL(
-        "INSERT INTO feature_tombstones (layer, feature_id, version, actor) "
-        "SELECT {layer}, o.id, o.version, basemap_actor() FROM {live} o "
-        "ON CONFLICT (layer, feature_id) DO UPDATE SET version = EXCLUDED.version, "
-        "deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor").format(
-        layer=sql.Literal(layer), live=sql.Identifier(live))
+# A whole-layer replace is one change-feed event, not a tombstone per feature
+# (layers/changefeed.py): the delete trigger skips tombstones while this is off, ...
+TOMBSTONES_OFF = "SELECT set_config('basemap.tombstones', 'off', true)"
+# ... the event is recorded, and the layer's earlier tombstones, which it supersedes, go
+RECORD_REPLACE = ("INSERT INTO layer_replacements (layer, replaced_at, batch_id, actor, "
+                  "features) VALUES (%s, clock_timestamp(), %s, basemap_actor(), %s)")
+DROP_SUPERSEDED_TOMBSTONES = "DELETE FROM feature_tombstones WHERE layer = %s"
 
 
-def untombstone(layer: str, build: str) -> sql.Composed:
-    """New features are not deleted ones (ids are never reused, so normally a no-op)."""
-    return sql.SQL("DELETE FROM feature_tombstones t USING {build} n "
-                   "WHERE t.layer = {layer} AND t.feature_id = n.id").format(
-        layer=sql.Literal(layer), build=sql.Identifier(build))
+def count_rows(table: str) -> sql.Composed:
+    return sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
 
 
 def invalidate_both(layer: str, live: str, build: str) -> sql.Composed:

@@ -10,7 +10,7 @@ import shapely
 from django.db import connection
 
 from ingest import crs as crs_module
-from ingest import fields, geometry, load, publish_sql
+from ingest import fields, geometry, load, publish_sql, units
 from ingest.errors import IngestError
 from ingest.pipeline import Context
 from layers import province
@@ -31,15 +31,13 @@ def decide_encoding(ctx: Context) -> None:
 
 
 def load_domains(ctx: Context) -> None:
-    """Allowed values: the national lists, and the commune codes of admin_communes."""
+    """Allowed values: the national lists; commune codes are checked by ``ingest.units``
+    against the official units valid at the data's date."""
     ctx.domains = fields.static_domains(ctx.layer.id)
     if ctx.layer.id.startswith("admin_"):
         return
-    codes = load.commune_codes()
-    if codes:
-        ctx.domains["commune_code"] = codes
-    else:
-        ctx.report.warnings.append("admin_communes trống: không kiểm tra mã xã")
+    ctx.units = units.prepare(ctx.options.as_of, ctx.options.to_2025)
+    ctx.report.units = ctx.units.summary
 
 
 def plan_fields(ctx: Context) -> None:
@@ -122,6 +120,8 @@ def _process(ctx: Context, batch: pa.RecordBatch, transformer, to_wgs84) -> pa.T
     changed[list(checked.repaired_rows)] = True
     for index, reason in checked.rejected.items():
         rejects[index] = f"{rejects[index]}; {reason}" if index in rejects else reason
+    if ctx.units is not None:
+        units.apply(ctx.units, ctx.plan.specs, columns, fids, checked.geoms, rejects)
     ctx.report.repaired += checked.repaired - len(set(rejects) & checked.repaired_rows)
     rejected_rows = sorted(rejects)
     where = geometry.positions(checked.geoms, rejected_rows, to_wgs84)

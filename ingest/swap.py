@@ -6,8 +6,8 @@ per-statement triggers costs far more than filling an empty twin table and build
 indexes afterwards (sorted GiST builds). The apply transaction takes SHARE ROW EXCLUSIVE on
 the live table (writers wait, readers go on) and reserves the new ids; two helper
 connections then create and fill the twin (half the staged rows each) and build its indexes
-side by side, while the apply transaction writes the tombstones of the live rows (which
-cannot change any more). Then the keys are attached, ANALYZE, foreign keys, the tile
+side by side, while the apply transaction counts the live rows (which cannot change any
+more; the replace is one change-feed event, not a tombstone per row: layers/changefeed.py). Then the keys are attached, ANALYZE, foreign keys, the tile
 invalidation, and ACCESS
 EXCLUSIVE (lock timeout, retries) only for the swap itself: DROP live, RENAME twin, names,
 identity, triggers, grants restored: catalog work, readers wait milliseconds.
@@ -29,7 +29,7 @@ builds a new twin from this one, same ids).
 The twin gets everything the catalog says the live table has (constraints, indexes and
 triggers under their exact names, the identity sequence and its position, owner, grants,
 comment), and the swap writes what the change-capture triggers would have written for
-"delete everything, insert the new features" with history off. A table the swap cannot
+"delete everything, insert the new features" with history and tombstones off. A table the swap cannot
 reproduce (views or foreign keys pointing at it, policies, ...) keeps the row-by-row path.
 """
 from __future__ import annotations
@@ -607,15 +607,15 @@ def lock_for_swap(cursor, live: str) -> None:
     cursor.execute(sql.SET_LOCK_TIMEOUT, [previous])
 
 
-def tombstone(cursor, layer: str, live: str) -> int:
-    """A tombstone per live feature (writers wait: the live rows cannot change); how many."""
-    cursor.execute(sql.tombstone_all(layer, live))
-    return cursor.rowcount
+def replaced(cursor, live: str) -> int:
+    """The features the replace removes (writers wait: the live rows cannot change)."""
+    cursor.execute(sql.count_rows(live))
+    return cursor.fetchone()[0]
 
 
 def capture(cursor, layer: str, live: str, name: str) -> None:
-    """The rest of what the triggers would have written: tile invalidation, notification."""
-    cursor.execute(sql.untombstone(layer, name))
+    """The rest of what the triggers would have written: tile invalidation, notification
+    (the replace's change-feed event: ``ingest.load.record_replace``)."""
     cursor.execute(sql.invalidate_both(layer, live, name))
     cursor.execute(sql.NOTIFY_CHANGES, [layer])
 
@@ -630,6 +630,7 @@ def swap(cursor, table: Shape, live: str, name: str) -> None:
         else:  # serial: the twin's default already uses it; keep it past the DROP
             cursor.execute(sql.own_sequence(sequence.schema, sequence.name, name,
                                             sequence.column))
+    cursor.execute(sql.drop_redacted_view(live))
     cursor.execute(sql.drop_table(live))
     cursor.execute(sql.rename_table(name, live))
     _restore_names(cursor, table, live, name)
@@ -643,6 +644,7 @@ def swap(cursor, table: Shape, live: str, name: str) -> None:
     for _trigger, statement in table.triggers:
         cursor.execute(statement)
     _restore_access(cursor, table, live)
+    cursor.execute(sql.NOTIFY_CATALOG)
 
 
 def _restore_names(cursor, table: Shape, live: str, name: str) -> None:

@@ -21,6 +21,13 @@ def seed_catalog(using: str = "default", **kwargs) -> None:
             catalog.seed(cursor)
 
 
+def seed_units(using: str = "default", **kwargs) -> None:
+    """Load the official unit catalog into an empty ``admin_unit_catalog``."""
+    from layers import units_db  # needs the app registry ready
+
+    units_db.seed_if_empty(using)
+
+
 def read_catalog():
     """The run-time catalog through Django's connection (thread-local: each request
     thread reads with its own)."""
@@ -55,3 +62,4 @@ class LayersConfig(AppConfig):
 
         catalog.use_database(read_catalog, listener_connection)
         post_migrate.connect(seed_catalog, sender=self)
+        post_migrate.connect(seed_units, sender=self)

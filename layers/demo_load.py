@@ -17,9 +17,7 @@ from layers import sql as layer_sql
 from layers.demo import DemoData, Feature
 from layers.models import (
     STORAGE_SRID,
-    AdminCommune,
     AdminProvince,
-    CommuneSuccession,
     IngestBatch,
     model_for,
 )
@@ -39,25 +37,20 @@ def is_loaded() -> bool:
 
 
 def load(data: DemoData, *, created_by: str = "load_demo") -> dict[str, int]:
-    """Insert every layer and the commune successions atomically; rows per layer id."""
+    """Insert every layer atomically; rows per layer id. The commune successions are the
+    official catalog's (``layers.units_db``), which the demo's units follow."""
     with transaction.atomic():
         _set_actor(f"cmd:{created_by}")
         counts = {layer.id: _load_layer(layer.id, data.features[layer.id], source(data.seed),
                                         created_by)
                   for layer in registry.LAYERS}
-        CommuneSuccession.objects.bulk_create(
-            [CommuneSuccession(old_code=old, new_code=new) for old, new in data.successions],
-            batch_size=BATCH_SIZE)
     return counts
 
 
 def clear() -> dict[str, int]:
-    """Delete the demo rows of every layer, their successions and batches; rows per layer id."""
+    """Delete the demo rows of every layer and their batches; rows per layer id."""
     with transaction.atomic():
         batches = IngestBatch.objects.filter(source__startswith=SOURCE_PREFIX)
-        codes = list(AdminCommune.objects.filter(ingest_batch__in=batches)
-                     .values_list("code", flat=True))
-        CommuneSuccession.objects.filter(old_code__in=codes).delete()
         counts = {layer.id: model_for(layer.id).objects.filter(ingest_batch__in=batches)
                   .delete()[0] for layer in registry.LAYERS}
         batches.delete()

@@ -164,6 +164,7 @@ class CommuneSuccession(models.Model):
     old_code = models.CharField(_("mã xã cũ"), max_length=5)
     new_code = models.CharField(_("mã xã mới"), max_length=5)
     effective_on = models.DateField(_("hiệu lực"), default="2025-07-01")
+    source = models.CharField(_("nguồn danh mục"), max_length=100, blank=True, default="")
 
     class Meta:
         db_table = "admin_commune_successions"
@@ -171,6 +172,33 @@ class CommuneSuccession(models.Model):
         verbose_name_plural = _("Sắp xếp đơn vị hành chính xã")
         constraints = [models.UniqueConstraint(fields=["old_code", "new_code"],
                                                name="commune_succession_unique")]
+
+
+class AdminUnitRecord(models.Model):
+    """One unit of the official catalog (``layers.units_catalog``), with or without a boundary."""
+
+    level = models.CharField(_("cấp"), max_length=10,
+                             choices=[("province", _("tỉnh")), ("district", _("huyện")),
+                                      ("commune", _("xã"))])
+    code = models.CharField(_("mã"), max_length=5)
+    name = models.CharField(_("tên"), max_length=100)
+    kind = models.CharField(_("loại"), max_length=40)
+    province_code = models.CharField(_("mã tỉnh"), max_length=2)
+    district_code = models.CharField(_("mã huyện"), max_length=3, blank=True, default="")
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    source = models.CharField(_("nguồn danh mục"), max_length=100)
+
+    class Meta:
+        db_table = "admin_unit_catalog"
+        verbose_name = _("Đơn vị hành chính (danh mục)")
+        verbose_name_plural = _("Danh mục đơn vị hành chính")
+        ordering = ["level", "valid_from", "code"]
+        constraints = [models.UniqueConstraint(fields=["level", "code", "valid_from"],
+                                               name="admin_unit_catalog_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} ({self.code})"
 
 
 class LandParcel(Feature):
@@ -181,6 +209,12 @@ class LandParcel(Feature):
     land_use_code = models.CharField(_("loại đất"), max_length=10)
     area_m2 = models.DecimalField(_("diện tích pháp lý (m²)"), max_digits=14, decimal_places=1)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True, db_default="")
+    commune_code_2025 = models.CharField(
+        _("mã xã từ 01/7/2025"), max_length=5, blank=True, db_default="",
+        help_text=_("đơn vị hành chính kế tiếp của mã xã (nạp với --to-2025)"))
+    address_original = models.CharField(
+        _("địa chỉ gốc"), max_length=255, blank=True, db_default="",
+        help_text=_("địa chỉ như trong tệp nguồn, khi địa chỉ được đổi sang đơn vị 2025"))
     owner_name = models.CharField(_("người sử dụng đất"), max_length=255, blank=True, db_default="")
     owner_id_number = models.CharField(_("số CCCD"), max_length=20, blank=True, db_default="")
     certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=30, blank=True, db_default="")
@@ -336,6 +370,23 @@ def model_for(layer_id: str) -> type[Feature]:
     return globals()[layer.model]
 
 
+# Columns of a layer table that are not attributes (geometries, internal links), and the
+# columns the triggers keep (every table has them, published ones too).
+NOT_ATTRIBUTES = frozenset({"id", "geom", "geom_4326", "ingest_batch"})
+SYSTEM_COLUMNS = ("created_at", "updated_at", "version")
+
+
+def attribute_columns(layer: registry.Layer) -> tuple[tuple[str, str], ...]:
+    """(column, Vietnamese title) of every attribute of a layer, sensitive ones included,
+    in table order: a curated layer's from its model, a published one's from the catalog."""
+    if layer.published:
+        system = tuple((name, str(Feature._meta.get_field(name).verbose_name))
+                       for name in SYSTEM_COLUMNS)
+        return system + tuple((a.name, a.title) for a in layer.attributes)
+    return tuple((f.column, str(f.verbose_name)) for f in model_for(layer.id)._meta.concrete_fields
+                  if f.name not in NOT_ATTRIBUTES)
+
+
 class FeatureHistory(models.Model):
     """One captured version of a feature (written by triggers, migration 0004; read-only)."""
 
@@ -372,6 +423,35 @@ class FeatureTombstone(models.Model):
         db_table = "feature_tombstones"
         verbose_name = _("Đối tượng đã xóa")
         verbose_name_plural = _("Đối tượng đã xóa")
+
+
+class LayerReplacement(models.Model):
+    """A whole-layer replace: one change-feed event (layers/changefeed.py; written by ingest)."""
+
+    id = models.BigAutoField(primary_key=True)
+    layer = models.TextField(_("lớp"))
+    replaced_at = models.DateTimeField(_("thay thế lúc"))
+    batch_id = models.BigIntegerField(_("lô nhập"), null=True)
+    actor = models.TextField(_("người thực hiện"))
+    features = models.BigIntegerField(_("số đối tượng bị thay"))
+
+    class Meta:
+        db_table = "layer_replacements"
+        indexes = [models.Index(fields=["layer", "replaced_at"], name="layer_replacements_time")]
+        verbose_name = _("Lần thay thế cả lớp")
+        verbose_name_plural = _("Lần thay thế cả lớp")
+
+
+class ChangeFeedHorizon(models.Model):
+    """Before this time a layer's tombstones may have been pruned (written by the pruner)."""
+
+    layer = models.TextField(_("lớp"), primary_key=True)
+    pruned_before = models.DateTimeField(_("đã dọn trước"))
+
+    class Meta:
+        db_table = "change_feed_horizons"
+        verbose_name = _("Mốc dọn dấu vết xóa")
+        verbose_name_plural = _("Mốc dọn dấu vết xóa")
 
 
 class TileInvalidation(models.Model):

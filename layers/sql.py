@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from psycopg2 import sql
 
+from layers import province
+
 TOUCH_FUNCTION = """
 CREATE OR REPLACE FUNCTION basemap_touch_feature() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -69,12 +71,19 @@ CREATE OR REPLACE FUNCTION basemap_history_on() RETURNS boolean LANGUAGE sql STA
     SELECT coalesce(nullif(current_setting('basemap.history', true), ''), 'on') <> 'off'
 $$;
 
+-- off only inside a whole-layer replace, which records one layer_replacements event instead
+CREATE OR REPLACE FUNCTION basemap_tombstones_on() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('basemap.tombstones', true), ''), 'on') <> 'off'
+$$;
+"""
+
+_CAPTURE_FUNCTIONS = """
 -- One function per event; TG_TABLE_NAME is the layer id. Statement-level with transition
 -- tables: a 500k-row ingest is one trigger call and set-based inserts, not 500k calls.
 CREATE OR REPLACE FUNCTION basemap_capture_insert() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF basemap_history_on() THEN
+LANGUAGE plpgsql@DEFINER@ AS $$
+@DECLARE@BEGIN
+@CHECK@    IF basemap_history_on() THEN
         INSERT INTO feature_history (layer, feature_id, version, operation, actor, data, geom)
         SELECT TG_TABLE_NAME, n.id, n.version, 'I', basemap_actor(),
                to_jsonb(n) - 'geom' - 'geom_4326', n.geom FROM new_rows n;
@@ -89,9 +98,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION basemap_capture_update() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF basemap_history_on() THEN
+LANGUAGE plpgsql@DEFINER@ AS $$
+@DECLARE@BEGIN
+@CHECK@    IF basemap_history_on() THEN
         INSERT INTO feature_history (layer, feature_id, version, operation, actor, data, geom)
         SELECT TG_TABLE_NAME, n.id, n.version, 'U', basemap_actor(),
                to_jsonb(n) - 'geom' - 'geom_4326', n.geom FROM new_rows n;
@@ -105,17 +114,20 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION basemap_capture_delete() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
+LANGUAGE plpgsql@DEFINER@ AS $$
+@DECLARE@BEGIN
     IF basemap_history_on() THEN
         INSERT INTO feature_history (layer, feature_id, version, operation, actor, data, geom)
         SELECT TG_TABLE_NAME, o.id, o.version, 'D', basemap_actor(),
                to_jsonb(o) - 'geom' - 'geom_4326', o.geom FROM old_rows o;
     END IF;
-    INSERT INTO feature_tombstones (layer, feature_id, version, actor)
-        SELECT TG_TABLE_NAME, o.id, o.version, basemap_actor() FROM old_rows o
-        ON CONFLICT (layer, feature_id) DO UPDATE
-        SET version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor;
+    IF basemap_tombstones_on() THEN
+        INSERT INTO feature_tombstones (layer, feature_id, version, actor)
+            SELECT TG_TABLE_NAME, o.id, o.version, basemap_actor() FROM old_rows o
+            ON CONFLICT (layer, feature_id) DO UPDATE
+            SET version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at,
+                actor = EXCLUDED.actor;
+    END IF;
     INSERT INTO tile_invalidations (layer, bbox)
         SELECT TG_TABLE_NAME, ST_Expand(ST_Extent(o.geom_4326), 1e-7)::geometry FROM old_rows o
         HAVING count(o.geom_4326) > 0;
@@ -123,6 +135,55 @@ BEGIN
     RETURN NULL;
 END $$;
 """
+
+# pruning by age across layers (layers/changefeed.py); the primary key leads with the layer
+TOMBSTONES_BY_AGE = ("CREATE INDEX IF NOT EXISTS feature_tombstones_deleted_at "
+                     "ON feature_tombstones (deleted_at)")
+
+# The admin's searches at millions of parcels (geoserver_app/editor/search.py): exact lookups
+# on parsed numbers (the natural key's unique index serves the commune; these the sheet and
+# parcel numbers), and trigram indexes for any part of a text, on upper(column), the
+# expression Django's icontains writes. Also the owner name: searched only by its editors.
+SEARCH_INDEXES = {
+    "land_parcels": (
+        "CREATE INDEX IF NOT EXISTS land_parcels_sheet_parcel "
+        "ON land_parcels (sheet_no, parcel_no)",
+        "CREATE INDEX IF NOT EXISTS land_parcels_parcel_no ON land_parcels (parcel_no)",
+        # the commune filter's newest first: without it the list walked the id index from
+        # the end through every other commune (1.9 s p50 at 5M for a commune at the start)
+        "CREATE INDEX IF NOT EXISTS land_parcels_commune_id ON land_parcels (commune_code, id)",
+        "CREATE INDEX IF NOT EXISTS land_parcels_address_trgm ON land_parcels "
+        "USING gin (upper(address::text) gin_trgm_ops)",
+        "CREATE INDEX IF NOT EXISTS land_parcels_owner_trgm ON land_parcels "
+        "USING gin (upper(owner_name::text) gin_trgm_ops)",
+    ),
+}
+
+# What a personal database login (geoserver_app/security/dblogins.py) may not write: a
+# geometry PostGIS finds invalid, or one outside the area the services cover.
+_LOGIN_CHECK = """    IF basemap_login_person() IS NOT NULL THEN
+        SELECT min(n.id) INTO refused FROM new_rows n WHERE n.geom IS NOT NULL AND NOT (
+            ST_IsValid(n.geom) AND ST_CoveredBy(n.geom_4326, ST_MakeEnvelope(@BBOX@, 4326)));
+        IF refused IS NOT NULL THEN
+            RAISE EXCEPTION '%: feature % has an invalid geometry or one outside the province',
+                TG_TABLE_NAME, refused USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+"""
+
+
+def capture_functions(for_logins: bool) -> str:
+    """The change-capture trigger functions. ``for_logins``: as the owner (a personal login
+    may read the history, never write it), refusing bad geometry from a personal login."""
+    if not for_logins:
+        return (_CAPTURE_FUNCTIONS.replace("@DEFINER@", "").replace("@DECLARE@", "")
+                .replace("@CHECK@", ""))
+    bbox = ", ".join(repr(float(value)) for value in province.BBOX)
+    # the actor once per statement, not once per row (it is looked up for a personal login)
+    return (_CAPTURE_FUNCTIONS.replace("basemap_actor()", "who")
+            .replace("@DEFINER@", " SECURITY DEFINER SET search_path = public, pg_temp")
+            .replace("@DECLARE@", "DECLARE refused bigint; who text := basemap_actor();\n")
+            .replace("@CHECK@", _LOGIN_CHECK.replace("@BBOX@", bbox)))
 
 _CAPTURE = (
     ("insert", "INSERT", "NEW TABLE AS new_rows"),

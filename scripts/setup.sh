@@ -22,7 +22,7 @@ postgres_major() {  # the newest installed PostgreSQL server major, or nothing
 }
 
 missing_packages() {  # Debian packages whose files are absent (uses shell built-ins only)
-    local major missing=()
+    local major missing=() mode=${1:-}
     major=$(postgres_major)
     if [[ -z $major ]]; then
         missing+=(postgresql postgresql-postgis)
@@ -53,12 +53,16 @@ missing_packages() {  # Debian packages whose files are absent (uses shell built
     [[ -e /usr/bin/patroni ]] || missing+=(patroni)
     [[ -e /usr/bin/etcd ]] || missing+=(etcd-server)
     [[ -e /usr/sbin/haproxy ]] || missing+=(haproxy)
+    # --dev: real QGIS (3.22+, headless) as a client in tests/qgis; never a run-time need
+    if [[ $mode == --dev ]]; then
+        [[ -e /usr/lib/python3/dist-packages/qgis/core/__init__.py ]] || missing+=(python3-qgis)
+    fi
     printf '%s\n' "${missing[@]}"
 }
 
 ensure_system_packages() {
     local missing
-    missing=$(missing_packages | tr '\n' ' ')
+    missing=$(missing_packages "${1:-}" | tr '\n' ' ')
     missing=${missing% }
     if [[ -z $missing ]]; then
         say "Debian packages: all present (PostgreSQL $(postgres_major) + PostGIS, GDAL, MapServer)"
@@ -74,7 +78,9 @@ then run the command again."
     apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq $missing >/dev/null
-    if [[ -n $(missing_packages) ]]; then fail "still missing after apt-get: $(missing_packages | tr '\n' ' ')"; fi
+    if [[ -n $(missing_packages "${1:-}") ]]; then
+        fail "still missing after apt-get: $(missing_packages "${1:-}" | tr '\n' ' ')"
+    fi
 }
 
 # --- Python ------------------------------------------------------------------------------
@@ -164,7 +170,7 @@ compile_messages() {  # locale/*/LC_MESSAGES/django.po -> .mo when the .po is ne
 main() {
     set -euo pipefail
     cd "$(dirname "${BASH_SOURCE[0]}")/.."
-    ensure_system_packages
+    ensure_system_packages "${1:-}"
     [[ ${1:-} == --system ]] && return 0
     ensure_venv
     ensure_requirements requirements.txt

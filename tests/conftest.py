@@ -8,10 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from geoserver_app.ops.cluster import Cluster, free_port, throwaway_cluster
-from layers import catalog
+from layers import catalog, catalog_edit, registry
 from tests.support.servers import start_server
+
+# the demo database and the browser, one of each for the suite (viewer, guides, QGIS)
+pytest_plugins = ["tests.support.viewer_fixtures"]
 
 # The tile-invalidation listener thread belongs to servers; tests start one when they need it.
 # The environment is for the servers the tests start; pytest-django loaded the settings already.
@@ -62,12 +66,26 @@ def serve() -> Iterator:
     """Start gunicorn on the project's WSGI app with extra environment; stop it afterwards."""
     started: list[subprocess.Popen] = []
 
-    def start(env: dict[str, str], workers: int = 1) -> str:
+    def start(env: dict[str, str], workers: int = 1, args: tuple[str, ...] = ()) -> str:
         port = free_port()
-        started.append(start_server(env, port, workers))
+        started.append(start_server(env, port, workers, args))
         return f"http://127.0.0.1:{port}"
 
     yield start
     for proc in started:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture
+def catalog_restored(transactional_db) -> Iterator[None]:
+    """Put the curated layers' catalog rows back as the registry seeds them after the test
+    (``layer_catalog`` is not a Django model, so a transactional test's flush keeps it)."""
+    yield
+    current = catalog.current()
+    for layer in current.retired:
+        catalog_edit.restore(connection, layer.id, "tests")
+    for layer in registry.LAYERS:
+        catalog_edit.update(connection, layer.id, "tests", access=layer.access.value,
+                            sensitive=list(layer.sensitive),
+                            style=catalog.style_json(layer.style))

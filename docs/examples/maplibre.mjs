@@ -7,7 +7,7 @@ import {Map as MapLibreMap} from "maplibre-gl";
 const BASE = window.location.origin;
 const map = new MapLibreMap({
   container: "map",
-  center: [106.1676, 21.2540],
+  center: [106.1331, 21.3338],
   zoom: 16,
   style: {
     version: 8,

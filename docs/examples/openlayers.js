@@ -14,7 +14,7 @@ const parcels = new ol.layer.VectorTile({
 });
 const map = new ol.Map({
   target: "map",
-  view: new ol.View({center: ol.proj.fromLonLat([106.1676, 21.2540]), zoom: 16}),
+  view: new ol.View({center: ol.proj.fromLonLat([106.1331, 21.3338]), zoom: 16}),
   layers: [
     new ol.layer.Tile({source: new ol.source.XYZ({
       url: `${BASE}/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png`, maxZoom: 20})}),

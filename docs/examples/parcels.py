@@ -6,7 +6,7 @@ import requests
 
 BASE = os.environ.get("BASE", "http://127.0.0.1:8000")
 url = f"{BASE}/ogcapi/collections/land_parcels/items"
-params = {"bbox": "106.16,21.25,106.18,21.26", "limit": 200, "f": "json"}
+params = {"bbox": "106.128,21.331,106.138,21.337", "limit": 200, "f": "json"}
 headers = {}
 if os.environ.get("TOKEN"):  # a token adds its layers and attributes
     headers["Authorization"] = f"Bearer {os.environ['TOKEN']}"

@@ -14,17 +14,19 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from geoserver_app.editor import batches, history, publishing, sql, uploads
+from geoserver_app.editor import batches, history, publishing, search, sql, uploads
 from geoserver_app.editor.catalog_admin import CatalogAdmin
 from geoserver_app.editor.forms import FeatureForm, VersionConflict
 from geoserver_app.editor.geometry import FeatureGeometryField
 from geoserver_app.editor.models import Upload
+from geoserver_app.editor.units_admin import AdminUnitAdmin
 from geoserver_app.editor.widgets import BasemapWidget
 from ingest.errors import IngestError
 from ingest.publish import inspect, run_publish
 from layers import catalog, registry
 from layers.models import (
     AdminCommune,
+    AdminUnitRecord,
     CatalogEntry,
     Feature,
     ForestArea,
@@ -129,6 +131,7 @@ class FeatureAdmin(admin.ModelAdmin):
     readonly_fields = ("version", "updated_at", "created_at", "ingest_batch")
     list_per_page = 50
     show_full_result_count = False  # one count less on tables of millions of parcels
+    paginator = search.EstimatedCountPaginator  # no exact count of millions (editor/search.py)
     history_template = "editor/feature_history.html"
     change_list_template = "editor/feature_change_list.html"
 
@@ -155,6 +158,19 @@ class FeatureAdmin(admin.ModelAdmin):
         """Live and marked editable in the catalog (a read-only layer is viewed, not edited)."""
         layer = self.catalog_layer()
         return layer is not None and layer.editable
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet,
+                           search_term: str) -> tuple[QuerySet, bool]:
+        """Parsed input, exact key lookups and trigram text (editor/search.py); the
+        sensitive attributes (owner name) only for those who may edit the layer."""
+        layer = self.catalog_layer()
+        term = search_term.strip()
+        if not term or layer is None:
+            return queryset, False
+        may_see = request.user.has_perm(
+            f"{self.opts.app_label}.change_{self.opts.model_name}")
+        return queryset.filter(search.search(self.model, layer.natural_key, layer.sensitive,
+                                             term, may_see)), False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Feature | None = None) -> tuple:
         """The trigger-kept columns, shown once the feature exists (no values before)."""
@@ -193,6 +209,7 @@ class FeatureAdmin(admin.ModelAdmin):
             if not values:  # saved without changes: no new version, no history row
                 return
             expected = form.cleaned_data["expected_version"]
+            sql.capture_baseline(self.model.layer(), obj.pk)
             new_version = sql.update_if_version(self.model.layer(), obj.pk, expected, values)
             if new_version is None:
                 raise VersionConflict(_("The feature changed while saving; nothing was "
@@ -489,6 +506,7 @@ def register(site: admin.AdminSite) -> None:
     site.register(IngestBatch, IngestBatchAdmin)
     site.register(Upload, UploadAdmin)
     site.register(CatalogEntry, CatalogAdmin)
+    site.register(AdminUnitRecord, AdminUnitAdmin)
 
 
 register(admin.site)

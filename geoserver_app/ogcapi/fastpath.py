@@ -214,21 +214,22 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse | None:
             properties=[("after", query.after)] if query.after else [])
         statement, params = queries.collection_page(page, found.features.layer.id,
                                                     as_text=True)
-        features, returned, last_id, changed = db.fetch_one(statement, params,
-                                                            found.features.database)
+        features, returned, last_id, changed, matched = db.fetch_one(
+            statement, params, found.features.database)
     except (db.DatabaseUnavailable, BadParameter):
         return None  # pygeoapi's path answers: 503, or the 400 naming the parameter
-    body = _page_body(features, returned,
+    body = _page_body(features, matched, returned,
                       _links(request, api, found, fmt, query, returned, last_id))
     status = dispatch.conditional(request, headers, HTTPStatus.OK, body, None, changed)
     content = b"" if status == HTTPStatus.NOT_MODIFIED else dispatch.apply_gzip(headers, body)
     return dispatch.respond(grant, headers, status, content)
 
 
-def _page_body(features: str, returned: int, links: list[dict]) -> str:
+def _page_body(features: str, matched: int, returned: int, links: list[dict]) -> str:
     """The page as pygeoapi's ``to_json`` writes it (its key order, ``<``/``>`` escaped)."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    body = (f'{{"type":"FeatureCollection","features":{features},"numberReturned":{returned},'
+    body = (f'{{"type":"FeatureCollection","features":{features},"numberMatched":{matched},'
+            f'"numberReturned":{returned},'
             f'"links":{json.dumps(links, separators=(",", ":"))},"timeStamp":"{stamp}"}}')
     return body.replace("<", "&lt;").replace(">", "&gt;")
 

@@ -39,6 +39,9 @@ def manager(grant: Grant) -> dict:
     """pygeoapi's PostgreSQL manager definition for ``grant`` (Django's connection)."""
     schema = job_schema(grant)
     with db.connection() as conn, conn.cursor() as cursor:  # committed at once
+        # two workers' first requests for a grant race: IF NOT EXISTS is not atomic (a 500,
+        # "duplicate key ... pg_namespace"), so they take turns
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [schema])
         cursor.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     database = settings.DATABASES["default"]
     output = Path(settings.VAR_DIR) / "jobs" / schema

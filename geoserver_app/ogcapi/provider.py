@@ -105,10 +105,11 @@ class PostGISProvider(BaseProvider):
         if resulttype == "hits":
             return {"type": "FeatureCollection", "features": [],
                     "numberMatched": self._fetch(*queries.count_matched(page))[0]}
-        features, returned, last_id, changed = self._fetch(
+        features, returned, last_id, changed, matched = self._fetch(
             *queries.collection_page(page, self.layer.id))
         dispatch.LAST_MODIFIED.set(changed)
-        result = {"type": "FeatureCollection", "features": features, "numberReturned": returned}
+        result = {"type": "FeatureCollection", "features": features, "numberMatched": matched,
+                  "numberReturned": returned}
         if not page.order and returned == limit:
             link = keyset_next(dispatch.REQUEST_URL.get(), last_id)
             result["links"] = [link] if link else []

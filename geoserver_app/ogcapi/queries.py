@@ -81,10 +81,26 @@ def last_change(table: str) -> sql.Composable:
                    "FROM feature_tombstones WHERE layer = %s))").format(sql.Identifier(table))
 
 
+def _matched(page: Page) -> tuple[sql.Composable, list]:
+    """numberMatched of the page ``p``, exact in the page's own snapshot.
+
+    ``after`` (keyset paging) is a condition like the others: a page after id N matches the
+    features after N, so pygeoapi's next-link rule (matched > offset + limit) stays right.
+    A short page that starts the matches already knows the number (offset + returned);
+    otherwise a count over the same WHERE, which PostgreSQL runs as an InitPlan only when
+    the CASE reaches it. The alternatives measured: bench/README.md (numberMatched).
+    """
+    count, params = count_matched(page)
+    known = sql.SQL("CASE WHEN count(*) < %s AND (count(*) > 0 OR %s = 0) THEN %s + count(*) "
+                    "ELSE ({}) END").format(count)
+    return known, [page.limit, page.offset, page.offset, *params]
+
+
 def collection_page(page: Page, layer_id: str,
                     as_text: bool = False) -> tuple[sql.Composable, list]:
     """One statement returning (features json array, number returned, largest id in the
-    page, the layer's last change); the array as text with ``as_text`` (streamed as is)."""
+    page, the layer's last change, number matched); the array as text with ``as_text``
+    (streamed as is)."""
     inner = sql.SQL("SELECT t.id, {feature} AS feature FROM {table} AS t{where}{order} "
                     "LIMIT %s OFFSET %s").format(
         feature=feature_json(page.columns, page.srid, page.skip_geometry),
@@ -92,9 +108,10 @@ def collection_page(page: Page, layer_id: str,
     features = sql.SQL("coalesce(json_agg(p.feature), '[]'::json)")
     if as_text:
         features = features + sql.SQL("::text")
-    query = sql.SQL("SELECT {}, count(*), max(p.id), {} FROM ({}) AS p").format(
-        features, last_change(page.table), inner)
-    return query, [layer_id, *page.params, page.limit, page.offset]
+    matched, matched_params = _matched(page)
+    query = sql.SQL("SELECT {}, count(*), max(p.id), {}, {} FROM ({}) AS p").format(
+        features, last_change(page.table), matched, inner)
+    return query, [layer_id, *matched_params, *page.params, page.limit, page.offset]
 
 
 def layer_last_change(table: str) -> sql.Composable:

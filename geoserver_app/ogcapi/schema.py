@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from django.db import models as djm
 
 from layers import registry
-from layers.models import model_for
+from layers.models import NOT_ATTRIBUTES, model_for
 
-# Columns that are never attributes (geometry columns, internal links).
-_NOT_ATTRIBUTES = {"id", "geom", "geom_4326", "ingest_batch"}
 _READ_ONLY = ("created_at", "updated_at", "version")
 
 
@@ -69,7 +67,7 @@ def attributes(layer: registry.Layer) -> tuple[Attribute, ...]:
         return published_attributes(layer)
     result = []
     for field in model_for(layer.id)._meta.concrete_fields:
-        if field.name in _NOT_ATTRIBUTES:
+        if field.name in NOT_ATTRIBUTES:
             continue
         kind, fmt = _json_type(field)
         required = not (field.null or field.blank) and field.name not in _READ_ONLY

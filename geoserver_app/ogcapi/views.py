@@ -7,15 +7,17 @@ import datetime as dt
 import json
 from http import HTTPStatus
 
+import pygeoapi.api.tiles as tiles_api
 import pygeoapi.django_.views as pygeoapi_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from psycopg2 import sql
 
 from geoserver_app import errors
-from geoserver_app.ogcapi import db, fastpath, pygeoapi_config, transactions
+from geoserver_app.ogcapi import db, dispatch, fastpath, pygeoapi_config, transactions
 from geoserver_app.ogcapi.dispatch import api_url
 from geoserver_app.security import access
+from layers import changefeed
 
 MAX_DELETIONS = 10000
 GEOJSON_TYPES = ("application/geo+json",)  # as pygeoapi: other POST bodies are CQL2 JSON
@@ -64,11 +66,25 @@ def deletions(request: HttpRequest, collection_id: str) -> JsonResponse:
                       f"(an integer from 1 to {MAX_DELETIONS} is required)")
     try:
         with db.connection() as conn, conn.cursor() as cursor:
-            cursor.execute(_DELETIONS, [collection_id, since, limit])
-            rows = cursor.fetchall()
+            resync = _resync(cursor, collection_id, since) if "since" in request.GET else None
+            if resync is None:
+                cursor.execute(_DELETIONS, [collection_id, since, limit])
+                rows = cursor.fetchall()
     except db.DatabaseUnavailable as err:
         return _error(HTTPStatus.SERVICE_UNAVAILABLE, "ServiceUnavailable", err.message)
+    if resync is not None:
+        # 410: the deletions since then cannot be listed; a client that ignored a 200 with a
+        # flag would keep features that no longer exist
+        return errors.response(HTTPStatus.GONE, "ResyncRequired", resync.message(collection_id),
+                               headers={"Vary": "Authorization", "Cache-Control": "no-cache"},
+                               resync=resync.as_json())
     return _feed(request, collection_id, rows, limit)
+
+
+def _resync(cursor, collection_id: str, since: dt.datetime) -> changefeed.Resync | None:
+    """Why the client must fetch the layer again, or None (layers/changefeed.py)."""
+    cursor.execute(changefeed.RESYNC, {"layer": collection_id, "since": since})
+    return changefeed.resync_needed(cursor.fetchone())
 
 
 def _feed(request: HttpRequest, collection_id: str, rows: list, limit: int) -> JsonResponse:
@@ -123,8 +139,22 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
                                      _body(request), request.headers.get("Content-Crs"),
                                      api_url(request))
         return _respond(result)
-    return (fastpath.items(request, collection_id)
-            or pygeoapi_views.collection_items(request, collection_id))
+    return geojson_type(fastpath.items(request, collection_id)
+                        or pygeoapi_views.collection_items(request, collection_id))
+
+
+def geojson_type(response: HttpResponse) -> HttpResponse:
+    """Features in JSON as ``application/geo+json`` (OGC API Features Part 1, /req/geojson/
+    content; ArcGIS Pro and GDAL ask for it), where pygeoapi 0.24 says ``application/json``."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        response["Content-Type"] = GEOJSON_TYPES[0]
+    return response
+
+
+def tilematrixset(request: HttpRequest, tilematrixset_id: str) -> HttpResponse:
+    """One tile matrix set (pygeoapi 0.24's Django view passes the id to the handler of the
+    list, a TypeError and a 500)."""
+    return dispatch.execute(tiles_api.tilematrixset, request, tilematrixset_id)
 
 
 def tile(request: HttpRequest, collection_id: str, tileMatrixSetId: str,  # noqa: N803
@@ -146,7 +176,7 @@ def item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse
     if request.method == "DELETE":
         return _respond(transactions.delete(grant, collection_id, item_id,
                                             request.headers.get("If-Match")))
-    return pygeoapi_views.collection_item(request, collection_id, item_id)
+    return geojson_type(pygeoapi_views.collection_item(request, collection_id, item_id))
 
 
 def _execution_body_error(body: bytes) -> str | None:

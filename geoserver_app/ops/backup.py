@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from geoserver_app.security import dblogins
 from layers import libpq
 
 CONFIG_FILES = ("pygeoapi-config.yml", "mapproxy.yaml")
@@ -103,8 +104,12 @@ def restore(source: Path) -> None:
         env = _pg_environment()
         order = Path(work) / "restore.list"
         order.write_text(_srids_first(dump, env))
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              "-L", str(order), "-d", env["PGDATABASE"], str(dump)], env, "pg_restore")
+        # no GRANTs: they name the roles of the cluster the dump came from (personal
+        # database logins); their privileges are made again from database_logins below
+        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+              "--single-transaction", "-L", str(order), "-d", env["PGDATABASE"], str(dump)],
+             env, "pg_restore")
+        dblogins.sync()
         media = Path(work) / "media"
         if media.exists():
             shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

@@ -30,7 +30,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-ROUTES = ("ogcapi", "tiles", "admin", "docs", "static", "healthz", "livez", "metrics")
+ROUTES = ("ogcapi", "tiles", "wfs", "admin", "docs", "static", "healthz", "livez", "metrics")
 
 REQUESTS = Counter("basemap_http_requests_total", "HTTP requests", ["route", "method", "status"])
 LATENCY = Histogram("basemap_http_request_seconds", "HTTP request latency", ["route"],

@@ -6,7 +6,9 @@ guard and ``GrantMiddleware`` resolve a request's grant once and put it in the e
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, MutableMapping
+from urllib.parse import unquote_plus
 
 from django.http import HttpRequest
 
@@ -14,6 +16,10 @@ from geoserver_app.security.tokens import InvalidToken, active_token
 from layers.grants import PUBLIC, Grant, LayerRights
 
 ENVIRON_KEY = "basemap.grant"
+QUERY_TOKEN_KEY = "basemap.query_token"
+# ``token=...`` in a query string (for clients that cannot send a header, e.g. WFS and WMS
+# applications): the whole parameter, with the ``&`` before or after it
+QUERY_TOKEN = re.compile(r"(?:^|&)token=([^&]*)", re.IGNORECASE)
 
 
 def bearer_key(environ: Mapping[str, str]) -> str | None:
@@ -25,6 +31,26 @@ def bearer_key(environ: Mapping[str, str]) -> str | None:
     if scheme.lower() != "bearer" or not key.strip():
         raise InvalidToken("use 'Authorization: Bearer <token>'")
     return key.strip()
+
+
+def take_query_token(environ: MutableMapping[str, str]) -> None:
+    """Move a ``token`` query parameter out of the request, into ``QUERY_TOKEN_KEY``.
+
+    Changed in place on purpose: gunicorn's access log reads ``RAW_URI`` and
+    ``QUERY_STRING`` from this same dict after the response, so the token is never logged,
+    and no service (pygeoapi, MapProxy, mapserv) ever sees it as a parameter.
+    """
+    query = environ.get("QUERY_STRING", "")
+    match = QUERY_TOKEN.search(query)
+    if match is None:
+        return
+    environ[QUERY_TOKEN_KEY] = unquote_plus(match[1])
+    environ["QUERY_STRING"] = QUERY_TOKEN.sub("", query).lstrip("&")
+    for key in ("RAW_URI", "REQUEST_URI"):
+        if key in environ:
+            path, _, raw = environ[key].partition("?")
+            raw = QUERY_TOKEN.sub("", raw).lstrip("&")
+            environ[key] = f"{path}?{raw}" if raw else path
 
 
 def jwt_shaped(key: str) -> bool:
@@ -40,7 +66,7 @@ def grant_for_environ(environ: Mapping[str, str]) -> Grant:
     """The grant of a WSGI environ; raises ``tokens.InvalidToken`` for a bad token."""
     if ENVIRON_KEY in environ:
         return environ[ENVIRON_KEY]
-    key = bearer_key(environ)
+    key = bearer_key(environ) or environ.get(QUERY_TOKEN_KEY) or None
     if key is None:
         return PUBLIC
     if jwt_shaped(key):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 
 from django.conf import settings
@@ -17,7 +17,16 @@ from geoserver_app.security.tokens import InvalidToken
 from layers import grants
 
 log = logging.getLogger(__name__)
-API_PREFIXES = ("/ogcapi", "/tiles")
+API_PREFIXES = ("/ogcapi", "/tiles", "/wfs")
+
+
+def client_address(environ: Mapping[str, str], trusted_proxies: frozenset[str]) -> str:
+    """The client's address: the last X-Forwarded-For hop when a trusted proxy sent it."""
+    remote = environ.get("REMOTE_ADDR", "")
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+    if remote in trusted_proxies and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return remote
 
 
 class RateLimiter:
@@ -47,11 +56,7 @@ class RateLimiter:
                    tiles=settings.TILE_RATE_LIMIT)
 
     def client_address(self, environ: dict) -> str:
-        remote = environ.get("REMOTE_ADDR", "")
-        forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
-        if remote in self.trusted_proxies and forwarded:
-            return forwarded.split(",")[-1].strip()
-        return remote
+        return client_address(environ, self.trusted_proxies)
 
     def allow(self, environ: dict, grant: grants.Grant) -> int | None:
         """None when the request may go on, else the seconds to wait."""
@@ -88,6 +93,7 @@ def protect(app: Callable, limiter: RateLimiter) -> Callable:
         path = environ.get("PATH_INFO", "")
         if not any(path == p or path.startswith(p + "/") for p in API_PREFIXES):
             return app(environ, start_response)
+        access.take_query_token(environ)
         try:
             grant = resolve_grant(environ)
         except InvalidToken as exc:

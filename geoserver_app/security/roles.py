@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """Admin roles: one Django group per sector with edit rights on its layers, auditors (read
-everything) and catalog editors (``layers.change_catalog``).
+everything), catalog editors (``layers.change_catalog``) and ``sensitive``.
 
 Groups are (re)synchronised after every ``migrate`` from the registry, so a new layer gets
 its permissions without hand work. Superusers are for set-up only.
@@ -24,6 +24,9 @@ GROUP_SECTORS: dict[str, tuple[Sector, ...]] = {
 AUDITOR = "auditor"
 # changes the run-time catalog (titles, access, sensitive attributes, style, retire)
 CATALOG_EDITOR = "catalog"
+# may read the sensitive attributes of the layers they edit (auditors: of every layer) through
+# their database login (geoserver_app/security/dblogins.py); no admin permission of its own
+SENSITIVE = "sensitive"
 EDIT_ACTIONS = ("view", "add", "change", "delete")
 
 
@@ -53,9 +56,24 @@ def sync_groups(**kwargs) -> None:
     auditor, _ = Group.objects.get_or_create(name=AUDITOR)
     auditor.permissions.set(_view_everything())
     editor, _ = Group.objects.get_or_create(name=CATALOG_EDITOR)
+    Group.objects.get_or_create(name=SENSITIVE)
     editor.permissions.set(Permission.objects.filter(
         content_type__app_label="layers", codename__in=["change_catalog", "view_catalogentry"]))
 
 
 def _view_layer_permissions() -> list[Permission]:
     return _permissions(registry.LAYERS, ("view",))
+
+
+def published_rights(user, layer: registry.Layer) -> frozenset[str]:
+    """What ``user`` may do with the features of a published layer (it has no model, so no
+    model permissions): the groups of its sector edit, the other sector groups and the
+    auditors view, like the registry layers; superusers do everything."""
+    if not (user.is_active and user.is_staff):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(EDIT_ACTIONS)
+    groups = set(user.groups.values_list("name", flat=True))
+    if any(layer.sector in GROUP_SECTORS[name] for name in groups & GROUP_SECTORS.keys()):
+        return frozenset(EDIT_ACTIONS)
+    return frozenset(("view",)) if groups & {*GROUP_SECTORS, AUDITOR} else frozenset()

@@ -29,7 +29,7 @@ from mapproxy.srs import SRS
 from psycopg2 import sql
 
 from geoserver_app.tiles import environment, mapfile, mapproxy_config
-from layers import libpq, notify
+from layers import changefeed, libpq, notify
 
 log = logging.getLogger(__name__)
 CHANNEL = "basemap_changes"
@@ -160,12 +160,15 @@ def connect():
 
 
 class Listener(notify.ChannelListener):
-    """LISTEN basemap_changes and invalidate the tiles the queued changes cover."""
+    """LISTEN basemap_changes and invalidate the tiles the queued changes cover; prune the
+    change feed's expired tombstones now and then (layers/changefeed.py: every tombstone
+    comes with a write, and this is the one step every app process runs on writes)."""
 
     def __init__(self, invalidator: Invalidator | None = None,
                  connector: Callable[[], Any] = connect) -> None:
         super().__init__("tile-invalidation", CHANNEL, connector)
         self.invalidator = invalidator or Invalidator()
+        self.pruner = changefeed.Pruner()
         self.processed = 0
 
     def heard(self, connection) -> None:
@@ -173,6 +176,9 @@ class Listener(notify.ChannelListener):
         self.processed += rows
         if rows:
             log.info("tile invalidation: %d changes, %d tiles removed", rows, tiles)
+        pruned = self.pruner.maybe(connection)
+        if pruned:
+            log.info("change feed: %d tombstones past the retention pruned", pruned)
 
 
 _started: dict[int, Listener] = {}

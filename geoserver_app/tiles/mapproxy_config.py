@@ -36,6 +36,9 @@ META_BUFFER = mapfile.META_BUFFER
 MAX_OUTPUT_PIXELS = [4096, 4096]
 WMS_SRS = ["EPSG:3857", "EPSG:900913", "EPSG:4326", "EPSG:9214"]
 CACHE_DIR = "${BASEMAP_VAR_DIR}/tiles"
+# GetFeatureInfo formats the WMS capabilities list (MapProxy's names: text/html,
+# application/json, GML as text/xml or application/vnd.ogc.gml, text/plain)
+FEATUREINFO_TYPES = ("html", "json", "xml", "text")
 INTERNAL_CACHE_DIR = "${BASEMAP_VAR_DIR}/tiles-internal"
 
 
@@ -64,13 +67,20 @@ class TileLayer:
     transparent: bool
     internal: bool = False
 
+    @property
+    def queryable(self) -> bool:
+        """Overlays answer GetFeatureInfo (the OGC web services take those requests before
+        MapProxy, ``geoserver_app.ows.featureinfo``); the flag makes the WMS capabilities say
+        so. The base map is a picture of many layers: not queryable."""
+        return self.name != BASEMAP
+
     def source(self) -> dict:
         return {"type": "mapserver",
                 "req": {"layers": self.mapserver_layers, "map": self.mapfile,
                         "transparent": self.transparent},
                 "coverage": {"bbox": list(province.BBOX), "srs": "EPSG:4326"},
                 "supported_srs": ["EPSG:3857", "EPSG:4326", "EPSG:9214"],
-                "wms_opts": {"featureinfo": False, "legendgraphic": False}}
+                "wms_opts": {"featureinfo": self.queryable, "legendgraphic": False}}
 
     def cache(self) -> dict:
         place = {"cache_dir": INTERNAL_CACHE_DIR} if self.internal else {}
@@ -108,6 +118,7 @@ def services(full: bool) -> dict:
         "tms": {"use_grid_names": True, "origin": "sw"},
         "wmts": {"restful": True, "kvp": True, "md": md},
         "wms": {"srs": WMS_SRS, "image_formats": [TILE_FORMAT, "image/jpeg"],
+                "featureinfo_types": list(FEATUREINFO_TYPES),
                 "max_output_pixels": MAX_OUTPUT_PIXELS, "strict": True, "md": md},
         "ogcapi": {"enable_tiles": True, "enable_maps": True, "map_srs": WMS_SRS,
                    "max_output_pixels": MAX_OUTPUT_PIXELS,

@@ -25,7 +25,14 @@ from django.utils.translation import gettext_lazy as _
 
 from layers import province, registry, vn2000
 from layers.grants import Grant
-from layers.models import AdminCommune, AdminProvince, LandParcel, model_for
+from layers.models import (
+    AdminCommune,
+    AdminProvince,
+    AdminUnitRecord,
+    CommuneSuccession,
+    LandParcel,
+    model_for,
+)
 
 # MapProxy WMTS RESTful URL of the composite layer "basemap" on its "webmercator" grid (XYZ order)
 BASEMAP_TILES = "/tiles/wmts/basemap/webmercator/{z}/{x}/{y}.png"
@@ -337,7 +344,7 @@ MESSAGES: dict[str, Promise] = {
     "pointAt": _("Point"),
     "meters": _("m"),
     "synthetic": _("Synthetic demo data"),
-    "former": _("before 1 July 2025"),
+    "former": pgettext_lazy("administrative unit", "former"),
     "mapLabel": _("Map. Click to look up a point; arrow keys pan, + and − zoom."),
 }
 
@@ -363,16 +370,48 @@ MAP_LOCALE: dict[str, Promise] = {
 
 def communes(grant: Grant) -> list[dict]:
     """Communes for search: current and former units, their WGS 84 boxes, whether they have
-    parcels (the parcel search offers those)."""
+    parcels (the parcel search offers those), and for a former unit the unit(s) it became
+    on 1 July 2025 (``to``). Former units of the official catalog without a boundary are
+    found too, on their successor's box."""
     if not grant.can_read("admin_communes"):
         return []
     with_parcels = parcel_communes(grant)
     rows = (AdminCommune.objects.annotate(box=Envelope("geom_4326"))
             .order_by("name", "valid_from").values("id", "code", "name", "kind", "valid_to", "box"))
-    return [{"id": row["id"], "code": row["code"], "name": row["name"], "kind": row["kind"],
-             "current": row["valid_to"] is None, "parcels": row["code"] in with_parcels,
-             "bbox": [round(v, 6) for v in row["box"].extent] if row["box"] else None}
-            for row in rows]
+    successors = _successors()
+    units = [{"id": row["id"], "code": row["code"], "name": row["name"], "kind": row["kind"],
+              "current": row["valid_to"] is None, "parcels": row["code"] in with_parcels,
+              "bbox": [round(v, 6) for v in row["box"].extent] if row["box"] else None,
+              "to": None if row["valid_to"] is None else successors.get(row["code"])}
+             for row in rows]
+    return units + _catalog_only(units, successors)
+
+
+def _successors() -> dict[str, str]:
+    """Old commune code -> the name(s) of the 2025 unit(s) it became (official catalog)."""
+    names = {u.code: f"{u.kind} {u.name}" for u in AdminUnitRecord.objects.filter(
+        level="commune", valid_to__isnull=True)}
+    after: dict[str, list[str]] = {}
+    for old, new in CommuneSuccession.objects.order_by("old_code", "new_code").values_list(
+            "old_code", "new_code"):
+        after.setdefault(old, []).append(names.get(new, new))
+    return {old: " / ".join(new) for old, new in after.items()}
+
+
+def _catalog_only(units: list[dict], successors: dict[str, str]) -> list[dict]:
+    """Former units of the catalog with no boundary, on their (first) successor's box."""
+    former = {u["code"] for u in units if not u["current"]}
+    current = {u["code"]: u for u in units if u["current"]}
+    first = dict(CommuneSuccession.objects.order_by("new_code").values_list("old_code", "new_code"))
+    extra = []
+    for unit in AdminUnitRecord.objects.filter(level="commune", valid_to__isnull=False) \
+            .exclude(code__in=former).order_by("name", "code"):
+        target = current.get(first.get(unit.code, ""))
+        extra.append({"id": target["id"] if target else None, "code": unit.code,
+                      "name": unit.name, "kind": unit.kind, "current": False, "parcels": False,
+                      "bbox": target["bbox"] if target else None,
+                      "to": successors.get(unit.code)})
+    return extra
 
 
 def parcel_groups(units: list[dict], language: str) -> list[tuple[str, list[dict]]]:

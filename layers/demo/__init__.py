@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
 """A deterministic, synthetic demo dataset of Bắc Giang (since 1 July 2025 part of Bắc Ninh).
 
-SYNTHETIC DATA, NOT OFFICIAL. Only the province, its ten districts (names, codes, rough
-places), the three big rivers, three lakes, the railway lines and the national/provincial
-road numbers are real, and even those are drawn freehand. Every boundary, commune name and
-code, parcel, owner, permit, licence and company here is invented.
+SYNTHETIC GEOMETRY, NOT OFFICIAL. The administrative units are the official ones (names,
+codes, kinds and the 2025 mergers of the former Bắc Giang, from ``layers.units_catalog``),
+but every boundary is invented: districts and communes are grown from cells around rough
+real seats, and a 2025 unit is the union of its old communes. The three big rivers, three
+lakes, the railway lines and the national/provincial road numbers are real but drawn
+freehand. Every parcel, owner, permit, licence and company here is invented.
 
 ``generate`` is pure (no database) and deterministic: each step draws from its own
 ``random.Random`` seeded with the string ``"{seed}:{topic}"`` (string seeds are hashed with

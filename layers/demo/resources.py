@@ -81,14 +81,14 @@ def _build_streams(world: World, rng: random.Random) -> None:
 # --- resources: ponds, forests, mineral sites ---------------------------------------------
 
 _POND_COUNT = 10
-_LOWLAND = ("216", "217", "221", "222", "223")
+_LOWLAND = ("213", "216", "217", "222", "223")
 _FORESTS = (("220", 27), ("219", 20), ("218", 15), ("215", 10))
 _SPECIAL_FORESTS = 8
 _TAY_YEN_TU = (106.73, 21.17)
 _PROTECTED_LAKES = ("Hồ Cấm Sơn", "Hồ Khuôn Thần")
 _MINERAL_CELLS = (("than", "220", 3), ("than", "218", 2), ("đá xây dựng", "218", 1),
                   ("đá xây dựng", "215", 1), ("đất sét", "222", 1), ("đất sét", "216", 1),
-                  ("đất sét", "221", 1))
+                  ("đất sét", "213", 1))
 _SAND_RIVERS = (("Sông Cầu", 2), ("Sông Thương", 2), ("Sông Lục Nam", 1))
 _TRADES = {"than": "Khai thác than", "cát sỏi": "Cát sỏi", "đất sét": "Gạch ngói",
            "đá xây dựng": "Đá xây dựng"}

@@ -11,7 +11,7 @@ TABLES = importlib.import_module("layers.migrations.0003_touch_triggers").TABLES
 
 def create(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(sql.CHANGE_CAPTURE_TABLES)
+        cursor.execute(sql.CHANGE_CAPTURE_TABLES + sql.capture_functions(for_logins=False))
         for table in TABLES:
             for statement in sql.capture_triggers(table):
                 cursor.execute(statement)

@@ -13,7 +13,7 @@ from layers import sql
 
 def replace_functions(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(sql.CHANGE_CAPTURE_TABLES)
+        cursor.execute(sql.CHANGE_CAPTURE_TABLES + sql.capture_functions(for_logins=False))
 
 
 class Migration(migrations.Migration):

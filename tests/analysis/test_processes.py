@@ -10,8 +10,8 @@ from layers.grants import PUBLIC, LayerRights
 
 
 def test_process_ids_and_metadata():
-    assert sorted(PROCESSORS) == ["area-statistics", "changes", "export", "overlay",
-                                  "planning-lookup"]
+    assert sorted(PROCESSORS) == ["admin-units-convert", "area-statistics", "changes", "export",
+                                  "overlay", "planning-lookup"]
     for pid, cls in PROCESSORS.items():
         assert cls.METADATA["id"] == pid
         assert cls.METADATA["title"]["vi"] and cls.METADATA["title"]["en"]

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Guide fixtures: one server over the demo database for the module, an analyst account.
 
-The demo database and the browser are the viewer tests' fixtures (tests/viewer/conftest.py).
+The demo database and the browser are the suite's (tests/support/viewer_fixtures.py).
 """
 from __future__ import annotations
 
@@ -15,11 +15,10 @@ import pytest
 from geoserver_app.ops.cluster import free_port
 from tests.support.guides import ANALYST
 from tests.support.servers import ROOT, start_server
-from tests.viewer.conftest import browser, demo_site, open_page  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="module")
-def docs_site(demo_site) -> Iterator[str]:  # noqa: F811 (the imported fixture)
+def docs_site(demo_site) -> Iterator[str]:
     """A server over the demo data with the analyst's account (module-wide: one start)."""
     env = {**os.environ, **demo_site.env, "DJANGO_SUPERUSER_USERNAME": ANALYST[0],
            "DJANGO_SUPERUSER_PASSWORD": ANALYST[1],

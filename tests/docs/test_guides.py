@@ -98,7 +98,7 @@ SHELL_DEFAULT = re.compile(r'\$\{([A-Z][A-Z0-9_]+):-')
 NOT_SETTINGS = {"PATH_INFO", "QUERY_STRING", "REMOTE_ADDR", "REQUEST_METHOD", "SCRIPT_NAME",
                 "HTTP_AUTHORIZATION", "HTTP_X_FORWARDED_FOR", "HTTP_X_REQUEST_ID", "PATH",
                 "PGHOST", "PGUSER", "PGPASSWORD", "PGDATABASE", "DJANGO_SETTINGS_MODULE",
-                "HOME"}
+                "HOME", "CONTENT_LENGTH", "CONTENT_TYPE"}
 
 
 def settings_read() -> set[str]:

@@ -22,7 +22,7 @@ from tests.support.guides import legacy_parcels_zip, log_in
 VIEW = {"width": 1200, "height": 720}
 MAX_BYTES = 300_000
 # a demo parcel inside a land-use plan zone (the developers' examples use it too)
-PARCEL = {"commune": "07219", "sheet": "1", "number": "29"}
+PARCEL = {"commune": "07228", "sheet": "1", "number": "29"}
 # the admin's map widget has drawn everything, base map tiles included (at most 15 s)
 RENDERED = """() => new Promise(resolve => {
     const map = geodjango_geom.map;
@@ -95,9 +95,9 @@ def test_admin_pages(browser, docs_site, pictures):
     shoot(page, pictures, "admin-dashboard")
     assert page.locator("#user-tools a[href='/docs/']").text_content() == "Tài liệu"
 
-    page.goto(f"{docs_site}/admin/layers/landparcel/?q=07219&commune_code__exact=07219")
+    page.goto(f"{docs_site}/admin/layers/landparcel/?q=07228&commune_code__exact=07228")
     shoot(page, pictures, "admin-parcels")
-    page.goto(f"{docs_site}/admin/layers/landparcel/?q=28&commune_code__exact=07219")
+    page.goto(f"{docs_site}/admin/layers/landparcel/?q=28&commune_code__exact=07228")
     page.click("#result_list tbody tr:first-child th a")
     page.wait_for_function("() => window.geodjango_geom && geodjango_geom.map.isRendered()")
     page.locator(".field-geom").scroll_into_view_if_needed()
@@ -119,8 +119,8 @@ def test_admin_pages(browser, docs_site, pictures):
 def test_upload_report(browser, docs_site, demo_site, pictures, tmp_path):
     x, y = demo_site.rows(
         "SELECT ST_XMin(geom), ST_YMin(geom) FROM land_parcels "
-        "WHERE commune_code = '07219' AND sheet_no = 1 AND parcel_no = 29")[0]
-    archive = legacy_parcels_zip(tmp_path, "07219", x + 1500, y - 2500)  # away from the examples
+        "WHERE commune_code = '07228' AND sheet_no = 1 AND parcel_no = 29")[0]
+    archive = legacy_parcels_zip(tmp_path, "07228", x + 1500, y - 2500)  # away from the examples
     page = new_page(browser)
     log_in(page, docs_site)
     page.goto(f"{docs_site}/admin/editor/upload/add/")

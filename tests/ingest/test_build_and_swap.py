@@ -49,6 +49,8 @@ def capture_state(batch: int) -> dict:
                           [batch]),
         "tombstones": fetch("SELECT feature_id, version, actor FROM feature_tombstones "
                             "WHERE layer = 'land_parcels' ORDER BY feature_id"),
+        "replacements": fetch("SELECT layer, batch_id, actor, features FROM layer_replacements "
+                              "ORDER BY id"),
         "extent": fetch("SELECT ST_AsText(ST_Extent(bbox)::geometry, 6) "
                         "FROM tile_invalidations WHERE layer = 'land_parcels'"),
     }
@@ -68,7 +70,9 @@ def test_swap_and_row_by_row_leave_the_same_results(tmp_path, swap_from):
         (5, n, 1, True, f"MULTIPOLYGON((({x} 2355000,{x} 2355020,{x - 20} 2355020,"
                         f"{x - 20} 2355000,{x} 2355000)))")
         for n, x in ((1, 440320), (2, 440350), (3, 440380))]
-    assert state["tombstones"] == [(i, 1, f"ingest:{report.batch}") for i in old_ids]
+    # one change-feed event for the whole replace, no tombstone per feature
+    assert state["tombstones"] == []
+    assert state["replacements"] == [("land_parcels", report.batch, f"ingest:{report.batch}", 4)]
     # old squares 0-3 and new squares 10-12: x 440000..440380 in EPSG:9214
     assert state["extent"] == [("POLYGON((106.423624 21.288469,106.423624 21.288662,"
                                 "106.427287 21.288662,106.427287 21.288469,"
@@ -133,8 +137,7 @@ def test_swapped_table_has_the_same_catalog_and_the_sequence_goes_on(tmp_path, r
     assert "ingest_swap_reader=r/" in after["access"][0][1]
     assert [row[0] for row in live_rows()] == list(range(last + 1, last + 6))
     assert build_tables() == []
-    assert report.warnings == ["admin_communes trống: không kiểm tra mã xã",
-                               "admin_provinces trống: dùng khung cố định của tỉnh"]
+    assert report.warnings == ["admin_provinces trống: dùng khung cố định của tỉnh"]
 
 
 def test_small_replace_keeps_the_row_by_row_path_and_history(tmp_path):

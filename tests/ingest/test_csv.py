@@ -29,7 +29,7 @@ def test_wkt_csv_with_decimal_commas_and_domain_checks(tmp_path):
     assert report.rejected == [
         {"feature": 2, "reason": "land_use_code 'XYZ' không có trong danh mục",
          "where": where(square(1))},
-        {"feature": 3, "reason": "commune_code '99999' không có trong danh mục",
+        {"feature": 3, "reason": "mã xã 99999 không thuộc tỉnh (danh mục vietnamadminunits 1.0.4)",
          "where": where(square(2))},
         {"feature": 4, "reason": "parcel_no: 'x4' không phải số nguyên", "where": where(square(3))},
     ]

@@ -18,7 +18,7 @@ from django.db import connection
 from pyproj import Transformer
 from shapely.geometry import MultiLineString, MultiPolygon, Point
 
-from layers import demo, demo_load, registry
+from layers import demo, demo_load, registry, units_catalog
 from layers.models import AdminProvince, CommuneSuccession, IngestBatch, model_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,18 +26,20 @@ OTHER_SEED = 7
 GEOMETRY_TYPES = {registry.Geometry.POINT: Point, registry.Geometry.LINE: MultiLineString,
                   registry.Geometry.POLYGON: MultiPolygon}
 COUNTS = {  # layer: (fewest, most) features
-    "admin_provinces": (2, 2), "admin_districts": (10, 10), "admin_communes": (110, 170),
+    "admin_provinces": (2, 2), "admin_districts": (10, 10), "admin_communes": (250, 250),
     "land_parcels": (2800, 3300), "land_use_plan_zones": (60, 60), "rivers": (8, 8),
     "water_bodies": (13, 13), "mineral_sites": (15, 15), "forest_areas": (70, 80),
     "roads": (50, 60), "bridges": (10, 60), "railways": (2, 2), "buildings": (1500, 1500),
     "construction_permits": (120, 120), "urban_planning_zones": (40, 40),
 }
-DISTRICTS = {
-    "213": ("Thành phố Bắc Giang", "thành phố"), "215": ("Yên Thế", "huyện"),
+DISTRICTS = {  # the former Bắc Giang on 30 June 2025 (Yên Dũng had joined the city)
+    "213": ("Bắc Giang", "thành phố"), "215": ("Yên Thế", "huyện"),
     "216": ("Tân Yên", "huyện"), "217": ("Lạng Giang", "huyện"), "218": ("Lục Nam", "huyện"),
-    "219": ("Lục Ngạn", "huyện"), "220": ("Sơn Động", "huyện"), "221": ("Yên Dũng", "huyện"),
-    "222": ("Việt Yên", "thị xã"), "223": ("Hiệp Hòa", "huyện"),
+    "219": ("Lục Ngạn", "huyện"), "220": ("Sơn Động", "huyện"), "222": ("Việt Yên", "thị xã"),
+    "223": ("Hiệp Hòa", "huyện"), "224": ("Chũ", "thị xã"),
 }
+COMMUNES_PER_DISTRICT = {"213": 31, "215": 17, "216": 19, "217": 19, "218": 24, "219": 19,
+                         "220": 17, "222": 17, "223": 19, "224": 10}
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +122,7 @@ def test_districts_and_communes_tile_the_province(any_data):
     for district in districts:
         communes = [c["geom"] for c in _communes(any_data, current=False)
                     if c["district_code"] == district["code"]]
-        assert 8 <= len(communes) <= 12
+        assert len(communes) == COMMUNES_PER_DISTRICT[district["code"]]
         assert _same_area(communes, district["geom"]), district["name"]
 
 
@@ -135,29 +137,35 @@ def test_provinces_and_districts_are_the_real_ones(data):
 
 
 @pytest.mark.unit
-def test_commune_kinds_and_codes(data):
+def test_communes_are_the_official_ones(data):
     old, new = _communes(data, current=False), _communes(data, current=True)
-    kinds = Counter((c["district_code"], c["kind"]) for c in old)
-    assert all(kinds[(code, "thị trấn")] == 1 for code, (_, kind) in DISTRICTS.items() if kind == "huyện")
-    assert kinds[("213", "phường")] >= 6 and kinds[("213", "thị trấn")] == 0
-    assert {c["kind"] for c in new} == {"xã", "phường"} and {c["district_code"] for c in new} == {""}
-    codes = [c["code"] for c in old + new]
-    assert len(set(codes)) == len(codes) and all(re.fullmatch(r"\d{5}", c) for c in codes)
-    assert len({c["name"] for c in old}) == len(old)
+    official = {(u.code, u.valid_from): u for u in units_catalog.from_package().units
+                if u.level == "commune"}
+    for commune in old + new:
+        unit = official[(commune["code"], commune["valid_from"])]
+        assert (commune["name"], commune["kind"]) == (unit.name, unit.kind)
+    assert Counter(c["kind"] for c in old) == {"xã": 143, "phường": 35, "thị trấn": 14}
+    assert Counter(c["kind"] for c in new) == {"xã": 45, "phường": 13}
+    assert {c["district_code"] for c in new} == {""}
+    first = {c["code"]: c["name"] for c in old[:3]}
+    assert first == {"07201": "Thọ Xương", "07207": "Ngô Quyền", "07210": "Hoàng Văn Thụ"}
+    assert [(c["code"], c["name"]) for c in new if c["code"] == "07210"] == [("07210", "Bắc Giang")]
 
 
 @pytest.mark.unit
-def test_every_old_commune_has_one_successor_and_new_ones_merge_two_to_four(data):
+def test_every_old_commune_has_its_official_successor(data):
     old = {c["code"]: c for c in _communes(data, current=False)}
     new = {c["code"]: c for c in _communes(data, current=True)}
     successor = dict(data.successions)
-    assert len(successor) == len(data.successions) and sorted(successor) == sorted(old)
-    predecessors = Counter(successor.values())
-    assert sorted(predecessors) == sorted(new) and set(predecessors.values()) <= {2, 3, 4}
+    assert len(successor) == len(data.successions) == 192 and sorted(successor) == sorted(old)
+    assert sorted(set(successor.values())) == sorted(new)
+    assert set(data.successions) <= set(units_catalog.from_package().successions)
     for code, commune in new.items():
         merged = [old[o]["geom"] for o, n in data.successions if n == code]
         assert _same_area(merged, commune["geom"])
-        assert commune["name"] in {old[o]["name"] for o, n in data.successions if n == code}
+    # six wards of the former provincial city and Dĩnh Trì became Phường Bắc Giang
+    assert sorted(o for o, n in data.successions if n == "07210") == [
+        "07201", "07207", "07210", "07213", "07225", "07231", "07441"]
 
 
 @pytest.mark.unit
@@ -252,11 +260,11 @@ def test_load_inserts_every_feature_and_a_reload_is_identical(data):
     assert counts == expected
     first = _table_digests()
     assert {layer_id: n for layer_id, (n, _) in first.items()} == expected
-    assert CommuneSuccession.objects.count() == len(data.successions)
+    assert CommuneSuccession.objects.count() == 313  # the official catalog's, not the demo's
     assert set(IngestBatch.objects.values_list("source", "mode")) == {("demo:seed=2025", "replace")}
     assert demo_load.is_loaded()
     assert demo_load.clear() == expected
-    assert not demo_load.is_loaded() and CommuneSuccession.objects.count() == 0
+    assert not demo_load.is_loaded() and CommuneSuccession.objects.count() == 313
     demo_load.load(data)
     assert _table_digests() == first
 

@@ -48,7 +48,7 @@ def test_public_item_has_only_public_attributes(client, ogc_data, as_grant):
     feature = client.get(f"/ogcapi/collections/land_parcels/items/{fid}?f=json").json()
     assert sorted(feature["properties"]) == sorted([
         "created_at", "updated_at", "version", "commune_code", "sheet_no", "parcel_no",
-        "land_use_code", "area_m2", "address"])
+        "land_use_code", "area_m2", "address", "commune_code_2025", "address_original"])
     assert feature["properties"]["parcel_no"] == 3
 
 

@@ -65,3 +65,31 @@ def test_conformance_declares_what_we_serve(server):
                      "ogcapi-features-2/1.0/conf/crs", "ogcapi-tiles-1/1.0/conf/core",
                      "ogcapi-records-1/1.0/conf/core"):
         assert any(expected in c for c in classes), expected
+
+
+def test_ogrinfo_summary_counts_what_the_database_holds(server, ogc_data):
+    """GDAL reads the count from numberMatched (one request, no paging through the layer)."""
+    out = run("ogrinfo", "-ro", "-so", f"OAPIF:{server}", "land_parcels")
+    assert f"Feature Count: {len(ogc_data['land_parcels'])}" in out
+    bbox = run("ogrinfo", "-ro", "-so", "-spat", "106.2", "21.3", "106.2025", "21.3015",
+               f"OAPIF:{server}", "land_parcels")
+    assert "Feature Count: 6" in bbox
+
+
+def test_the_api_url_typed_without_its_slash_answers_200(server):
+    for url in (server, f"{server}/", f"{server}/collections/", f"{server}/conformance/"):
+        answer = requests.get(url, params={"f": "json"}, timeout=30, allow_redirects=False)
+        assert answer.status_code == 200, url
+
+
+def test_features_are_served_as_geojson(server, ogc_data):
+    """OGC API Features Part 1 (/req/geojson/content), what ArcGIS Pro and GDAL ask for."""
+    items = f"{server}/collections/land_parcels/items"
+    for url, headers in ((f"{items}?f=json&limit=2", {}),
+                         (f"{items}?limit=2", {"Accept": "application/geo+json"}),
+                         (f"{items}?f=json&limit=2&land_use_code=LUC", {}),
+                         (f"{items}/{ogc_data['land_parcels'][0]}?f=json", {})):
+        answer = requests.get(url, headers=headers, timeout=30)
+        assert answer.headers["Content-Type"] == "application/geo+json", url
+    assert requests.get(f"{items}?f=jsonld&limit=1", timeout=30).headers[
+        "Content-Type"].startswith("application/ld+json")

@@ -11,6 +11,7 @@ import pytest
 from django.test import RequestFactory
 
 from geoserver_app.ogcapi import fastpath
+from geoserver_app.ogcapi import urls as _urls  # noqa: F401 (pygeoapi's views need our patches)
 from layers.grants import PUBLIC
 from tests.support.ogc_data import everything
 
@@ -121,7 +122,7 @@ def test_anonymous_fast_page_has_no_sensitive_attribute(client, ogc_data, as_gra
     assert len(features) == 30
     assert sorted(features[0]["properties"]) == sorted([
         "created_at", "updated_at", "version", "commune_code", "sheet_no", "parcel_no",
-        "land_use_code", "area_m2", "address"])
+        "land_use_code", "area_m2", "address", "commune_code_2025", "address_original"])
     assert "Nguyễn Văn" not in response.content.decode()
     assert "Authorization" in response["Vary"]
 

@@ -33,7 +33,8 @@ def execute(client, pid: str, inputs: dict, **headers):
 def test_processes_are_listed(client, ogc_data, as_grant):
     listing = client.get("/ogcapi/processes?f=json").json()
     assert sorted(p["id"] for p in listing["processes"]) == [
-        "area-statistics", "changes", "export", "overlay", "planning-lookup"]
+        "admin-units-convert", "area-statistics", "changes", "export", "overlay",
+        "planning-lookup"]
 
 
 def test_planning_lookup_sync_hides_owners_from_the_public(client, ogc_data, as_grant):

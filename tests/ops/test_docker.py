@@ -13,9 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "docker" / "Dockerfile").read_text()
 # packages that belong to the database image or only to development/test machines
 # (nginx: its own image, docker/compose.yaml; curl and jq run the developers' guide examples;
-# patroni, etcd and haproxy: the database and proxy machines of deploy/ha)
+# patroni, etcd and haproxy: the database and proxy machines of deploy/ha;
+# python3-qgis: the QGIS client tests)
 NOT_IN_APP_IMAGE = {"postgresql", "postgresql-postgis", "chromium", "slapd", "ldap-utils",
-                    "nginx-light", "curl", "jq", "patroni", "etcd-server", "haproxy"}
+                    "nginx-light", "curl", "jq", "patroni", "etcd-server", "haproxy",
+                    "python3-qgis"}
 # test, lint and browser-test tools: requirements-dev.txt, never the image
 TEST_TOOLS = {"pytest", "pytest-django", "hypothesis", "schemathesis", "playwright", "owslib",
               "ruff", "import-linter"}

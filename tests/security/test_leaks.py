@@ -4,7 +4,9 @@ sensitive attribute (name or value); a token with every right meets them."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import zipfile
 
 import pytest
 import requests
@@ -23,6 +25,40 @@ INTERNAL_IDS = ("mineral_sites", "construction_permits")
 X, Y = 440000.0, 2350000.0  # Bắc Giang city, EPSG:9214
 # z16 Web Mercator tile over (X, Y): the parcel is drawn there
 TILE = (16, 28120, 57869)
+WFS = "/wfs?SERVICE=WFS&"
+# WMS 1.1.1 GetFeatureInfo in EPSG:9214 (x, y order): 50 m around the parcel, 1 px per metre;
+# pixel (25, 25) is inside the parcel, (20, 30) on the construction permit
+GFI = ("/tiles/service?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetFeatureInfo&SRS=EPSG:9214"
+       f"&BBOX={X - 10},{Y - 10},{X + 40},{Y + 40}&WIDTH=50&HEIGHT=50&STYLES=&FEATURE_COUNT=10")
+
+
+def ows_walk() -> list[str]:
+    """The WFS and GetFeatureInfo requests a citizen could send, every format."""
+    routes = [f"{WFS}REQUEST=GetCapabilities", f"{WFS}REQUEST=GetCapabilities&VERSION=1.1.0",
+              f"{WFS}REQUEST=DescribeFeatureType&VERSION=2.0.0",
+              f"{WFS}REQUEST=DescribeFeatureType&VERSION=1.1.0"]
+    for fmt in ("", "&OUTPUTFORMAT=application/json", "&OUTPUTFORMAT=GML2"):
+        routes += [f"{WFS}REQUEST=GetFeature&VERSION=2.0.0&TYPENAMES=land_parcels{fmt}",
+                   f"{WFS}REQUEST=GetFeature&VERSION=1.1.0&TYPENAME=land_parcels{fmt}"]
+    for fmt in ("text/html", "application/json", "text/xml", "text/plain"):
+        routes.append(f"{GFI}&LAYERS=land_parcels&QUERY_LAYERS=land_parcels&X=25&Y=25"
+                      f"&INFO_FORMAT={fmt}")
+    return routes
+
+
+def ows_refusals() -> list[str]:
+    """Requests naming an internal layer or a sensitive attribute: refused, nothing told."""
+    hidden = ("<fes:Filter xmlns:fes='http://www.opengis.net/fes/2.0'><fes:PropertyIsLike "
+              "wildCard='*' singleChar='.' escapeChar='!'><fes:ValueReference>owner_name"
+              "</fes:ValueReference><fes:Literal>*</fes:Literal></fes:PropertyIsLike></fes:Filter>")
+    return [f"{WFS}REQUEST=GetFeature&TYPENAMES={name}" for name in INTERNAL_IDS] + [
+        f"{WFS}REQUEST=DescribeFeatureType&TYPENAMES=construction_permits",
+        f"{WFS}REQUEST=GetFeature&RESOURCEID=mineral_sites.1",
+        f"{WFS}REQUEST=GetFeature&TYPENAMES=land_parcels&PROPERTYNAME=owner_name",
+        f"{WFS}REQUEST=GetFeature&TYPENAMES=land_parcels&SORTBY=owner_id_number",
+        f"{WFS}REQUEST=GetFeature&TYPENAMES=land_parcels&FILTER={hidden}",
+        f"{GFI}&LAYERS=construction_permits&QUERY_LAYERS=construction_permits&X=20&Y=30"
+        "&INFO_FORMAT=text/html"]
 
 
 def walk(parcel_id: int) -> list[str]:
@@ -42,8 +78,9 @@ def walk(parcel_id: int) -> list[str]:
                "/ogcapi/collections/land_parcels/deletions?since=2000-01-01T00:00:00Z",
                "/tiles/wmts/1.0.0/WMTSCapabilities.xml", "/tiles/tms/1.0.0/",
                "/tiles/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0",
-               "/tiles/demo/", "/docs/", "/docs/citizens"]
-    return routes
+               "/tiles/demo/", "/docs/", "/docs/citizens",
+               "/qgis/basemap.qgz"]
+    return routes + ows_walk()
 
 
 @pytest.fixture
@@ -67,17 +104,29 @@ def fetch(base: str, path: str, headers: dict | None = None) -> requests.Respons
     return requests.get(base + path, headers=headers or {}, timeout=120)
 
 
+def readable(response: requests.Response) -> bytes:
+    """The body as a client reads it (a zip, such as the QGIS project, unpacked)."""
+    if response.headers.get("Content-Type") != "application/zip":
+        return response.content
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
+
+
 def test_anonymous_walk_never_meets_internal_or_sensitive_data(site):
     base, parcel_id = site
     for path in walk(parcel_id):
         response = fetch(base, path)
         assert response.status_code < 500, path
         assert response.status_code == 200, (path, response.status_code)
-        body = response.content
+        body = readable(response)
         for word in (*INTERNAL_IDS, *SENSITIVE_NAMES, *SECRETS):
             assert word.encode() not in body, (path, word)
     for internal in INTERNAL_IDS:
         assert fetch(base, f"/ogcapi/collections/{internal}/items?f=json").status_code == 404
+    for path in ows_refusals():
+        response = fetch(base, path)
+        assert response.status_code == 400, path
+        assert not any(word.encode() in response.content for word in SECRETS), path
     lookup = requests.post(base + "/ogcapi/processes/planning-lookup/execution?f=json",
                            json={"inputs": {"parcel": {"commune_code": "07210", "sheet_no": 9,
                                                        "parcel_no": 99}}}, timeout=60)
@@ -100,3 +149,11 @@ def test_the_same_walk_with_a_full_token_finds_them(site):
     assert "construction_permits" in capabilities
     openapi = json.dumps(fetch(base, "/ogcapi/openapi?f=json", auth).json())
     assert "mineral_sites" in openapi
+    parcels = fetch(base, f"{WFS}REQUEST=GetFeature&TYPENAMES=land_parcels&token={key}").text
+    assert SECRETS[0] in parcels and SECRETS[2] in parcels
+    assert "basemap:mineral_sites" in fetch(base, f"{WFS}REQUEST=GetCapabilities", auth).text
+    permit = fetch(base, f"{GFI}&LAYERS=construction_permits&QUERY_LAYERS=construction_permits"
+                         "&X=20&Y=30&INFO_FORMAT=text/html", auth).text
+    assert SECRETS[3] in permit
+    project = readable(fetch(base, "/qgis/basemap.qgz", auth))
+    assert b"typename='construction_permits'" in project

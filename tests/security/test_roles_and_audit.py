@@ -39,9 +39,9 @@ def test_auditor_only_views():
     assert not any(user.has_perm(f"layers.{a}_road") for a in ("add", "change", "delete"))
 
 
-def test_groups_are_exactly_the_sectors_auditor_and_catalog():
+def test_groups_are_exactly_the_sectors_auditor_catalog_and_sensitive():
     assert sorted(Group.objects.values_list("name", flat=True)) == [
-        "auditor", "catalog", "construction", "land", "resources", "transport"]
+        "auditor", "catalog", "construction", "land", "resources", "sensitive", "transport"]
 
 
 def test_audit_trail_cannot_be_rewritten():

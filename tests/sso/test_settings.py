@@ -18,6 +18,7 @@ from geoserver_app.security.sso import (
     LDAP_BACKEND,
     MODEL_BACKEND,
     OIDC_BACKEND,
+    THROTTLE_BACKEND,
     settings_from_env,
 )
 
@@ -30,8 +31,9 @@ OIDC = {"OIDC_ISSUER": "https://sso.tinh.gov.vn/realms/tinh/", "OIDC_CLIENT_ID":
 @pytest.mark.unit
 def test_off_when_unset():
     assert settings_from_env({}) == {"SSO_LDAP": None, "SSO_OIDC": None,
-                                     "AUTHENTICATION_BACKENDS": [MODEL_BACKEND]}
-    assert settings.AUTHENTICATION_BACKENDS == [MODEL_BACKEND]
+                                     "AUTHENTICATION_BACKENDS": [THROTTLE_BACKEND,
+                                                                 MODEL_BACKEND]}
+    assert settings.AUTHENTICATION_BACKENDS == [THROTTLE_BACKEND, MODEL_BACKEND]
 
 
 @pytest.mark.unit
@@ -51,7 +53,7 @@ def test_off_means_no_ldap_or_oidc_import():
 @pytest.mark.unit
 def test_backends_in_order_local_last():
     assert settings_from_env({**LDAP, **OIDC})["AUTHENTICATION_BACKENDS"] == [
-        LDAP_BACKEND, OIDC_BACKEND, MODEL_BACKEND]
+        THROTTLE_BACKEND, LDAP_BACKEND, OIDC_BACKEND, MODEL_BACKEND]
 
 
 @pytest.mark.unit
@@ -132,7 +134,7 @@ def test_configuration_mistakes_are_named(env, message):
 def test_known_groups_are_the_groups_roles_creates():
     from django.contrib.auth.models import Group
 
-    from geoserver_app.security.roles import AUDITOR, CATALOG_EDITOR, GROUP_SECTORS
+    from geoserver_app.security.roles import AUDITOR, CATALOG_EDITOR, GROUP_SECTORS, SENSITIVE
 
-    assert sorted(KNOWN_GROUPS) == sorted([*GROUP_SECTORS, AUDITOR, CATALOG_EDITOR])
+    assert sorted(KNOWN_GROUPS) == sorted([*GROUP_SECTORS, AUDITOR, CATALOG_EDITOR, SENSITIVE])
     assert sorted(Group.objects.values_list("name", flat=True)) == sorted(KNOWN_GROUPS)

@@ -27,12 +27,14 @@ def wait_for_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
-def start_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess.Popen:
-    """gunicorn on the project's WSGI app at 127.0.0.1:``port``, with extra environment;
-    returns once ``/healthz`` answers."""
+def start_server(env: dict[str, str], port: int, workers: int = 1,
+                 args: tuple[str, ...] = ()) -> subprocess.Popen:
+    """gunicorn on the project's WSGI app at 127.0.0.1:``port``, with extra environment and
+    gunicorn ``args``; returns once ``/healthz`` answers."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "geoserver_app.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket"],
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket",
+         *args],
         cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     try:

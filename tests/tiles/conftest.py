@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from geoserver_app.tiles import environment, service
-from layers import catalog, catalog_edit, registry
 from tests.support import sample_town
 from tests.support.tile_client import WSGIClient
 
@@ -33,17 +31,3 @@ def town(transactional_db) -> None:
 def client(tile_env, town) -> Iterator[WSGIClient]:
     """The /tiles app (listener off) over the sample town."""
     yield WSGIClient(service.create_app(listen=False))
-
-
-@pytest.fixture
-def catalog_restored(town) -> Iterator[None]:
-    """Put the curated layers' catalog rows back as the registry seeds them after the test
-    (``layer_catalog`` is not a Django model, so a transactional test's flush keeps it)."""
-    yield
-    current = catalog.current()
-    for layer in current.retired:
-        catalog_edit.restore(connection, layer.id, "tests")
-    for layer in registry.LAYERS:
-        catalog_edit.update(connection, layer.id, "tests", access=layer.access.value,
-                            sensitive=list(layer.sensitive),
-                            style=catalog.style_json(layer.style))

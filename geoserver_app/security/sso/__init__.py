@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from layers.registry import LAYER_ID
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# first: django-axes' check (geoserver_app/security/throttle.py), before any directory
+THROTTLE_BACKEND = "geoserver_app.security.throttle.ThrottleBackend"
 LDAP_BACKEND = "geoserver_app.security.sso.directory.DirectoryBackend"
 OIDC_BACKEND = "geoserver_app.security.sso.openid.ProviderBackend"
 GROUP_TYPES = ("groupOfNames", "groupOfUniqueNames", "posixGroup", "activeDirectory",
@@ -24,7 +26,8 @@ TLS_REQUIRE_CERT = ("demand", "hard", "allow", "try", "never")
 LAYER_RIGHTS = ("read", "write", "sensitive")
 # the groups geoserver_app.security.roles creates (it imports models, which settings cannot yet);
 # a test keeps the two equal
-KNOWN_GROUPS = ("land", "resources", "transport", "construction", "auditor", "catalog")
+KNOWN_GROUPS = ("land", "resources", "transport", "construction", "auditor", "catalog",
+                "sensitive")
 
 
 @dataclass(frozen=True)
@@ -250,5 +253,5 @@ def settings_from_env(env: Mapping[str, str]) -> dict:
     if env.get("OIDC_ISSUER", "").strip():
         values.update(oidc_settings(env))
         backends.append(OIDC_BACKEND)
-    values["AUTHENTICATION_BACKENDS"] = [*backends, MODEL_BACKEND]
+    values["AUTHENTICATION_BACKENDS"] = [THROTTLE_BACKEND, *backends, MODEL_BACKEND]
     return values

@@ -405,17 +405,27 @@ async function searchRoad(map, text) {
   });
 }
 
+function capitalised(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function placeLabel(unit) {  // "Phường Thọ Xương (cũ) → Phường Bắc Giang"
+  const name = capitalised(`${unit.kind} ${unit.name}`);
+  if (unit.current) return name;
+  return `${name} (${msg.former})${unit.to ? ` → ${capitalised(unit.to)}` : ""}`;
+}
+
 function searchPlace(map, text) {
   const query = fold(text);
-  const found = communes.filter((c) => fold(`${c.kind} ${c.name}`).includes(query))
+  // a former unit is found by its own name and by the name of the unit it became
+  const found = communes.filter((c) => fold(`${c.kind} ${c.name} ${c.to || ""}`).includes(query))
     .sort((a, b) => Number(b.current) - Number(a.current)).slice(0, 20);
-  showResults(found.map((c) => ({label: `${c.kind} ${c.name}${c.current ? "" : ` (${msg.former})`}`,
-    unit: c})), async (entry) => {
+  showResults(found.map((c) => ({label: placeLabel(c), unit: c})), async (entry) => {
     if (entry.unit.bbox) {
       const [w, s, e, n] = entry.unit.bbox;
       map.fitBounds([[w, s], [e, n]], {padding: 40, duration: reducedMotion ? 0 : 600});
     }
-    if (hasApi) highlight(map, [await item("admin_communes", entry.unit.id)]);
+    if (hasApi && entry.unit.id) highlight(map, [await item("admin_communes", entry.unit.id)]);
   });
 }
 

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from tqdm import tqdm
 
+from ingest import units
 from ingest.api import run_ingest
 from ingest.encoding import ENCODINGS
 from ingest.errors import IngestError, first_line
@@ -66,15 +67,21 @@ class Command(BaseCommand):
         parser.add_argument("--report", help="ghi báo cáo JSON vào tệp này")
         parser.add_argument("--dry-run", action="store_true",
                             help="kiểm tra mọi thứ nhưng không ghi vào lớp")
+        parser.add_argument("--as-of", help="ngày của dữ liệu (YYYY-MM-DD): mã xã kiểm tra "
+                                            "theo đơn vị hành chính có hiệu lực ngày đó")
+        parser.add_argument("--to-2025", action="store_true",
+                            help="ghi thêm mã xã và địa chỉ theo đơn vị từ 01/7/2025")
 
     def handle(self, *args, **opts) -> None:
         keep_freed_memory()
+        units_options = _units_options(opts)
         bar = ProgressBar()
         try:
             report = run_ingest(opts["path"], opts["layer"], mapping=opts["mapping"],
                                 source_crs=opts["source_crs"], encoding=opts["encoding"],
                                 mode=opts["mode"], dry_run=opts["dry_run"],
-                                report=opts["report"], user=getpass.getuser(), progress=bar)
+                                report=opts["report"], user=getpass.getuser(), progress=bar,
+                                **units_options)
         except IngestError as exc:
             raise CommandError(f"{exc} (lớp không thay đổi)") from exc
         except (DatabaseError, psycopg2.Error) as exc:  # unforeseen: still one line, no SQL
@@ -83,3 +90,14 @@ class Command(BaseCommand):
         finally:
             bar.close()
         self.stdout.write(report.summary())
+
+
+def _units_options(opts: dict) -> dict:
+    """--as-of and --to-2025 as run_ingest's options (a bad date: one line)."""
+    given: dict = {"to_2025": True} if opts["to_2025"] else {}
+    if opts["as_of"]:
+        try:
+            given["as_of"] = units.parse_day(opts["as_of"])
+        except ValueError as exc:
+            raise CommandError(f"--as-of: {exc}") from exc
+    return given

@@ -39,6 +39,5 @@ class Command(BaseCommand):
             counts = demo_load.load(data)
         for layer in registry.LAYERS:
             self.stdout.write(f"{layer.id:<22} {counts[layer.id]:>6}  {layer.title_vi}")
-        self.stdout.write(f"Tổng cộng (total) {sum(counts.values())} đối tượng (features), "
-                          f"{len(data.successions)} quan hệ sắp xếp xã (commune successions) "
+        self.stdout.write(f"Tổng cộng (total) {sum(counts.values())} đối tượng (features) "
                           f"trong (in) {time.monotonic() - started:.1f} s")

@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""Viewer fixtures: a database with the demo dataset, static files, a headless Chromium.
+"""Browser fixtures: a database with the demo dataset, static files, a headless Chromium.
+
+Registered once for the whole suite (``pytest_plugins`` in tests/conftest.py): the viewer,
+guide and QGIS tests share one demo database and one Playwright (two sync Playwrights in one
+process fail with "using Playwright Sync API inside the asyncio loop").
 
 The demo database is a database of its own in the throwaway cluster (migrated, ``load_demo``,
 dropped at the end), so the committed demo rows never meet other suites' test data. The
