@@ -64,6 +64,6 @@ def test_the_admin_links_the_guides(admin_client):
 @pytest.mark.parametrize(("language", "label"), [("vi", "Trợ giúp"), ("en", "Help")])
 def test_the_viewer_links_its_help_in_its_language(client, language, label):
     page = client.get("/", {"lang": language}).content.decode()
-    link = re.search(r'<a class="open-full" id="link-help" href="([^"]+)"[^>]*>.*?'
+    link = re.search(r'<a class="tool-link" id="link-help" href="([^"]+)"[^>]*>.*?'
                      r'<span class="label">([^<]+)</span></a>', page, re.DOTALL)
     assert link.groups() == (f"/docs/citizens?lang={language}", label)

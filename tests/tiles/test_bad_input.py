@@ -38,14 +38,16 @@ def test_unknown_and_internal_wms_layers_are_ogc_400s(client):
         assert b"<ServiceException" in reply.body and b"unknown layer" in reply.body
 
 
-def test_getfeatureinfo_is_refused(client):
-    reply = client.get("/service", "SERVICE=WMS&REQUEST=GetFeatureInfo&VERSION=1.1.1"
-                       "&LAYERS=land_parcels&QUERY_LAYERS=land_parcels&SRS=EPSG:3857"
-                       f"&BBOX={TOWN_BBOX}&WIDTH=256&HEIGHT=256&X=1&Y=1&FORMAT=image/png"
-                       "&STYLES=&INFO_FORMAT=text/plain")
-    assert reply.status == 400
-    assert b"is not queryable" in reply.body
-    assert b"Nguy" not in reply.body  # no owner names, whatever happens
+def test_getfeatureinfo_shows_no_owner_and_the_base_map_is_not_queryable(client):
+    query = ("SERVICE=WMS&REQUEST=GetFeatureInfo&VERSION=1.1.1&SRS=EPSG:3857"
+             f"&BBOX={TOWN_BBOX}&WIDTH=256&HEIGHT=256&X=1&Y=1&FORMAT=image/png"
+             "&STYLES=&INFO_FORMAT=text/plain")
+    parcels = client.get("/service", query + "&LAYERS=land_parcels&QUERY_LAYERS=land_parcels")
+    assert parcels.status == 200  # the overlays are queryable (tests/ows: the answers)
+    assert b"Nguy" not in parcels.body  # no owner names, whatever happens
+    basemap = client.get("/service", query + "&LAYERS=basemap&QUERY_LAYERS=basemap")
+    assert basemap.status == 400
+    assert b"is not queryable" in basemap.body
 
 
 def test_tiles_outside_the_grid_or_the_province_are_4xx(client):
