@@ -71,8 +71,9 @@ def main() -> int:
             result = drill.run(lab, readers=40, writers=10)
             recoveries.append(result.write_recovery_s)
             print(f"drill {number}:", *result.lines(), sep="\n  ", flush=True)
-        print(f"write recovery: p50 {statistics.median(recoveries):.1f} s, "
-              f"max {max(recoveries):.1f} s over {len(recoveries)} drills")
+        if recoveries:
+            print(f"write recovery: p50 {statistics.median(recoveries):.1f} s, "
+                  f"max {max(recoveries):.1f} s over {len(recoveries)} drills")
         lab.up()
         token = drill.token_for(lab)
         rates = {}

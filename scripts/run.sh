@@ -14,13 +14,16 @@ if [[ -z ${DATABASE_URL:-} ]]; then
 else
     echo "run: using DATABASE_URL (external PostGIS); no local cluster is started"
 fi
-$PY manage.py migrate --noinput -v0
-$PY manage.py collectstatic --noinput -v0
-$PY manage.py load_demo
-$PY manage.py fail_stale_jobs
+# the set-up steps read what they have just written: on the primary only (a standby may not
+# have replayed the migrations yet; DATABASE_REPLICA_URL is for the server's reads)
+setup_step() { DATABASE_REPLICA_URL="" $PY manage.py "$@"; }
+setup_step migrate --noinput -v0
+setup_step collectstatic --noinput -v0
+setup_step load_demo
+setup_step fail_stale_jobs
 if [[ -n ${DJANGO_SUPERUSER_USERNAME:-} && -n ${DJANGO_SUPERUSER_PASSWORD:-} ]]; then
     # the first administrator comes from the environment (there is no default password)
-    $PY manage.py ensure_superuser
+    setup_step ensure_superuser
 fi
 # metrics of all gunicorn workers, aggregated (emptied at each start; one per app node)
 export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$VAR_DIR/prometheus}"
