@@ -23,6 +23,13 @@ GROUP_ROLE = "basemap_analyst"
 REDACTED = "redacted"
 _IS_LOGIN = f"session_user::text LIKE '{ROLE_PREFIX.replace('_', chr(92) + '_')}%'"
 
+# a personal login may not set a feature's version backwards (the touch trigger's check)
+_VERSION_CHECK = f"""    IF NEW.version < OLD.version AND {_IS_LOGIN} AND basemap_login_person() IS NOT NULL THEN
+        RAISE EXCEPTION '%: feature % is at version %; a version cannot go back to %',
+            TG_TABLE_NAME, OLD.id, OLD.version, NEW.version USING ERRCODE = 'check_violation';
+    END IF;
+"""
+
 LOGIN_FUNCTIONS = f"""
 DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{GROUP_ROLE}') THEN
@@ -106,20 +113,7 @@ CREATE OR REPLACE FUNCTION basemap_history_on() RETURNS boolean LANGUAGE sql STA
     END
 $$;
 
-CREATE OR REPLACE FUNCTION basemap_touch_feature() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.version < OLD.version AND {_IS_LOGIN} AND basemap_login_person() IS NOT NULL THEN
-        RAISE EXCEPTION '%: feature % is at version %; a version cannot go back to %',
-            TG_TABLE_NAME, OLD.id, OLD.version, NEW.version USING ERRCODE = 'check_violation';
-    END IF;
-    -- every write path (admin, API, ingest, QGIS) bumps the version and the timestamp
-    NEW.created_at := OLD.created_at;
-    NEW.updated_at := clock_timestamp();
-    NEW.version := OLD.version + 1;
-    RETURN NEW;
-END $$;
-
+@TOUCH@
 -- may the invoker read a layer (``whole``: with its sensitive attributes)?
 CREATE OR REPLACE FUNCTION basemap_may_read(layer text, whole boolean) RETURNS boolean
 LANGUAGE sql STABLE AS $$
@@ -136,7 +130,8 @@ SELECT h.id, h.layer, h.feature_id, h.version, h.operation, h.changed_at, h.acto
        h.geom
 FROM public.feature_history h LEFT JOIN public.layer_catalog c ON c.id = h.layer
 WHERE basemap_may_read(h.layer, false);
-""" + layer_sql.capture_functions(for_logins=True)
+""".replace("@TOUCH@", layer_sql.touch_function(_VERSION_CHECK).lstrip("\n")) \
+    + layer_sql.capture_functions(for_logins=True)
 
 DROP_LOGIN_FUNCTIONS = (
     f"DROP SCHEMA IF EXISTS {REDACTED} CASCADE; "

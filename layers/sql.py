@@ -6,17 +6,23 @@ from psycopg2 import sql
 
 from layers import province
 
-TOUCH_FUNCTION = """
+_TOUCH = """
 CREATE OR REPLACE FUNCTION basemap_touch_feature() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    -- every write path (admin, API, ingest, QGIS) bumps the version and the timestamp
+@CHECK@    -- every write path (admin, API, ingest, QGIS) bumps the version and the timestamp
     NEW.created_at := OLD.created_at;
     NEW.updated_at := clock_timestamp();
     NEW.version := OLD.version + 1;
     RETURN NEW;
 END $$;
 """
+TOUCH_FUNCTION = _TOUCH.replace("@CHECK@", "")
+
+
+def touch_function(check: str) -> str:
+    """The touch function with ``check`` (PL/pgSQL statements) run before it touches."""
+    return _TOUCH.replace("@CHECK@", check)
 
 
 def touch_trigger(table: str) -> sql.Composed:
