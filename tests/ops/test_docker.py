@@ -93,6 +93,7 @@ def test_compose_wires_postgis_app_and_proxy():
 def test_entrypoint_runs_the_same_steps_as_make_run():
     entry = (ROOT / "docker" / "entrypoint.sh").read_text()
     run = (ROOT / "scripts" / "run.sh").read_text()
-    for step in ("manage.py migrate --noinput -v0", "manage.py collectstatic --noinput -v0",
+    for step in ('DATABASE_REPLICA_URL="" ', "setup_step migrate --noinput -v0",
+                 "setup_step collectstatic --noinput -v0", "setup_step fail_stale_jobs",
                  "geoserver_app.wsgi:application", "--no-control-socket"):
         assert step in entry and step in run
