@@ -50,6 +50,7 @@ class Load:
     token: str
     readers: int = 20
     writers: int = 5
+    pause: float = 0.2  # seconds a writer waits between its edits (0: as fast as answered)
     outcomes: list[Outcome] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
     sequence: itertools.count = field(default_factory=itertools.count)
@@ -104,7 +105,7 @@ class Load:
             except requests.RequestException as exc:
                 status, detail = 0, str(exc)[:300]
             self.record("write", started, status, name, "" if status == 201 else detail)
-            time.sleep(0.2)
+            time.sleep(self.pause)
 
     def first_write_ok_after(self, moment: float) -> float | None:
         times = [o.ended for o in self.outcomes
