@@ -47,9 +47,13 @@ PEERS = Path(os.environ.get("OGCAPI_BENCH_PEERS", ROOT / "var" / "bench" / "peer
 PEER_PACKAGES = ["tipg==1.6.1", "uvicorn==0.54.0", "pygeoapi==0.24.0", "geoalchemy2==0.20.0",
                  "gunicorn==27.0.1", "psycopg2-binary==2.9.13"]
 COLUMNS, CELL, WEST, SOUTH = 500, 0.0004, 106.0, 21.2   # parcel grid in degrees
-LAYER = {"id": "land_parcels"}  # the measured layer (``--published``: a published copy)
+# the measured layer (``--published``: a published copy) and the attributes every server
+# serves of it (ours serves all public ones; the peers are asked for the same)
+LAYER = {"id": "land_parcels", "properties": []}
 PROPERTIES = ["commune_code", "sheet_no", "parcel_no", "land_use_code", "area_m2", "address",
               "created_at", "updated_at", "version"]
+LAND_PARCELS_ONLY = ["commune_code_2025", "address_original"]  # not in the published copy
+LAYER["properties"] = PROPERTIES + LAND_PARCELS_ONLY
 PARCELS_SQL = """
 INSERT INTO land_parcels (commune_code, sheet_no, parcel_no, land_use_code, area_m2, address,
                           owner_name, geom)
@@ -145,7 +149,8 @@ def stock_config(url: str, port: int) -> dict:
             "extents": {"spatial": {"bbox": [-180, -90, 180, 90],
                                     "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
             "providers": [
-                {"type": "feature", "name": "PostgreSQL", "properties": PROPERTIES, **common},
+                {"type": "feature", "name": "PostgreSQL", "properties": LAYER["properties"],
+                 **common},
                 {"type": "tile", "name": "MVT-postgresql", **common,
                  "options": {"zoom": {"min": 0, "max": 22}},
                  "format": {"name": "pbf", "mimetype": "application/vnd.mapbox-vector-tile"}}]}},
@@ -213,7 +218,7 @@ def scenarios(n: int, ids: tuple[int, int], count: int = 2000) -> dict[str, dict
     rng = random.Random(7)
     rows = n // COLUMNS
     east, north = WEST + COLUMNS * CELL, SOUTH + rows * CELL
-    props = ",".join(PROPERTIES)
+    props = ",".join(LAYER["properties"])
     bboxes = []
     for _ in range(count):
         x, y = rng.uniform(WEST, east - 0.004), rng.uniform(SOUTH, north - 0.004)
@@ -346,7 +351,7 @@ def main() -> None:
         started = time.perf_counter()
         ids = prepare(cluster.url, args.parcels)
         if args.published:
-            LAYER["id"] = PUBLISHED
+            LAYER["id"], LAYER["properties"] = PUBLISHED, PROPERTIES
             ids = publish_copy(cluster.url, work)
         print(f"prepared {args.parcels:,} parcels in {time.perf_counter() - started:.0f} s")
         running = servers(cluster.url, work)
