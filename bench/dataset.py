@@ -8,8 +8,8 @@ of the subset is the same parcel in the full set). GeoPackages in EPSG:9214 with
 Vietnamese field names of cadastral files (MaXa, SoTo, SoThua, MaLoaiDat, DienTich, DiaChi,
 TenChu, SoCCCD, SoGCN; buildings MaCongTrinh, CongNang, SoTang, ChieuCao, loaded with
 ``BUILDINGS_MAPPING``). The grid is cut into communes of COMMUNE_CELLS x COMMUNE_CELLS cells;
-``communes`` gives their codes and boxes (the benches load them into ``admin_communes``,
-since ingest checks every parcel's commune code).
+``communes`` gives their codes and boxes and ``communes_sql`` the statement that makes them
+the province's units (ingest checks every parcel's commune code).
 
 Files live in ``$BASEMAP_BENCH_CACHE`` (default ``~/.cache/basemap-bench``), outside the
 repository, and are written under a temporary name then renamed: a killed run leaves no
@@ -98,6 +98,25 @@ class Grid:
 
 def commune_code(number: int) -> str:
     return f"{25000 + int(number):05d}"
+
+
+def communes_sql(n: int) -> str:
+    """The synthetic communes of the first ``n`` parcels as the province's units (ingest
+    checks every commune code against the unit catalog, layers/units_db.py): their boundaries
+    in ``admin_communes`` and their entries in ``admin_unit_catalog``, valid from the 2025
+    reform, under the stored catalog's source."""
+    communes = Grid().communes(n)
+    boundaries = ", ".join(
+        f"('{code}', 'Xã {code}', 'xã', '24', '', '2025-07-01', "
+        f"ST_Multi(ST_MakeEnvelope({x0}, {y0}, {x1}, {y1}, 9214)))"
+        for code, (x0, y0, x1, y1) in communes)
+    units = ", ".join(f"('commune', '{code}', 'Xã {code}', 'xã', '24', '', DATE '2025-07-01')"
+                      for code, _box in communes)
+    return ("INSERT INTO admin_communes (code, name, kind, province_code, district_code, "
+            f"valid_from, geom) VALUES {boundaries}; "
+            "INSERT INTO admin_unit_catalog (level, code, name, kind, province_code, "
+            "district_code, valid_from, source) SELECT v.*, (SELECT max(source) FROM "
+            f"admin_unit_catalog) FROM (VALUES {units}) AS v")
 
 
 def parcels(grid: Grid, start: int, count: int) -> pa.Table:

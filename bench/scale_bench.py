@@ -46,16 +46,6 @@ UNION ALL SELECT i.indexrelid::regclass::text, pg_relation_size(i.indexrelid), 0
 FROM pg_index i WHERE i.indrelid = 'land_parcels'::regclass ORDER BY 2 DESC"""
 
 
-def communes_sql(n: int) -> str:
-    """admin_communes rows for the communes of the first ``n`` parcels (ingest checks codes)."""
-    values = ", ".join(
-        f"('{code}', 'Xã {code}', 'xã', '24', '', '2025-07-01', "
-        f"ST_Multi(ST_MakeEnvelope({x0}, {y0}, {x1}, {y1}, 9214)))"
-        for code, (x0, y0, x1, y1) in dataset.Grid().communes(n))
-    return ("INSERT INTO admin_communes (code, name, kind, province_code, district_code, "
-            f"valid_from, geom) VALUES {values}")
-
-
 def reloads(pg, env: dict, source: Path, count: int) -> list[dict]:
     """``count`` replaces in a row; seconds, peak MB, tombstones and events after each."""
     rounds = []
@@ -85,7 +75,7 @@ def one_size(n: int, count: int, runs: int, quick: bool = False) -> dict:
                "DJANGO_SETTINGS_MODULE": "geoserver_app.settings"}
         subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT,
                        check=True)
-        pg.psql("basemap", communes_sql(n))
+        pg.psql("basemap", dataset.communes_sql(n))
         settle(pg)
         ogr = (0.0, 0.0) if quick else timed(["ogr2ogr", "-f", "PostgreSQL", "-overwrite",
                      f"PG:host=127.0.0.1 port={pg.port} dbname=basemap user=basemap",
@@ -223,12 +213,18 @@ def measure_user_paths(runs: int) -> dict[str, list[float]]:
     from layers.grants import PUBLIC
 
     client = Client(HTTP_HOST="127.0.0.1")
+    empty: list[bool] = []
 
     def get(url: str) -> None:
         response = client.get(url)
         assert response.status_code in (200, 204), (url, response.status_code)
+        empty.append(response.status_code == 204 or not response.content)
 
-    result = {name: percentiles(get, urls, runs) for name, urls in user_paths(runs).items()}
+    result = {}
+    for name, urls in user_paths(runs).items():
+        empty.clear()
+        # p50, p95 and the share of empty answers (a tile with no parcel is no measure)
+        result[name] = [*percentiles(get, urls, runs), sum(empty) / len(empty)]
     keys = [(c, s, p) for c, s, p, _x, _y in _sample(runs)]
     result["planning lookup (process)"] = percentiles(
         lambda key: planning_lookup(PUBLIC, {"parcel": dict(zip(
@@ -328,7 +324,9 @@ def report_paths(results: list[dict]) -> None:
           + (" | p95 ratio |" if len(results) > 1 else " |"))
     print("|---|" + "---|" * (len(results) + (len(results) > 1)))
     for name in results[0]["admin"]:
-        cells = [f"{one['admin'][name][0]:.0f} / {one['admin'][name][1]:.0f}" for one in results]
+        cells = [f"{one['admin'][name][0]:.0f} / {one['admin'][name][1]:.0f}"
+                 + (f" ({one['admin'][name][2]:.0%} empty)" if one["admin"][name][2:3] else "")
+                 for one in results]
         ratio = ([f"{results[-1]['admin'][name][1] / results[0]['admin'][name][1]:.2f}"]
                  if len(results) > 1 else [])
         print(f"| {name} | {' | '.join(cells + ratio)} |")
