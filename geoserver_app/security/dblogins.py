@@ -31,7 +31,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 
 from geoserver_app.models import DatabaseLogin
-from geoserver_app.security.roles import AUDITOR, GROUP_SECTORS, SENSITIVE
+from geoserver_app.security.roles import AUDITOR, SENSITIVE, sector_access
 from layers import catalog, registry
 from layers import logins_sql as q
 from layers.grants import LayerRights
@@ -85,12 +85,11 @@ def rights_of(user: User, current: catalog.Catalog) -> dict[str, LayerRights]:
     if not user.is_active:
         return {}
     groups = set(user.groups.values_list("name", flat=True))
-    sectors = {sector for group in groups for sector in GROUP_SECTORS.get(group, ())}
-    staff_reader = bool(groups & ({*GROUP_SECTORS, AUDITOR}))
     rights = {}
     for layer in current.layers:
-        write = layer.editable and layer.sector in sectors
-        if not (layer.public or staff_reader or write):
+        access = sector_access(groups, layer.sector)
+        write = layer.editable and access == "edit"
+        if not (layer.public or access):
             continue
         sensitive = SENSITIVE in groups and (write or AUDITOR in groups)
         rights[layer.id] = LayerRights(read=True, sensitive=sensitive, write=write)

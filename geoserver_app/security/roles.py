@@ -65,15 +65,23 @@ def _view_layer_permissions() -> list[Permission]:
     return _permissions(registry.LAYERS, ("view",))
 
 
+def sector_access(groups: set[str], sector: str) -> str | None:
+    """The sector rule: the groups of a layer's sector edit it ("edit"), the other sector
+    groups and the auditors view it ("view"), anyone else nothing (None). The admin's model
+    permissions (``sync_groups``), published layers' admin and the database logins follow it."""
+    if any(sector in GROUP_SECTORS[name] for name in groups & GROUP_SECTORS.keys()):
+        return "edit"
+    return "view" if groups & {*GROUP_SECTORS, AUDITOR} else None
+
+
 def published_rights(user, layer: registry.Layer) -> frozenset[str]:
     """What ``user`` may do with the features of a published layer (it has no model, so no
-    model permissions): the groups of its sector edit, the other sector groups and the
-    auditors view, like the registry layers; superusers do everything."""
+    model permissions): ``sector_access``, like the registry layers; superusers do
+    everything."""
     if not (user.is_active and user.is_staff):
         return frozenset()
     if user.is_superuser:
         return frozenset(EDIT_ACTIONS)
-    groups = set(user.groups.values_list("name", flat=True))
-    if any(layer.sector in GROUP_SECTORS[name] for name in groups & GROUP_SECTORS.keys()):
-        return frozenset(EDIT_ACTIONS)
-    return frozenset(("view",)) if groups & {*GROUP_SECTORS, AUDITOR} else frozenset()
+    access = sector_access(set(user.groups.values_list("name", flat=True)), layer.sector)
+    return {"edit": frozenset(EDIT_ACTIONS), "view": frozenset(("view",))}.get(
+        access, frozenset())
