@@ -68,7 +68,7 @@ def sizes(pg) -> list[tuple[str, int, int]]:
             (row.split("|") for row in rows if row.strip())]
 
 
-def one_size(n: int, count: int, runs: int, quick: bool = False) -> dict:
+def one_size(n: int, count: int, runs: int, quick: bool = False, backup: bool = True) -> dict:
     source = dataset.parcels_file(n)
     with throwaway_cluster(tuned=True) as pg:
         env = {**os.environ, "DATABASE_URL": pg.url, "PGPASSWORD": pg.password,
@@ -92,7 +92,7 @@ def one_size(n: int, count: int, runs: int, quick: bool = False) -> dict:
             check=True, capture_output=True, text=True).stdout.splitlines()[-1])
         seeded = {"error": "skipped (--quick)"} if quick else seed_district(env)
         print(f"  seeding: {seeded}", flush=True)
-        dumped = {} if quick else backup_restore(env)
+        dumped = {} if quick or not backup else backup_restore(env)
     return {"n": n, "ogr": ogr, "rounds": rounds, "sizes": table, "admin": admin,
             "backup": dumped, "seed": seeded}
 
@@ -341,6 +341,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--quick", action="store_true",
                         help="no ogr2ogr, seeding, backup: the loads and the paths only")
+    parser.add_argument("--no-backup", action="store_true", help="everything but the backup")
     parser.add_argument("--admin-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--paths-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -353,7 +354,7 @@ def main() -> None:
     results = []
     for n in args.sizes:
         results.append(one_size(n, args.reloads_full if n >= dataset.FULL else args.reloads,
-                                args.runs, args.quick))
+                                args.runs, args.quick, not args.no_backup))
         (dataset.cache_dir() / f"scale-bench-{n}.json").write_text(json.dumps(results[-1]))
         report(results)
 
