@@ -78,6 +78,7 @@ def finish_table(layer_id: str, rows: int) -> list[tuple[str, sql.Composed]]:
                               ("updated_at", "btree (updated_at)"))]
     statements.append(("triggers", layer_sql.touch_trigger(layer_id)))
     statements += [("triggers", trigger) for trigger in layer_sql.capture_triggers(layer_id)]
+    statements.append(("count", layer_sql.reset_row_count(layer_id, rows)))
     return [*statements, ("analyze", sql.SQL("ANALYZE {}").format(table))]
 
 

@@ -52,6 +52,7 @@ from psycopg2 import errors
 
 from ingest import geometry, pgbinary, sql
 from ingest.errors import IngestError
+from layers import sql as layer_sql
 
 # ACCESS EXCLUSIVE for the swap: readers arriving while it is awaited queue behind it, so
 # each attempt is short (readers stall at most LOCK_TIMEOUT), and there are several
@@ -643,6 +644,7 @@ def swap(cursor, table: Shape, live: str, name: str) -> None:
                                               last, called])
     for _trigger, statement in table.triggers:
         cursor.execute(statement)
+    cursor.execute(layer_sql.reset_row_count(live))  # the twin was loaded without triggers
     _restore_access(cursor, table, live)
     cursor.execute(sql.NOTIFY_CATALOG)
 

@@ -29,6 +29,8 @@ import os
 import time
 from dataclasses import dataclass
 
+from layers import sql as layer_sql
+
 DEFAULT_RETENTION_DAYS = 90
 PRUNE_INTERVAL_S = 3600
 PRUNE_LOCK = 0x62_6d_70_72  # advisory lock key: one pruner at a time ("bmpr")
@@ -89,11 +91,12 @@ def resync_needed(row: tuple | None) -> Resync | None:
 
 
 def prune(cursor, now: dt.datetime | None = None) -> int | None:
-    """Delete tombstones older than the retention and move the horizons; the number deleted,
-    or None when another process is pruning (in the caller's transaction)."""
+    """Delete tombstones older than the retention and move the horizons, and fold the layers'
+    row count changes into one row each; the number of tombstones deleted, or None when another process is pruning (in the caller's transaction)."""
     cursor.execute(TRY_LOCK, [PRUNE_LOCK])
     if not cursor.fetchone()[0]:
         return None
+    cursor.execute(layer_sql.COMPACT_ROW_COUNTS)  # one row per layer (layers/sql.py)
     cutoff = (now or dt.datetime.now(dt.UTC)) - retention()
     cursor.execute(PRUNED, {"cutoff": cutoff})
     count = cursor.fetchone()[0]

@@ -442,6 +442,21 @@ class LayerReplacement(models.Model):
         verbose_name_plural = _("Lần thay thế cả lớp")
 
 
+class LayerRowCount(models.Model):
+    """One statement's change of a layer's number of rows (layers/sql.py, COMPACT_ROW_COUNTS):
+    their sum is the layer's exact count, read by a page with no filter."""
+
+    id = models.BigAutoField(primary_key=True)
+    layer = models.TextField(_("lớp"))
+    n = models.BigIntegerField(_("số đối tượng thêm (bớt)"))
+
+    class Meta:
+        db_table = "layer_row_counts"
+        indexes = [models.Index(fields=["layer"], name="layer_row_counts_layer")]
+        verbose_name = _("Số đối tượng của lớp")
+        verbose_name_plural = _("Số đối tượng của lớp")
+
+
 class ChangeFeedHorizon(models.Model):
     """Before this time a layer's tombstones may have been pruned (written by the pruner)."""
 

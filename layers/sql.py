@@ -96,6 +96,7 @@ LANGUAGE plpgsql@DEFINER@ AS $$
     END IF;
     DELETE FROM feature_tombstones t USING new_rows n
         WHERE t.layer = TG_TABLE_NAME AND t.feature_id = n.id;
+@COUNT_IN@
     INSERT INTO tile_invalidations (layer, bbox)
         SELECT TG_TABLE_NAME, ST_Expand(ST_Extent(n.geom_4326), 1e-7)::geometry FROM new_rows n
         HAVING count(n.geom_4326) > 0;
@@ -134,6 +135,7 @@ LANGUAGE plpgsql@DEFINER@ AS $$
             SET version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at,
                 actor = EXCLUDED.actor;
     END IF;
+@COUNT_OUT@
     INSERT INTO tile_invalidations (layer, bbox)
         SELECT TG_TABLE_NAME, ST_Expand(ST_Extent(o.geom_4326), 1e-7)::geometry FROM old_rows o
         HAVING count(o.geom_4326) > 0;
@@ -141,6 +143,25 @@ LANGUAGE plpgsql@DEFINER@ AS $$
     RETURN NULL;
 END $$;
 """
+
+# A layer's exact number of rows, for the numberMatched of a page with no filter (no count
+# of millions of rows on a user's request): the sum of its rows here. Each insert or delete
+# statement adds one row (+n or -n; no shared row, so writers never wait for each other),
+# ``COMPACT_ROW_COUNTS`` folds them into one per layer, and a load that bypasses the triggers
+# (a replace's swap, a publish's first load) sets the layer's count (``reset_row_count``).
+COMPACT_ROW_COUNTS = """
+WITH gone AS (DELETE FROM layer_row_counts RETURNING layer, n)
+INSERT INTO layer_row_counts (layer, n) SELECT layer, sum(n) FROM gone GROUP BY layer"""
+
+
+def reset_row_count(table: str, rows: int | None = None) -> sql.Composed:
+    """The layer ``table``'s count set to ``rows`` (its rows counted when None)."""
+    value = (sql.Literal(rows) if rows is not None
+             else sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(table)))
+    return sql.SQL("DELETE FROM layer_row_counts WHERE layer = {name}; "
+                   "INSERT INTO layer_row_counts (layer, n) VALUES ({name}, {value})").format(
+        name=sql.Literal(table), value=value)
+
 
 # pruning by age across layers (layers/changefeed.py); the primary key leads with the layer
 TOMBSTONES_BY_AGE = ("CREATE INDEX IF NOT EXISTS feature_tombstones_deleted_at "
@@ -178,15 +199,29 @@ _LOGIN_CHECK = """    IF basemap_login_person() IS NOT NULL THEN
 """
 
 
-def capture_functions(for_logins: bool) -> str:
+_COUNTS = {
+    "@COUNT_IN@": "    INSERT INTO layer_row_counts (layer, n) SELECT TG_TABLE_NAME, count(*) "
+                  "FROM new_rows;",
+    "@COUNT_OUT@": "    INSERT INTO layer_row_counts (layer, n) SELECT TG_TABLE_NAME, -count(*) "
+                   "FROM old_rows;",
+}
+
+
+def capture_functions(for_logins: bool, counts: bool = False) -> str:
     """The change-capture trigger functions. ``for_logins``: as the owner (a personal login
-    may read the history, never write it), refusing bad geometry from a personal login."""
+    may read the history, never write it), refusing bad geometry from a personal login.
+    ``counts``: keeping ``layer_row_counts``, as installed since migration 0014 (the default
+    is the text of the migrations before it, which run before that table exists): a later
+    migration that installs these functions passes ``counts=True``."""
+    functions = _CAPTURE_FUNCTIONS
+    for marker, line in _COUNTS.items():
+        functions = functions.replace(marker + "\n", line + "\n" if counts else "")
     if not for_logins:
-        return (_CAPTURE_FUNCTIONS.replace("@DEFINER@", "").replace("@DECLARE@", "")
+        return (functions.replace("@DEFINER@", "").replace("@DECLARE@", "")
                 .replace("@CHECK@", ""))
     bbox = ", ".join(repr(float(value)) for value in province.BBOX)
     # the actor once per statement, not once per row (it is looked up for a personal login)
-    return (_CAPTURE_FUNCTIONS.replace("basemap_actor()", "who")
+    return (functions.replace("basemap_actor()", "who")
             .replace("@DEFINER@", " SECURITY DEFINER SET search_path = public, pg_temp")
             .replace("@DECLARE@", "DECLARE refused bigint; who text := basemap_actor();\n")
             .replace("@CHECK@", _LOGIN_CHECK.replace("@BBOX@", bbox)))

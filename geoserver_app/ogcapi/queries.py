@@ -107,7 +107,8 @@ def _matched(page: Page) -> tuple[sql.Composable, list]:
     features after N, so pygeoapi's next-link rule (matched > offset + limit) stays right.
     A short page that starts the matches already knows the number (offset + returned);
     otherwise a count over the same WHERE, which PostgreSQL runs as an InitPlan only when
-    the CASE reaches it. The alternatives measured: bench/README.md (numberMatched).
+    the CASE reaches it (``count_matched``: with no condition, the layer's kept count). The
+    alternatives measured: bench/README.md (numberMatched).
     """
     count, params = count_matched(page)
     known = sql.SQL("CASE WHEN count(*) < %s AND (count(*) > 0 OR %s = 0) THEN %s + count(*) "
@@ -139,9 +140,15 @@ def layer_last_change(table: str) -> sql.Composable:
 
 
 def count_matched(page: Page) -> tuple[sql.Composable, list]:
+    """The statement of a page's numberMatched. With no condition at all, the layer's kept
+    count (the sum of its ``layer_row_counts``, layers/sql.py), never a count of millions of
+    rows; the count only for a layer that has none (a view over a registered table)."""
     query = sql.SQL("SELECT count(*) FROM {table} AS t{where}").format(
         table=sql.Identifier(page.table), where=_where(page))
-    return query, list(page.params)
+    if page.conditions:
+        return query, list(page.params)
+    return (sql.SQL("SELECT coalesce((SELECT sum(n)::bigint FROM layer_row_counts "
+                    "WHERE layer = %s), ({}))").format(query), [page.table])
 
 
 def one_feature(table: str, columns: Sequence[str], srid: int) -> sql.Composable:

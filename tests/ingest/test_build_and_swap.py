@@ -83,6 +83,9 @@ def test_swap_and_row_by_row_leave_the_same_results(tmp_path, swap_from):
     assert new_ids == list(range(max(old_ids) + 1, max(old_ids) + 4))
     batch = IngestBatch.objects.get(pk=report.batch)
     assert (batch.mode, batch.report["inserted"], batch.report["deleted"]) == ("replace", 3, 4)
+    # the kept count (layers/sql.py, layer_row_counts) follows both paths: 4 in, then 3
+    assert fetch("SELECT sum(n)::int FROM layer_row_counts WHERE layer = 'land_parcels'") == [
+        (3,)]
 
 
 def catalog() -> dict:

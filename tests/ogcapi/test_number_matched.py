@@ -56,3 +56,40 @@ def test_the_same_number_in_every_page_and_in_hits(client, ogc_data):
     hits = client.get(f"{ITEMS}?f=json&resulttype=hits&land_use_code=CLN").json()
     assert [p["numberMatched"] for p in pages] == [10, 10]
     assert hits["numberMatched"] == 10
+
+
+def scans(plan: dict) -> list[tuple[str, int]]:
+    """(table, times its scan ran) of every scan in a JSON plan."""
+    own = [(plan["Relation Name"], plan["Actual Loops"])] if "Relation Name" in plan else []
+    return own + [s for child in plan.get("Plans", ()) for s in scans(child)]
+
+
+def test_a_page_without_filter_reads_the_kept_count_not_the_layer(client, ogc_data):
+    """The whole layer's numberMatched is the sum of its ``layer_row_counts`` (one row per
+    insert or delete statement, folded by the pruner): exact after edits, and no scan of a
+    table of millions on a user's request."""
+    from geoserver_app.ogcapi import queries
+    from layers import changefeed
+
+    def unfiltered() -> int:
+        return client.get(f"{ITEMS}?f=json&limit=4").json()["numberMatched"]
+
+    assert unfiltered() == counted("true") == 30
+    with db.connection() as conn, conn.cursor() as cursor:
+        cursor.execute("SET LOCAL basemap.history = 'off'")
+        cursor.execute("DELETE FROM land_parcels WHERE id IN (SELECT id FROM land_parcels "
+                       "ORDER BY id LIMIT 3)")
+        cursor.execute("INSERT INTO land_parcels (commune_code, sheet_no, parcel_no, "
+                       "land_use_code, area_m2, geom) SELECT '07210', 900, parcel_no, 'ONT', "
+                       "1, geom FROM land_parcels ORDER BY id LIMIT 2")
+    assert unfiltered() == counted("true") == 29
+    with db.connection() as conn, conn.cursor() as cursor:
+        changefeed.prune(cursor)
+        cursor.execute("SELECT count(*) FROM layer_row_counts WHERE layer = 'land_parcels'")
+        assert cursor.fetchone()[0] == 1  # folded into one row
+        statement, params = queries.count_matched(queries.Page("land_parcels", ["parcel_no"]))
+        cursor.execute(b"EXPLAIN (ANALYZE, FORMAT JSON) " + cursor.mogrify(statement, params))
+        loops = dict(scans(cursor.fetchone()[0][0]["Plan"]))
+    assert unfiltered() == 29
+    assert loops == {"layer_row_counts": 1, "land_parcels": 0}  # the count: planned, not run
+    assert client.get(f"{ITEMS}?f=json&resulttype=hits").json()["numberMatched"] == 29

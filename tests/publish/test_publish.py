@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import Client
 
 from geoserver_app.security import access
 from layers import catalog
@@ -116,6 +117,9 @@ def test_ingest_appends_to_a_published_layer(published, tmp_path):
     assert (report["read"], report["loaded"], report["inserted"]) == (3, 3, 3)
     assert [row[2] for row in rows()] == [420, 421, 420, 421, 422]
     assert rows()[4][:2] == (EXPECTED_NAMES[0], EXPECTED_PRINCIPALS[0])
+    # a whole-layer page's numberMatched: the publish's count (2) and the append's (+3)
+    body = Client().get("/ogcapi/collections/truong_hoc/items?f=json&limit=1").json()
+    assert body["numberMatched"] == 5
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
