@@ -152,6 +152,11 @@ def kill_node(lab: ha.Lab, node: str) -> None:
         os.kill(postmaster, signal.SIGKILL)
 
 
+# how long the balancer may take to mark a killed app node down (deploy/ha/haproxy.cfg: a
+# check each second, down at the first failed connection or after three failed checks)
+APP_DOWN_S = 3.0
+
+
 def kill_app(lab: ha.Lab, app: str) -> None:
     """A lost app machine: gunicorn's master and workers killed at once."""
     os.killpg(lab.state["pids"][app], signal.SIGKILL)
@@ -248,6 +253,15 @@ def summarise(lab: ha.Lab, load: Load, kills: list[float], recovery: float, stal
     def in_flight(outcome: Outcome) -> bool:  # under way at a kill: it may fail
         return any(outcome.started <= kill <= outcome.ended for kill in kills)
 
+    def cut_off(outcome: Outcome) -> bool:
+        """No answer at all (status 0) because its app node died under it, or because it was
+        sent there on a kept-alive connection before the balancer marked the node down
+        (HAProxy then closes the client's connection so that it may retry): its outcome is
+        unknown to the client, as with a 503, and it is never stored twice (``duplicated``)."""
+        app_killed = kills[-1]
+        return outcome.status == 0 and (
+            in_flight(outcome) or app_killed <= outcome.started <= app_killed + APP_DOWN_S)
+
     reads = [o for o in load.outcomes if o.kind == "read"]
     failed_reads = [o for o in reads if o.status != 200 and not in_flight(o)]
     return Drill(write_recovery_s=recovery, acknowledged=len(acknowledged),
@@ -256,6 +270,7 @@ def summarise(lab: ha.Lab, load: Load, kills: list[float], recovery: float, stal
                  unknown_outcome=sum(1 for o in writes if o.status == 503),
                  reads=len(reads), reads_failed_after_kill=len(failed_reads),
                  writes_failed_unexpectedly=[
-                     (o.status, o.detail) for o in writes
-                     if o.status not in (201, 503) and not (o.status == 0 and in_flight(o))],
+                     (o.status, f"{o.detail} (started {o.started - kills[-1]:+.2f} s from "
+                                f"the app kill)") for o in writes
+                     if o.status not in (201, 503) and not cut_off(o)],
                  stale_tile=stale, old_leader=old_leader, new_leader=new_leader)
