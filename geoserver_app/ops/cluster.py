@@ -311,11 +311,11 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def throwaway_cluster(tuned: bool = False) -> Iterator[Cluster]:
+def throwaway_cluster(tuned: bool = False, listen: str = "") -> Iterator[Cluster]:
     """A cluster in a new temporary directory on a free port, removed afterwards."""
     parent = Path(tempfile.mkdtemp(prefix="basemap-test-"))
     parent.chmod(0o755)
-    cluster = Cluster(parent / "pgdata", free_port(), tuned)
+    cluster = Cluster(parent / "pgdata", free_port(), tuned, listen)
     try:
         cluster.up()
         yield cluster

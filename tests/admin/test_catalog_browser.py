@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import admin_page
 
 SWATCH_STROKES = "() => [...document.querySelectorAll('#legend-preview line')]" \
                  ".map(l => l.getAttribute('stroke'))"
@@ -17,22 +16,7 @@ SWATCH_STROKES = "() => [...document.querySelectorAll('#legend-preview line')]" 
 def browse(base: str, shot: Path) -> tuple[list, list, list[str]]:
     """Log in, open the list and the roads page (screenshots), recolour national roads, save."""
     blocked: list[str] = []
-
-    def route(route) -> None:
-        if route.request.url.startswith(base + "/"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.route("**/*", route)
-        page.goto(f"{base}/admin/login/")
-        page.fill("#id_username", "lan")
-        page.fill("#id_password", "mật-khẩu-thử")
-        page.click("input[type=submit]")
+    with admin_page(base, blocked) as page:
         page.goto(f"{base}/admin/layers/catalogentry/")
         page.screenshot(path=str(shot.with_name("catalog-list.png")), full_page=True)
         page.goto(f"{base}/admin/layers/catalogentry/roads/change/")
@@ -42,7 +26,6 @@ def browse(base: str, shot: Path) -> tuple[list, list, list[str]]:
         page.click("input[name=_save]")
         page.wait_for_selector(".messagelist .success")
         after = page.evaluate(SWATCH_STROKES)
-        browser.close()
     return before, after, blocked
 
 

@@ -8,35 +8,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from layers.models import FeatureHistory
-from tests.admin.test_map_widget_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.admin.test_published_edit import LAYER, school
 from tests.publish.conftest import drop_published, publish, write_schools
+from tests.support.browser import admin_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _edit(base: str, shot: Path) -> tuple[int, list[str]]:
     """Log in, open school 1, look, rename it and save; (features drawn, blocked URLs)."""
-    blocked = []
-
-    def route(route) -> None:
-        if route.request.url.startswith(base + "/"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.route("**/*", route)
-        page.goto(f"{base}/admin/login/")
-        page.fill("#id_username", "lan")
-        page.fill("#id_password", "mật-khẩu-thử")
-        page.click("input[type=submit]")
+    blocked: list[str] = []
+    with admin_page(base, blocked) as page:
         page.goto(f"{base}/admin/published/{LAYER}/1/change/")
         page.wait_for_function("() => window.geodjango_geom && geodjango_geom.map.isRendered()")
         drawn = page.evaluate("() => geodjango_geom.featureOverlay.getSource().getFeatures()"
@@ -45,7 +29,6 @@ def _edit(base: str, shot: Path) -> tuple[int, list[str]]:
         page.fill("#id_ten_truong", "Trường THCS Tân Sỏi (sửa)")
         page.click("input[name=_save]")
         page.wait_for_url(f"{base}/admin/published/{LAYER}/")
-        browser.close()
     return drawn, blocked
 
 

@@ -4,33 +4,23 @@ TLS with a SCRAM password gets in (a real cluster; a client from another address
 binding a socket to 127.0.0.3)."""
 from __future__ import annotations
 
-import shutil
 import socket
 import struct
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg2
 import pytest
 
-from geoserver_app.ops.cluster import AUTH_DELAY_MS, ROLE, Cluster, free_port
+from geoserver_app.ops.cluster import AUTH_DELAY_MS, ROLE, Cluster, throwaway_cluster
 
 LISTEN = "127.0.0.2"
 
 
 @pytest.fixture
 def listening() -> Iterator[Cluster]:
-    """A cluster of its own (as throwaway_cluster, where the server account can read)."""
-    parent = Path(tempfile.mkdtemp(prefix="basemap-listen-"))
-    parent.chmod(0o755)
-    cluster = Cluster(parent / "pgdata", free_port(), listen=LISTEN)
-    try:
-        cluster.up()
+    with throwaway_cluster(listen=LISTEN) as cluster:
         yield cluster
-    finally:
-        cluster.destroy()
-        shutil.rmtree(parent, ignore_errors=True)
 
 
 def startup(source: str, cluster: Cluster, ssl: bool) -> bytes:

@@ -2,15 +2,17 @@
 """Viewer test helpers: Debian's Chromium, viewports, a watched page, the demo database."""
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dj_database_url
 import psycopg2
-from playwright.sync_api import Page
+from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -67,3 +69,30 @@ def wait_until(page: Page, script: str, timeout: float = 30.0) -> object:
 
 def tiles_loaded(page: Page) -> None:
     wait_until(page, "window.basemapViewer.map.areTilesLoaded()")
+
+
+@contextlib.contextmanager
+def admin_page(base: str, blocked: list[str], username: str = "lan",
+               password: str = "mật-khẩu-thử") -> Iterator[Page]:
+    """Debian's Chromium logged in to the admin at ``base``; every request off this host is
+    refused and its URL appended to ``blocked`` (the admin must not need the internet)."""
+
+    def route(route) -> None:
+        if route.request.url.startswith(base + "/"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.route("**/*", route)
+        page.goto(f"{base}/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("input[type=submit]")
+        try:
+            yield page
+        finally:
+            browser.close()
