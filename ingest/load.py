@@ -336,7 +336,7 @@ def _build_and_swap(cursor, staging: Staging, live: str, multi: bool,
         _capture(cursor, live, twin, timings)
     started = time.monotonic()
     swapping.lock_for_swap(cursor, live)
-    swapping.swap(cursor, table, live, twin)
+    swapping.swap(cursor, table, live, twin, inserted)
     timings["apply: swap"] = round(time.monotonic() - started, 2)
     return ApplyResult(batch_id, inserted, 0, deleted, swapped=True, timings=timings)
 

@@ -621,8 +621,9 @@ def capture(cursor, layer: str, live: str, name: str) -> None:
     cursor.execute(sql.NOTIFY_CHANGES, [layer])
 
 
-def swap(cursor, table: Shape, live: str, name: str) -> None:
-    """Replace the live table by its twin ``name``, under the live names, in this transaction."""
+def swap(cursor, table: Shape, live: str, name: str, rows: int) -> None:
+    """Replace the live table by its twin ``name`` (of ``rows`` rows), under the live names,
+    in this transaction."""
     states = {}
     for sequence in table.sequences:
         if sequence.identity:
@@ -644,7 +645,8 @@ def swap(cursor, table: Shape, live: str, name: str) -> None:
                                               last, called])
     for _trigger, statement in table.triggers:
         cursor.execute(statement)
-    cursor.execute(layer_sql.reset_row_count(live))  # the twin was loaded without triggers
+    # the twin was filled without triggers: its kept count is set, not counted under the lock
+    cursor.execute(layer_sql.reset_row_count(live, rows))
     _restore_access(cursor, table, live)
     cursor.execute(sql.NOTIFY_CATALOG)
 
